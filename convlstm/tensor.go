@@ -1,0 +1,143 @@
+package convlstm
+
+import (
+	"fmt"
+	"math"
+)
+
+// Tensor is a dense float32 array stored row-major (C order), like a
+// contiguous PyTorch tensor: the last axis varies fastest. Shape holds the
+// size of every axis and Data holds prod(Shape) values.
+//
+// A (B, C, H, W) tensor keeps element [b][c][y][x] at
+// Data[((b*C+c)*H+y)*W+x], exactly where torch keeps it.
+type Tensor struct {
+	Shape []int
+	Data  []float32
+}
+
+// NewTensor returns a zero tensor of the given shape. Every size must be
+// positive; otherwise it returns an error naming the bad axis.
+func NewTensor(shape ...int) (*Tensor, error) {
+	n, err := numel("shape", shape)
+	if err != nil {
+		return nil, err
+	}
+	return &Tensor{Shape: append([]int(nil), shape...), Data: make([]float32, n)}, nil
+}
+
+// Zeros is NewTensor for shapes known to be valid; it mirrors torch.zeros.
+// It panics on a non-positive size, so the public API only calls it after
+// validation.
+func Zeros(shape ...int) *Tensor {
+	t, err := NewTensor(shape...)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// FromSlice wraps data (not copied) as a tensor of the given shape. The
+// length of data must equal the product of the shape.
+func FromSlice(data []float32, shape ...int) (*Tensor, error) {
+	n, err := numel("shape", shape)
+	if err != nil {
+		return nil, err
+	}
+	if len(data) != n {
+		return nil, fmt.Errorf("convlstm: data has %d values, shape %v needs %d", len(data), shape, n)
+	}
+	return &Tensor{Shape: append([]int(nil), shape...), Data: data}, nil
+}
+
+// numel checks that every size is positive and returns their product.
+func numel(what string, shape []int) (int, error) {
+	n := 1
+	for i, s := range shape {
+		if s <= 0 {
+			return 0, fmt.Errorf("convlstm: %s %v: size %d at axis %d must be positive", what, shape, s, i)
+		}
+		if n > math.MaxInt32/s {
+			return 0, fmt.Errorf("convlstm: %s %v is too large", what, shape)
+		}
+		n *= s
+	}
+	return n, nil
+}
+
+// Dim returns the number of axes (torch: t.dim()).
+func (t *Tensor) Dim() int { return len(t.Shape) }
+
+// Numel returns the number of elements (torch: t.numel()).
+func (t *Tensor) Numel() int { return len(t.Data) }
+
+// Size returns the size of axis i (torch: t.size(i)); a negative i counts
+// from the end as in Python.
+func (t *Tensor) Size(i int) int {
+	if i < 0 {
+		i += len(t.Shape)
+	}
+	return t.Shape[i]
+}
+
+// Clone returns a deep copy.
+func (t *Tensor) Clone() *Tensor {
+	return &Tensor{Shape: append([]int(nil), t.Shape...), Data: append([]float32(nil), t.Data...)}
+}
+
+// At returns the element at the given index, one integer per axis.
+// It panics if the index is out of range, like a slice access.
+func (t *Tensor) At(idx ...int) float32 { return t.Data[t.offset(idx)] }
+
+// Set stores v at the given index, one integer per axis.
+func (t *Tensor) Set(v float32, idx ...int) { t.Data[t.offset(idx)] = v }
+
+func (t *Tensor) offset(idx []int) int {
+	if len(idx) != len(t.Shape) {
+		panic(fmt.Sprintf("convlstm: index %v has %d axes, tensor has %d", idx, len(idx), len(t.Shape)))
+	}
+	off := 0
+	for i, v := range idx {
+		if v < 0 || v >= t.Shape[i] {
+			panic(fmt.Sprintf("convlstm: index %v out of range for shape %v", idx, t.Shape))
+		}
+		off = off*t.Shape[i] + v
+	}
+	return off
+}
+
+// SameShape reports whether a and b have identical shapes.
+func SameShape(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// checkShape returns an error naming arg when t is nil or its shape differs
+// from want.
+func checkShape(arg string, t *Tensor, want ...int) error {
+	if t == nil {
+		return fmt.Errorf("convlstm: %s is nil, want shape %v", arg, want)
+	}
+	if len(t.Data) != prod(t.Shape) {
+		return fmt.Errorf("convlstm: %s has %d values but shape %v", arg, len(t.Data), t.Shape)
+	}
+	if !SameShape(t.Shape, want) {
+		return fmt.Errorf("convlstm: %s has shape %v, want %v", arg, t.Shape, want)
+	}
+	return nil
+}
+
+func prod(s []int) int {
+	n := 1
+	for _, v := range s {
+		n *= v
+	}
+	return n
+}
