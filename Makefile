@@ -1,0 +1,49 @@
+# The reference ConvLSTM for Go. `make help` lists the targets.
+#
+# Quick start (see README.md):
+#   make notebooks   # installs Jupyter + the gophernotes kernel, runs every notebook, writes HTML
+#   make test        # vet, gofmt, go test -race, golden cases, exercises, notebooks
+
+SHELL := /bin/bash
+GO ?= go
+# Debian's interpreter: the one that has python3-torch and Jupyter.
+PY ?= /usr/bin/python3
+
+# Targets that `make test` runs; the fragments included below add theirs.
+TEST_TARGETS := fmt-check vet unit
+
+.PHONY: help test fmt-check vet unit race goldens
+
+help:
+	@echo "make notebooks  install Jupyter + gophernotes, execute notebooks/*.ipynb, write build/notebooks/*.html"
+	@echo "make test       gofmt, go vet, go test -race ./... (golden cases), exercises, notebooks"
+	@echo "make goldens    regenerate testdata/golden with PyTorch (installs python3-torch if missing)"
+	@echo "make bench      naive vs fast GFLOP/s table;  make bench-torch: side by side with PyTorch"
+	@echo "make exercises  progress table of the course exercises;  make exercise N=03"
+	@echo "make lab        open the notebooks in Jupyter"
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+# The unit tests, golden cases included, under the race detector.
+unit:
+	$(GO) test -race -count=1 ./...
+
+# Regenerate the PyTorch golden data (committed; tests need no Python).
+goldens:
+	@$(PY) -c 'import torch, numpy' 2>/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  command -v apt-get >/dev/null || { echo "need Debian's python3-torch and python3-numpy (apt-get not found)"; exit 1; }; \
+	  $$SUDO apt-get update && $$SUDO apt-get install -y python3-torch python3-numpy; }
+	$(PY) testdata/gen_golden.py
+
+-include notebooks/notebooks.mk
+-include exercises/exercises.mk
+-include convlstm/bench.mk
+
+test: $(TEST_TARGETS)
+	@echo "make test: all checks passed"

@@ -1,0 +1,213 @@
+package convlstm
+
+import "fmt"
+
+// State is the pair a cell carries from one time step to the next: the
+// hidden state H and the cell memory C, both (B, hidden_dim, H, W). The seed
+// passes it around as the list [h, c].
+type State struct {
+	H, C *Tensor
+}
+
+// Cell is the Go form of the seed's ConvLSTMCell: one ConvLSTM layer for a
+// single time step.
+//
+// All four gates come out of a single convolution over the concatenation
+// [input, h] (input channels first), with 4*HiddenDim output channels that
+// are then split, in this order, into i, f, o and g:
+//
+//	i = sigmoid(cc_i)   input gate: how much of the candidate to write
+//	f = sigmoid(cc_f)   forget gate: how much of the old memory to keep
+//	o = sigmoid(cc_o)   output gate: how much of the memory to show as h
+//	g = tanh(cc_g)      candidate memory
+//	c_next = f*c_cur + i*g
+//	h_next = o*tanh(c_next)
+type Cell struct {
+	// InputDim is the number of channels of the input (self.input_dim).
+	InputDim int
+	// HiddenDim is the number of channels of h and c (self.hidden_dim).
+	HiddenDim int
+	// KernelSize is (kh, kw) of the convolution (self.kernel_size).
+	KernelSize [2]int
+	// Padding is (kh/2, kw/2), the "same" padding (self.padding).
+	Padding [2]int
+	// Bias tells whether the convolution adds a bias (self.bias).
+	Bias bool
+	// Conv is the one convolution that computes all four gates
+	// (self.conv): InputDim+HiddenDim channels in, 4*HiddenDim out.
+	Conv *ConvLayer
+}
+
+// NewCell mirrors ConvLSTMCell.__init__(input_dim, hidden_dim, kernel_size,
+// bias). The weights get PyTorch's default initialisation from the package
+// generator (see ManualSeed).
+//
+// It returns an error for non-positive sizes and for an even kernel size:
+// the padding k//2 keeps the spatial size only for odd k; with an even k the
+// conv output is one pixel larger than h and c, so c_next = f*c_cur + i*g
+// cannot line up (PyTorch reports this only later, as a size mismatch).
+func NewCell(inputDim, hiddenDim int, kernelSize [2]int, bias bool) (*Cell, error) {
+	if err := checkCellArgs(inputDim, hiddenDim, kernelSize); err != nil {
+		return nil, err
+	}
+	c := &Cell{
+		// py: self.input_dim = input_dim
+		InputDim: inputDim,
+		// py: self.hidden_dim = hidden_dim
+		HiddenDim: hiddenDim,
+		// py: self.kernel_size = kernel_size
+		KernelSize: kernelSize,
+		// The padding keeps the output of the conv the same size as its
+		// input, so h and c keep the frame's height and width.
+		// py: self.padding = kernel_size[0] // 2, kernel_size[1] // 2
+		Padding: [2]int{kernelSize[0] / 2, kernelSize[1] / 2},
+		// py: self.bias = bias
+		Bias: bias,
+	}
+	// One conv produces all four gates at once, so it has four times as many
+	// output channels as the hidden state. Its input is the concat of the
+	// input and h, so it has input_dim + hidden_dim input channels.
+	// py: self.conv = nn.Conv2d(in_channels=self.input_dim + self.hidden_dim,
+	// py:                       out_channels=4 * self.hidden_dim,
+	// py:                       kernel_size=self.kernel_size, padding=self.padding, bias=self.bias)
+	c.Conv = newConvLayer(c.InputDim+c.HiddenDim, 4*c.HiddenDim, c.KernelSize, c.Bias)
+	return c, nil
+}
+
+func checkCellArgs(inputDim, hiddenDim int, k [2]int) error {
+	if inputDim <= 0 {
+		return fmt.Errorf("convlstm: input_dim must be positive, got %d", inputDim)
+	}
+	if hiddenDim <= 0 {
+		return fmt.Errorf("convlstm: hidden_dim must be positive, got %d", hiddenDim)
+	}
+	return checkKernel("kernel_size", k)
+}
+
+func checkKernel(arg string, k [2]int) error {
+	if k[0] <= 0 || k[1] <= 0 {
+		return fmt.Errorf("convlstm: %s must be positive, got (%d, %d)", arg, k[0], k[1])
+	}
+	if k[0]%2 == 0 || k[1]%2 == 0 {
+		return fmt.Errorf("convlstm: %s must be odd, got (%d, %d): padding k//2 keeps the spatial size only for odd k; "+
+			"an even k makes the conv output one pixel larger than h and c, so the state update cannot line up "+
+			"(PyTorch fails later with a size mismatch)", arg, k[0], k[1])
+	}
+	return nil
+}
+
+// InitHidden mirrors init_hidden(batch_size, image_size): the zero state a
+// sequence starts from, h and c both (batch, HiddenDim, height, width).
+func (c *Cell) InitHidden(batchSize, height, width int) (State, error) {
+	if batchSize <= 0 || height <= 0 || width <= 0 {
+		return State{}, fmt.Errorf("convlstm: InitHidden: batch_size, height and width must be positive, got (%d, %d, %d)", batchSize, height, width)
+	}
+	// py: height, width = image_size
+	// py: return (torch.zeros(batch_size, self.hidden_dim, height, width, device=self.conv.weight.device),
+	// py:         torch.zeros(batch_size, self.hidden_dim, height, width, device=self.conv.weight.device))
+	return State{
+		H: Zeros(batchSize, c.HiddenDim, height, width), // (B, hid, H, W)
+		C: Zeros(batchSize, c.HiddenDim, height, width), // (B, hid, H, W)
+	}, nil
+}
+
+// Forward mirrors ConvLSTMCell.forward(input_tensor, cur_state): one time
+// step. input is (B, InputDim, H, W); cur holds h and c, (B, HiddenDim, H,
+// W) each. It returns the next state (h_next, c_next).
+func (c *Cell) Forward(input *Tensor, cur State) (State, error) {
+	s, err := c.ForwardGates(input, cur)
+	if err != nil {
+		return State{}, err
+	}
+	return State{H: s.H, C: s.C}, nil
+}
+
+// ForwardGates is Forward that also returns the gate activations i, f, o, g
+// of the step, for plots and teaching.
+func (c *Cell) ForwardGates(input *Tensor, cur State) (*Step, error) {
+	if err := c.checkStep(input, cur); err != nil {
+		return nil, err
+	}
+	return c.forward(input, cur)
+}
+
+// checkStep validates the arguments of one step.
+func (c *Cell) checkStep(input *Tensor, cur State) error {
+	if input == nil || input.Dim() != 4 {
+		return fmt.Errorf("convlstm: input_tensor must be 4-D (B, %d, H, W), got shape %v", c.InputDim, shapeOf(input))
+	}
+	if err := valid("input_tensor", input); err != nil {
+		return err
+	}
+	b, ch, h, w := input.Shape[0], input.Shape[1], input.Shape[2], input.Shape[3]
+	if ch != c.InputDim {
+		return fmt.Errorf("convlstm: input_tensor has shape %v, want (%d, %d, %d, %d): %d channels, input_dim is %d", input.Shape, b, c.InputDim, h, w, ch, c.InputDim)
+	}
+	if err := checkShape("cur_state h", cur.H, b, c.HiddenDim, h, w); err != nil {
+		return err
+	}
+	if err := checkShape("cur_state c", cur.C, b, c.HiddenDim, h, w); err != nil {
+		return err
+	}
+	return c.Conv.check()
+}
+
+// forward is the step itself, line by line as the seed writes it.
+func (c *Cell) forward(input *Tensor, cur State) (*Step, error) {
+	// The state from the previous step (zeros at t = 0, from InitHidden).
+	// py: h_cur, c_cur = cur_state
+	hCur, cCur := cur.H, cur.C // (B, hid, H, W) each
+
+	// Stack the input and the previous hidden state along the channel axis,
+	// input channels first: the conv then sees both at every pixel.
+	// py: combined = torch.cat([input_tensor, h_cur], dim=1)  # concatenate along channel axis
+	combined := cat1(input, hCur) // (B, in+hid, H, W)
+
+	// One convolution computes the pre-activations of all four gates.
+	// A conv need not be flattened like a linear layer: it only needs the
+	// channel counts to match.
+	// py: combined_conv = self.conv(combined)
+	combinedConv, err := c.Conv.Forward(combined) // (B, 4*hid, H, W)
+	if err != nil {
+		return nil, err
+	}
+
+	// Cut the 4*hid channels into four blocks of hid channels: the first
+	// block is the input gate, then forget, output, and the candidate g.
+	// py: cc_i, cc_f, cc_o, cc_g = torch.split(combined_conv, self.hidden_dim, dim=1)
+	parts := split1(combinedConv, c.HiddenDim)
+	ccI, ccF, ccO, ccG := parts[0], parts[1], parts[2], parts[3] // (B, hid, H, W) each
+
+	// The three gates squash to (0, 1): they are soft switches.
+	// py: i = torch.sigmoid(cc_i)
+	i := Sigmoid(ccI) // (B, hid, H, W)
+	// py: f = torch.sigmoid(cc_f)
+	f := Sigmoid(ccF) // (B, hid, H, W)
+	// py: o = torch.sigmoid(cc_o)
+	o := Sigmoid(ccO) // (B, hid, H, W)
+	// The candidate squashes to (-1, 1): it is the new content.
+	// py: g = torch.tanh(cc_g)
+	g := Tanh(ccG) // (B, hid, H, W)
+
+	// The next cell state: keep the part of the old memory the forget gate
+	// lets through, add the part of the candidate the input gate lets in.
+	// py: c_next = f * c_cur + i * g
+	cNext := Zeros(cCur.Shape...) // (B, hid, H, W)
+	for k := range cNext.Data {
+		cNext.Data[k] = f.Data[k]*cCur.Data[k] + i.Data[k]*g.Data[k]
+	}
+	// The next hidden state: the output gate decides how much of the
+	// squashed memory to show.
+	// py: h_next = o * torch.tanh(c_next)
+	hNext := Zeros(cCur.Shape...) // (B, hid, H, W)
+	for k := range hNext.Data {
+		hNext.Data[k] = o.Data[k] * tanh32(cNext.Data[k])
+	}
+	// py: return h_next, c_next
+	return &Step{I: i, F: f, O: o, G: g, C: cNext, H: hNext}, nil
+}
+
+// String describes the cell the way PyTorch prints the module.
+func (c *Cell) String() string {
+	return fmt.Sprintf("ConvLSTMCell(\n  (conv): %v\n)", c.Conv)
+}
