@@ -44,6 +44,7 @@ goldens:
 -include notebooks/notebooks.mk
 -include exercises/exercises.mk
 -include convlstm/bench.mk
+-include convlstm/train.mk
 
 test: $(TEST_TARGETS)
 	@echo "make test: all checks passed"
