@@ -1,0 +1,228 @@
+package convlstm
+
+import (
+	"runtime"
+	"sync"
+)
+
+// The fast path's matrix product. Everything here is row-major float32.
+//
+// The loop structure is the one of Goto and van de Geijn's BLAS (and of
+// BLIS): C is cut into blocks, the blocks of A and B are copied ("packed")
+// into small contiguous panels, and a register-blocked micro-kernel
+// multiplies one MR-row panel of A by one NR-column strip of B into an
+// MR x NR tile of C held in registers:
+//
+//	packed A panel: kc x MR values, A[i0+i, k0+k] at [k*MR+i]
+//	packed B strip: kc x NR values, B[k0+k, j0+j] at [k*NR+j]
+//	tile:           C[i0+i, j0+j] += sum_k Apanel[k*MR+i] * Bstrip[k*NR+j]
+//
+// The micro-kernel is AVX-512 assembly on amd64 CPUs that have it (24 zmm
+// accumulators, 8 rows x 48 columns) and portable Go elsewhere (and under
+// the purego build tag); both compute the same tile and both are tested.
+
+const (
+	gemmMR = 8   // rows of a micro-tile (rows of C, e.g. gate channels)
+	gemmNR = 48  // columns of a micro-tile (columns of C, e.g. pixels)
+	gemmKC = 256 // depth of a packed block
+	gemmMC = 128 // rows of A packed at once by sgemm
+	gemmNC = 480 // columns of B packed at once by sgemm (multiple of NR)
+)
+
+// microKernel computes C[0:MR, 0:NR] += Apanel * Bstrip over kc steps, C
+// having row stride ldc. It is kernelAVX512 or kernelGo (see gemm_amd64.go).
+var microKernel func(kc int, a, b, c []float32, ldc int) = kernelGo
+
+// kernelGo is the portable micro-kernel: the same MR x NR tile as the
+// assembly one, in plain Go. The 48 columns are done 16 at a time with the
+// 8 x 16 partial sums in a local array the compiler keeps on the stack.
+func kernelGo(kc int, a, b, c []float32, ldc int) {
+	a = a[:kc*gemmMR]
+	b = b[:kc*gemmNR]
+	for j0 := 0; j0 < gemmNR; j0 += 16 {
+		var acc [gemmMR][16]float32
+		for k := 0; k < kc; k++ {
+			bk := (*[16]float32)(b[k*gemmNR+j0 : k*gemmNR+j0+16])
+			ak := (*[gemmMR]float32)(a[k*gemmMR : k*gemmMR+gemmMR])
+			for i := 0; i < gemmMR; i++ {
+				ai := ak[i]
+				r := &acc[i]
+				for j := 0; j < 16; j++ {
+					r[j] += ai * bk[j]
+				}
+			}
+		}
+		for i := 0; i < gemmMR; i++ {
+			row := c[i*ldc+j0 : i*ldc+j0+16]
+			for j := range row {
+				row[j] += acc[i][j]
+			}
+		}
+	}
+}
+
+// tileKernel runs the micro-kernel on a tile that may be cut by the edge of
+// C: rows < MR or cols < NR. Full tiles go straight to microKernel; partial
+// ones go through tmp (MR*NR values) and only the valid part is added.
+func tileKernel(kc int, a, b, c []float32, ldc, rows, cols int, tmp []float32) {
+	if rows == gemmMR && cols == gemmNR {
+		microKernel(kc, a, b, c, ldc)
+		return
+	}
+	tmp = tmp[:gemmMR*gemmNR]
+	clear(tmp)
+	microKernel(kc, a, b, tmp, gemmNR)
+	for i := 0; i < rows; i++ {
+		dst := c[i*ldc : i*ldc+cols]
+		src := tmp[i*gemmNR : i*gemmNR+cols]
+		for j := range dst {
+			dst[j] += src[j]
+		}
+	}
+}
+
+// packA copies rows [i0, i0+mc) and columns [k0, k0+kc) of op(A), scaled
+// by alpha, into MR-row panels, padding the last panel with zeros.
+func packA(dst []float32, transA bool, a []float32, lda, i0, mc, k0, kc int, alpha float32) {
+	for ip := 0; ip < mc; ip += gemmMR {
+		p := dst[ip*kc : ip*kc+kc*gemmMR]
+		rows := min(gemmMR, mc-ip)
+		for i := 0; i < gemmMR; i++ {
+			if i >= rows {
+				for k := 0; k < kc; k++ {
+					p[k*gemmMR+i] = 0
+				}
+				continue
+			}
+			r := i0 + ip + i
+			if !transA {
+				src := a[r*lda+k0 : r*lda+k0+kc]
+				for k, v := range src {
+					p[k*gemmMR+i] = alpha * v
+				}
+			} else {
+				for k := 0; k < kc; k++ {
+					p[k*gemmMR+i] = alpha * a[(k0+k)*lda+r]
+				}
+			}
+		}
+	}
+}
+
+// packB copies rows [k0, k0+kc) and columns [j0, j0+nc) of op(B) into
+// NR-column strips, padding the last strip with zeros.
+func packB(dst []float32, transB bool, b []float32, ldb, k0, kc, j0, nc int) {
+	for jp := 0; jp < nc; jp += gemmNR {
+		s := dst[jp*kc : jp*kc+kc*gemmNR]
+		cols := min(gemmNR, nc-jp)
+		if !transB {
+			for k := 0; k < kc; k++ {
+				row := b[(k0+k)*ldb+j0+jp : (k0+k)*ldb+j0+jp+cols]
+				d := s[k*gemmNR : k*gemmNR+gemmNR]
+				copy(d, row)
+				clear(d[cols:])
+			}
+		} else {
+			for k := 0; k < kc; k++ {
+				d := s[k*gemmNR : k*gemmNR+gemmNR]
+				for j := 0; j < cols; j++ {
+					d[j] = b[(j0+jp+j)*ldb+k0+k]
+				}
+				clear(d[cols:])
+			}
+		}
+	}
+}
+
+// sgemm computes C = alpha*op(A)*op(B) + beta*C with BLAS semantics on
+// row-major matrices: op(A) is m x k (A is m x k with leading dimension lda,
+// or k x m when transA), op(B) is k x n (B is k x n, or n x k when transB),
+// C is m x n with leading dimension ldc. As in BLAS, beta == 0 overwrites
+// C without reading it (NaNs in C do not propagate), and alpha == 0 or
+// k == 0 only scales C. Large products run on all cores.
+func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if m <= 0 || n <= 0 {
+		return
+	}
+	if beta != 1 {
+		for i := 0; i < m; i++ {
+			row := c[i*ldc : i*ldc+n]
+			if beta == 0 {
+				clear(row)
+			} else {
+				for j := range row {
+					row[j] *= beta
+				}
+			}
+		}
+	}
+	if alpha == 0 || k <= 0 {
+		return
+	}
+	// Split the work over the cores along the longer side of C, in whole
+	// micro-tiles; small products stay on the calling goroutine.
+	nw := runtime.GOMAXPROCS(0)
+	if float64(m)*float64(n)*float64(k) < 1<<20 {
+		nw = 1
+	}
+	if nw > 1 {
+		var wg sync.WaitGroup
+		if n >= m {
+			chunk := (n + nw - 1) / nw
+			chunk = (chunk + gemmNR - 1) / gemmNR * gemmNR
+			for j0 := 0; j0 < n; j0 += chunk {
+				nc := min(chunk, n-j0)
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					sgemmSerial(transA, transB, m, nc, k, alpha, a, lda, b, ldb, c, ldc, 0, j0)
+				}()
+			}
+		} else {
+			chunk := (m + nw - 1) / nw
+			chunk = (chunk + gemmMR - 1) / gemmMR * gemmMR
+			for i0 := 0; i0 < m; i0 += chunk {
+				mc := min(chunk, m-i0)
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					sgemmSerial(transA, transB, mc, n, k, alpha, a, lda, b, ldb, c, ldc, i0, 0)
+				}()
+			}
+		}
+		wg.Wait()
+		return
+	}
+	sgemmSerial(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, 0, 0)
+}
+
+// sgemmSerial computes C[i0:i0+m, j0:j0+n] += alpha*op(A)[i0:i0+m, :]*op(B)[:, j0:j0+n]
+// on one goroutine: the Goto loop nest over NC, KC and MC blocks.
+func sgemmSerial(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc, i0, j0 int) {
+	mcMax := min(gemmMC, (m+gemmMR-1)/gemmMR*gemmMR)
+	ncMax := min(gemmNC, (n+gemmNR-1)/gemmNR*gemmNR)
+	kcMax := min(gemmKC, k)
+	ap := make([]float32, mcMax*kcMax)
+	bp := make([]float32, ncMax*kcMax)
+	var tmp [gemmMR * gemmNR]float32
+	for jc := 0; jc < n; jc += gemmNC {
+		nc := min(gemmNC, n-jc)
+		for pc := 0; pc < k; pc += gemmKC {
+			kc := min(gemmKC, k-pc)
+			packB(bp, transB, b, ldb, pc, kc, j0+jc, nc)
+			for ic := 0; ic < m; ic += gemmMC {
+				mc := min(gemmMC, m-ic)
+				packA(ap, transA, a, lda, i0+ic, mc, pc, kc, alpha)
+				for jr := 0; jr < nc; jr += gemmNR {
+					cols := min(gemmNR, nc-jr)
+					bs := bp[jr*kc : jr*kc+kc*gemmNR]
+					for ir := 0; ir < mc; ir += gemmMR {
+						rows := min(gemmMR, mc-ir)
+						off := (i0+ic+ir)*ldc + j0 + jc + jr
+						tileKernel(kc, ap[ir*kc:ir*kc+kc*gemmMR], bs, c[off:], ldc, rows, cols, tmp[:])
+					}
+				}
+			}
+		}
+	}
+}

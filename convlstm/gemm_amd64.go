@@ -1,0 +1,50 @@
+//go:build amd64 && !purego
+
+package convlstm
+
+// kernelAVX512 is the micro-kernel in gemm_amd64.s: an 8 x 48 tile of C in
+// 24 zmm registers; per step of k it loads three vectors of the B strip,
+// broadcasts each of the 8 values of the A panel and issues 24 FMAs.
+// c must have room for 8 rows of stride ldc and 48 columns.
+//
+//go:noescape
+func kernelAVX512(kc int, a, b, c *float32, ldc int)
+
+func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+func xgetbv() (eax, edx uint32)
+
+// hasAVX512 reports whether the CPU has AVX-512F and the OS saves the zmm
+// registers.
+func hasAVX512() bool {
+	maxID, _, _, _ := cpuid(0, 0)
+	if maxID < 7 {
+		return false
+	}
+	_, _, ecx1, _ := cpuid(1, 0)
+	if ecx1&(1<<27) == 0 { // OSXSAVE
+		return false
+	}
+	xcr0, _ := xgetbv()
+	if xcr0&0xe6 != 0xe6 { // SSE, AVX, opmask, ZMM_Hi256, Hi16_ZMM state
+		return false
+	}
+	_, ebx7, _, _ := cpuid(7, 0)
+	return ebx7&(1<<16) != 0 // AVX512F
+}
+
+// useAsm tells whether the assembly kernels are in use.
+var useAsm = hasAVX512()
+
+func init() {
+	if useAsm {
+		microKernel = kernelAsm
+	}
+}
+
+func kernelAsm(kc int, a, b, c []float32, ldc int) {
+	// Bounds the assembly relies on, checked once per tile.
+	_ = a[kc*gemmMR-1]
+	_ = b[kc*gemmNR-1]
+	_ = c[(gemmMR-1)*ldc+gemmNR-1]
+	kernelAVX512(kc, &a[0], &b[0], &c[0], ldc)
+}
