@@ -1,0 +1,385 @@
+package convlstm
+
+import (
+	"fmt"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
+)
+
+// The fast training path: the same forward and backward as the naive path,
+// computed with matrix products.
+//
+// Layout. Inside the fast path a sequence of feature maps of one layer is a
+// matrix with one row per channel and one column per (t, b, y, x):
+//
+//	seq[c][((t*B + b)*H + y)*W + x]      (C, T*B*H*W), "CN" layout
+//
+// so that im2col of all T*B images side by side is a single (C*kh*kw, T*N)
+// matrix (N = B*H*W) and the conv of a whole step, or of a whole sequence,
+// is one product with the weight viewed as a (4*hid, (in+hid)*kh*kw)
+// matrix. Its columns split into the input part Wx (the first in*kh*kw) and
+// the hidden part Wh (see REFERENCE.md: conv over cat[x, h] = conv_x(x) +
+// conv_h(h)):
+//
+//	Z   = Wx · colsX + bias              all T steps in one product
+//	Z_t += Wh · colsH_t                  one product per step (recurrent)
+//
+// and in the backward pass
+//
+//	dcolsH_t = Wh^T · dZ_t               per step (it feeds step t-1)
+//	dWx = dZ · colsX^T,  dWh = dZ · colsH^T,  dbias = row sums of dZ
+//	dcolsX = Wx^T · dZ                   all steps at once, then col2im
+//
+// reference: forwardTrainNaive and backwardNaive (backward.go), which
+// compute the same numbers one pixel at a time.
+
+// fastLayer is the fast tape of one layer. TN = T*B*H*W.
+type fastLayer struct {
+	in, hid, kh, kw int
+	colsX           []float32 // (in*kh*kw, TN)  im2col of the layer input
+	colsH           []float32 // (hid*kh*kw, TN) im2col of h_{t-1}, block t
+	gates           []float32 // (4*hid, TN)     i, f, o (sigmoid) and g (tanh)
+	c               []float32 // (hid, TN)       c_t
+	c0              []float32 // (hid, N)        the initial c
+}
+
+// fastTape is the tape of the fast path.
+type fastTape struct {
+	layers []fastLayer
+}
+
+// gemm computes C = alpha*op(A)*op(B) + beta*C on row-major matrices, op(A)
+// m x k and op(B) k x n, with BLAS's argument conventions.
+func gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	ta, tb := blas.NoTrans, blas.NoTrans
+	if transA {
+		ta = blas.Trans
+	}
+	if transB {
+		tb = blas.Trans
+	}
+	gonum.Implementation{}.Sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// im2colCN unrolls nimg images of C channels (channel c of image j at
+// src[c*lds + j*H*W:]) into dst, a (C*kh*kw, nimg*H*W) matrix with row
+// stride ldd: dst[(c*kh+dy)*kw+dx][j*H*W + y*W + x] = xpad[c, j, y+dy, x+dx],
+// zero where the tap falls in the padding. The row order matches the
+// weight's (in, kh, kw) axes, so W (4*hid, in*kh*kw) · dst is the conv.
+//
+// reference: conv2dNaive (conv.go), whose inner loops read the same taps.
+func im2colCN(dst []float32, ldd int, src []float32, lds, nimg, C, H, W, kh, kw int) {
+	ph, pw := kh/2, kw/2
+	hw := H * W
+	for c := 0; c < C; c++ {
+		for dy := 0; dy < kh; dy++ {
+			for dx := 0; dx < kw; dx++ {
+				row := dst[((c*kh+dy)*kw+dx)*ldd:]
+				for j := 0; j < nimg; j++ {
+					img := src[c*lds+j*hw : c*lds+(j+1)*hw]
+					out := row[j*hw : (j+1)*hw]
+					for y := 0; y < H; y++ {
+						iy := y + dy - ph
+						o := out[y*W : (y+1)*W]
+						if iy < 0 || iy >= H {
+							clear(o)
+							continue
+						}
+						irow := img[iy*W : (iy+1)*W]
+						// x + dx - pw must lie in [0, W).
+						x0, x1 := max(0, pw-dx), min(W, W+pw-dx)
+						clear(o[:x0])
+						copy(o[x0:x1], irow[x0+dx-pw:x1+dx-pw])
+						clear(o[x1:])
+					}
+				}
+			}
+		}
+	}
+}
+
+// col2imCN is the backward of im2colCN: every unrolled entry adds its
+// gradient back to the pixel it was copied from (padding taps are dropped).
+func col2imCN(ddst []float32, lds int, dcols []float32, ldd, nimg, C, H, W, kh, kw int) {
+	ph, pw := kh/2, kw/2
+	hw := H * W
+	for c := 0; c < C; c++ {
+		for dy := 0; dy < kh; dy++ {
+			for dx := 0; dx < kw; dx++ {
+				row := dcols[((c*kh+dy)*kw+dx)*ldd:]
+				for j := 0; j < nimg; j++ {
+					img := ddst[c*lds+j*hw : c*lds+(j+1)*hw]
+					g := row[j*hw : (j+1)*hw]
+					for y := 0; y < H; y++ {
+						iy := y + dy - ph
+						if iy < 0 || iy >= H {
+							continue
+						}
+						irow := img[iy*W : (iy+1)*W]
+						x0, x1 := max(0, pw-dx), min(W, W+pw-dx)
+						gr := g[y*W+x0 : y*W+x1]
+						ir := irow[x0+dx-pw : x1+dx-pw]
+						for k, v := range gr {
+							ir[k] += v
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// toCN turns a 5-D sequence into CN layout (C, T*B*H*W). batchFirst tells
+// whether x is (B, T, C, H, W) or (T, B, C, H, W).
+func toCN(x *Tensor, batchFirst bool) []float32 {
+	d0, d1, C := x.Shape[0], x.Shape[1], x.Shape[2]
+	hw := x.Shape[3] * x.Shape[4]
+	B, T := d0, d1
+	if !batchFirst {
+		B, T = d1, d0
+	}
+	out := make([]float32, len(x.Data))
+	for i := 0; i < d0; i++ {
+		for j := 0; j < d1; j++ {
+			b, t := i, j
+			if !batchFirst {
+				b, t = j, i
+			}
+			for c := 0; c < C; c++ {
+				copy(out[(c*T+t)*B*hw+b*hw:][:hw], x.Data[((i*d1+j)*C+c)*hw:][:hw])
+			}
+		}
+	}
+	return out
+}
+
+// fromCN is the inverse of toCN: (C, T*B*H*W) to a new (B, T, C, H, W)
+// tensor, or (T, B, C, H, W) when batchFirst is false.
+func fromCN(cn []float32, B, T, C, H, W int, batchFirst bool) *Tensor {
+	hw := H * W
+	d0, d1 := B, T
+	if !batchFirst {
+		d0, d1 = T, B
+	}
+	out := Zeros(d0, d1, C, H, W)
+	for i := 0; i < d0; i++ {
+		for j := 0; j < d1; j++ {
+			b, t := i, j
+			if !batchFirst {
+				b, t = j, i
+			}
+			for c := 0; c < C; c++ {
+				copy(out.Data[((i*d1+j)*C+c)*hw:][:hw], cn[(c*T+t)*B*hw+b*hw:][:hw])
+			}
+		}
+	}
+	return out
+}
+
+// stateToCN turns a (B, C, H, W) state into (C, B*H*W); stateFromCN undoes it.
+func stateToCN(x *Tensor) []float32 {
+	B, C, hw := x.Shape[0], x.Shape[1], x.Shape[2]*x.Shape[3]
+	out := make([]float32, len(x.Data))
+	for b := 0; b < B; b++ {
+		for c := 0; c < C; c++ {
+			copy(out[(c*B+b)*hw:][:hw], x.Data[(b*C+c)*hw:][:hw])
+		}
+	}
+	return out
+}
+
+func stateFromCN(cn []float32, B, C, H, W int) *Tensor {
+	hw := H * W
+	out := Zeros(B, C, H, W)
+	for b := 0; b < B; b++ {
+		for c := 0; c < C; c++ {
+			copy(out.Data[(b*C+c)*hw:][:hw], cn[(c*B+b)*hw:][:hw])
+		}
+	}
+	return out
+}
+
+// forwardTrainFast is the fast forward with a tape.
+//
+// reference: forwardTrainNaive (backward.go).
+func (m *ConvLSTM) forwardTrainFast(input *Tensor, hiddenState []State) (*Tape, []*Tensor, []State, error) {
+	B, T := input.Shape[0], input.Shape[1]
+	if !m.BatchFirst {
+		B, T = T, B
+	}
+	H, W := input.Shape[3], input.Shape[4]
+	N := B * H * W
+	TN := T * N
+	tape := &Tape{model: m, inputShape: append([]int(nil), input.Shape...), b: B, t: T, h: H, w: W,
+		fast: &fastTape{layers: make([]fastLayer, m.NumLayers)}}
+	var outs []*Tensor
+	var states []State
+	cur := toCN(input, m.BatchFirst) // (in, TN)
+	for l := 0; l < m.NumLayers; l++ {
+		cell := m.CellList[l]
+		in, hid, kh, kw := cell.InputDim, cell.HiddenDim, cell.KernelSize[0], cell.KernelSize[1]
+		kx, khh := in*kh*kw, hid*kh*kw
+		K := kx + khh
+		wt := cell.Conv.Weight.Data // (4*hid, K)
+		fl := fastLayer{in: in, hid: hid, kh: kh, kw: kw,
+			colsX: make([]float32, kx*TN), colsH: make([]float32, khh*TN),
+			gates: make([]float32, 4*hid*TN), c: make([]float32, hid*TN)}
+		var h0 []float32
+		if hiddenState != nil {
+			h0, fl.c0 = stateToCN(hiddenState[l].H), stateToCN(hiddenState[l].C)
+		} else {
+			h0, fl.c0 = make([]float32, hid*N), make([]float32, hid*N)
+		}
+		// The input half of the conv for all T steps at once.
+		im2colCN(fl.colsX, TN, cur, TN, T*B, in, H, W, kh, kw)
+		z := fl.gates // pre-activations first, activated in place below
+		if cell.Conv.Bias != nil {
+			for r, bv := range cell.Conv.Bias.Data {
+				row := z[r*TN : (r+1)*TN]
+				for k := range row {
+					row[k] = bv
+				}
+			}
+		}
+		gemm(false, false, 4*hid, TN, kx, 1, wt, K, fl.colsX, TN, 1, z, TN)
+		out := make([]float32, hid*TN) // h_t for all t: the layer output
+		for t := 0; t < T; t++ {
+			// h_{t-1}: the initial h at t = 0, else the previous output block.
+			hsrc, lds := h0, N
+			if t > 0 {
+				hsrc, lds = out[(t-1)*N:], TN
+			}
+			im2colCN(fl.colsH[t*N:], TN, hsrc, lds, B, hid, H, W, kh, kw)
+			// Z_t += Wh · colsH_t
+			gemm(false, false, 4*hid, N, khh, 1, wt[kx:], K, fl.colsH[t*N:], TN, 1, z[t*N:], TN)
+			cprev, ldp := fl.c0, N
+			if t > 0 {
+				cprev, ldp = fl.c[(t-1)*N:], TN
+			}
+			for j := 0; j < hid; j++ {
+				zi := z[j*TN+t*N:][:N]
+				zf := z[(hid+j)*TN+t*N:][:N]
+				zo := z[(2*hid+j)*TN+t*N:][:N]
+				zg := z[(3*hid+j)*TN+t*N:][:N]
+				cp := cprev[j*ldp:][:N]
+				cn := fl.c[j*TN+t*N:][:N]
+				hn := out[j*TN+t*N:][:N]
+				for k := 0; k < N; k++ {
+					i, f, o, g := sigmoid32(zi[k]), sigmoid32(zf[k]), sigmoid32(zo[k]), tanh32(zg[k])
+					zi[k], zf[k], zo[k], zg[k] = i, f, o, g
+					c := f*cp[k] + i*g
+					cn[k] = c
+					hn[k] = o * tanh32(c)
+				}
+			}
+		}
+		tape.fast.layers[l] = fl
+		outs = append(outs, fromCN(out, B, T, hid, H, W, true))
+		lastH := make([]float32, hid*N)
+		lastC := make([]float32, hid*N)
+		for j := 0; j < hid; j++ {
+			copy(lastH[j*N:][:N], out[j*TN+(T-1)*N:][:N])
+			copy(lastC[j*N:][:N], fl.c[j*TN+(T-1)*N:][:N])
+		}
+		states = append(states, State{H: stateFromCN(lastH, B, hid, H, W), C: stateFromCN(lastC, B, hid, H, W)})
+		cur = out
+	}
+	if !m.ReturnAllLayers {
+		outs, states = outs[len(outs)-1:], states[len(states)-1:]
+	}
+	return tape, outs, states, nil
+}
+
+// backwardFast is BPTT over the fast tape.
+//
+// reference: backwardNaive (backward.go) and Cell.backwardStep
+// (backward_cell.go) for the elementwise part.
+func (m *ConvLSTM) backwardFast(tape *Tape, gradOutputs []*Tensor) (*Grads, error) {
+	if len(tape.fast.layers) != m.NumLayers {
+		return nil, fmt.Errorf("convlstm: Backward: the tape has %d layers, the model %d", len(tape.fast.layers), m.NumLayers)
+	}
+	grads := m.newGrads()
+	B, T, H, W := tape.b, tape.t, tape.h, tape.w
+	N := B * H * W
+	TN := T * N
+	var dAbove []float32 // (in_{l+1} = hid_l, TN)
+	for l := m.NumLayers - 1; l >= 0; l-- {
+		fl := &tape.fast.layers[l]
+		cell := m.CellList[l]
+		in, hid, kh, kw := fl.in, fl.hid, fl.kh, fl.kw
+		kx, khh := in*kh*kw, hid*kh*kw
+		K := kx + khh
+		wt := cell.Conv.Weight.Data
+		dOut := dAbove // dL/dh_t for all t, (hid, TN)
+		if dOut == nil {
+			dOut = make([]float32, hid*TN)
+		}
+		if g := m.gradOutputOf(gradOutputs, l); g != nil {
+			gcn := toCN(g, true)
+			for k, v := range gcn {
+				dOut[k] += v
+			}
+		}
+		dz := make([]float32, 4*hid*TN)
+		dh := make([]float32, hid*N) // carried from step t+1
+		dc := make([]float32, hid*N)
+		dcolsH := make([]float32, khh*N)
+		for t := T - 1; t >= 0; t-- {
+			cprev, ldp := fl.c0, N
+			if t > 0 {
+				cprev, ldp = fl.c[(t-1)*N:], TN
+			}
+			for j := 0; j < hid; j++ {
+				gi := fl.gates[j*TN+t*N:][:N]
+				gf := fl.gates[(hid+j)*TN+t*N:][:N]
+				gO := fl.gates[(2*hid+j)*TN+t*N:][:N]
+				gg := fl.gates[(3*hid+j)*TN+t*N:][:N]
+				di := dz[j*TN+t*N:][:N]
+				df := dz[(hid+j)*TN+t*N:][:N]
+				do := dz[(2*hid+j)*TN+t*N:][:N]
+				dg := dz[(3*hid+j)*TN+t*N:][:N]
+				cn := fl.c[j*TN+t*N:][:N]
+				cp := cprev[j*ldp:][:N]
+				dht := dOut[j*TN+t*N:][:N]
+				dhj := dh[j*N:][:N]
+				dcj := dc[j*N:][:N]
+				for k := 0; k < N; k++ {
+					i, f, o, g := gi[k], gf[k], gO[k], gg[k]
+					dhk := dht[k] + dhj[k]
+					tc := tanh32(cn[k])
+					dcn := dcj[k] + tanhBackward(dhk*o, tc)
+					do[k] = sigmoidBackward(dhk*tc, o)
+					df[k] = sigmoidBackward(dcn*cp[k], f)
+					di[k] = sigmoidBackward(dcn*g, i)
+					dg[k] = tanhBackward(dcn*i, g)
+					dcj[k] = dcn * f
+				}
+			}
+			// dcolsH_t = Wh^T · dZ_t, then back to the pixels of h_{t-1}.
+			gemm(true, false, khh, N, 4*hid, 1, wt[kx:], K, dz[t*N:], TN, 0, dcolsH, N)
+			clear(dh)
+			col2imCN(dh, N, dcolsH, N, B, hid, H, W, kh, kw)
+		}
+		grads.HiddenState[l] = State{H: stateFromCN(dh, B, hid, H, W), C: stateFromCN(dc, B, hid, H, W)}
+		dw := grads.Weights[fmt.Sprintf("cell_list.%d.conv.weight", l)].Data
+		gemm(false, true, 4*hid, kx, TN, 1, dz, TN, fl.colsX, TN, 0, dw, K)
+		gemm(false, true, 4*hid, khh, TN, 1, dz, TN, fl.colsH, TN, 0, dw[kx:], K)
+		if bt := grads.Weights[fmt.Sprintf("cell_list.%d.conv.bias", l)]; bt != nil {
+			for r := range bt.Data {
+				var s float64
+				for _, v := range dz[r*TN : (r+1)*TN] {
+					s += float64(v)
+				}
+				bt.Data[r] = float32(s)
+			}
+		}
+		dcolsX := make([]float32, kx*TN)
+		gemm(true, false, kx, TN, 4*hid, 1, wt, K, dz, TN, 0, dcolsX, TN)
+		dIn := make([]float32, in*TN)
+		col2imCN(dIn, TN, dcolsX, TN, T*B, in, H, W, kh, kw)
+		dAbove = dIn
+	}
+	grads.Input = fromCN(dAbove, B, T, m.InputDim, H, W, m.BatchFirst)
+	return grads, nil
+}
