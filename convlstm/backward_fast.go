@@ -1,11 +1,6 @@
 package convlstm
 
-import (
-	"fmt"
-
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/gonum"
-)
+import "fmt"
 
 // The fast training path: the same forward and backward as the naive path,
 // computed with matrix products.
@@ -49,17 +44,10 @@ type fastTape struct {
 	layers []fastLayer
 }
 
-// gemm computes C = alpha*op(A)*op(B) + beta*C on row-major matrices, op(A)
-// m x k and op(B) k x n, with BLAS's argument conventions.
+// gemm is the package's sgemm (gemm.go): C = alpha*op(A)*op(B) + beta*C on
+// row-major matrices with BLAS's argument conventions.
 func gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	ta, tb := blas.NoTrans, blas.NoTrans
-	if transA {
-		ta = blas.Trans
-	}
-	if transB {
-		tb = blas.Trans
-	}
-	gonum.Implementation{}.Sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // im2colCN unrolls nimg images of C channels (channel c of image j at
