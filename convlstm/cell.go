@@ -36,6 +36,9 @@ type Cell struct {
 	// Conv is the one convolution that computes all four gates
 	// (self.conv): InputDim+HiddenDim channels in, 4*HiddenDim out.
 	Conv *ConvLayer
+	// Path chooses the implementation of Forward and ForwardGates: Fast
+	// (the zero value, the default) or Naive (forward below).
+	Path ConvPath
 }
 
 // NewCell mirrors ConvLSTMCell.__init__(input_dim, hidden_dim, kernel_size,
@@ -127,6 +130,9 @@ func (c *Cell) Forward(input *Tensor, cur State) (State, error) {
 func (c *Cell) ForwardGates(input *Tensor, cur State) (*Step, error) {
 	if err := c.checkStep(input, cur); err != nil {
 		return nil, err
+	}
+	if c.Path != Naive {
+		return c.forwardFast(input, cur)
 	}
 	return c.forward(input, cur)
 }

@@ -103,7 +103,8 @@ var forwardPaths = []struct {
 	name string
 	use  func(m *ConvLSTM)
 }{
-	{"naive", func(m *ConvLSTM) {}},
+	{"naive", func(m *ConvLSTM) { m.Path = Naive }},
+	{"fast", func(m *ConvLSTM) { m.Path = Fast }},
 }
 
 // TestGolden runs every case made by PyTorch and compares every returned

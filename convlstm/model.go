@@ -17,6 +17,11 @@ type ConvLSTM struct {
 	// every layer and time step during Forward. Nil by default: recording
 	// then costs nothing.
 	Trace *Trace
+	// Path chooses the implementation of Forward: Fast (the zero value,
+	// the default: the blocked path of fast.go, same numbers as the
+	// readable one, checked on every golden case) or Naive (the
+	// line-by-line port below, the code to read).
+	Path ConvPath
 }
 
 // NewConvLSTM mirrors the seed's constructor
@@ -111,6 +116,9 @@ func New(cfg Config) (*ConvLSTM, error) {
 func (m *ConvLSTM) Forward(input *Tensor, hiddenState []State) (layerOutputs []*Tensor, lastStates []State, err error) {
 	if err := m.checkForward(input, hiddenState); err != nil {
 		return nil, nil, err
+	}
+	if m.Path != Naive {
+		return m.forwardFast(input, hiddenState)
 	}
 	inputTensor := input
 	// The layer loop wants time on axis 1, so a time-major input is turned

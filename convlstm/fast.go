@@ -1,0 +1,468 @@
+package convlstm
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// ConvPath selects how ConvLSTM.Forward and Cell.Forward compute the
+// convolution and the gates.
+//
+// Fast, the zero value, is the default: it gives the same numbers as the
+// readable path (every golden case is checked against PyTorch on both) and
+// is tens of times faster. Naive runs the line-by-line port of the seed
+// (cat, Conv2d, split, sigmoid/tanh, state update), the code to read.
+type ConvPath int
+
+const (
+	// Fast is the blocked path of fast.go: the conv as a packed matrix
+	// product with an im2col packing, the input half of every time step
+	// in one product ahead of the time loop, the gates and the state
+	// update fused into the product's epilogue, on all cores.
+	Fast ConvPath = iota
+	// Naive is the readable reference path (cell.go, conv.go).
+	Naive
+)
+
+// String returns "fast" or "naive".
+func (p ConvPath) String() string {
+	switch p {
+	case Fast:
+		return "fast"
+	case Naive:
+		return "naive"
+	}
+	return fmt.Sprintf("ConvPath(%d)", int(p))
+}
+
+// The fast path, per layer, for the whole sequence at once.
+//
+// The conv over cat[x, h] is split by its weight's input-channel axis:
+// W = [Wx | Wh], so conv(cat[x, h]) = conv_x(x) + conv_h(h), and no
+// concatenated tensor is ever built. As matrices, with the output channels
+// (the 4*hid gate rows i, f, o, g) as rows and the pixels of one frame as
+// columns:
+//
+//	gates[b,t] (4hid x HW) = bias + Wx (4hid x cin*kh*kw) . im2col(x[b,t]) (cin*kh*kw x HW)
+//	                              + Wh (4hid x hid*kh*kw) . im2col(h[b,t-1])
+//
+// The first term does not depend on h, so it is computed for all B*T
+// frames in one large product before the time loop ("input phase"). The
+// time loop then only adds the Wh term, frame by frame and tile of pixels
+// by tile of pixels, and applies the gates and the state update to each
+// tile right after its product, while the tile is still in cache
+// ("epilogue"). im2col is never materialised: it is written straight into
+// the packed B strips the micro-kernel reads.
+
+// fastTileCols is the number of pixels (columns) one job handles.
+const fastTileCols = 4 * gemmNR
+
+// packedMat is a weight matrix (m x k) packed once into the micro-kernel's
+// A panels: for each KC block starting at k0, for each MR-row panel at
+// row ip, the kc x MR panel is at data[k0*mpad+ip*kc:].
+type packedMat struct {
+	m, k, mpad int
+	data       []float32
+}
+
+// packWeights packs columns [k0, k0+k) of the row-major m x ktot matrix w.
+func packWeights(dst []float32, w []float32, m, ktot, k0, k int) packedMat {
+	mpad := (m + gemmMR - 1) / gemmMR * gemmMR
+	pm := packedMat{m: m, k: k, mpad: mpad, data: dst[:mpad*k]}
+	for kb := 0; kb < k; kb += gemmKC {
+		kc := min(gemmKC, k-kb)
+		packA(pm.data[kb*mpad:], false, w, ktot, 0, m, k0+kb, kc, 1)
+	}
+	return pm
+}
+
+// im2colRow fills dst[i] with the pixel of plane (h x w) at (y+oy, x+ox),
+// where (y, x) is pixel p0+i of the frame in row-major order, and with zero
+// where that falls in the padding. Rows are copied a run at a time.
+func im2colRow(dst, plane []float32, h, w, oy, ox, p0 int) {
+	y, x := p0/w, p0%w
+	for i := 0; i < len(dst); {
+		seg := min(w-x, len(dst)-i)
+		d := dst[i : i+seg]
+		iy := y + oy
+		if iy < 0 || iy >= h {
+			clear(d)
+		} else {
+			row := plane[iy*w : iy*w+w]
+			lo := max(x, -ox)      // first x whose x+ox is inside the row
+			hi := min(x+seg, w-ox) // end of the x whose x+ox is inside
+			if lo >= hi {
+				clear(d)
+			} else {
+				clear(d[:lo-x])
+				copy(d[lo-x:hi-x], row[lo+ox:hi+ox])
+				clear(d[hi-x:])
+			}
+		}
+		i += seg
+		x = 0
+		y++
+	}
+}
+
+// packIm2col packs rows [k0, k0+kc) and columns [p0, p0+n) of the im2col
+// matrix of src (channels of h x w pixels, kernel kh x kw, padding kh/2,
+// kw/2) into NR-column strips: row k = (c*kh+dy)*kw+dx, column p holds
+// src[c, y+dy-kh/2, x+dx-kw/2] for pixel p = (y, x).
+func packIm2col(dst, src []float32, h, w, kh, kw, k0, kc, p0, n int) {
+	khw, hw := kh*kw, h*w
+	ph, pw := kh/2, kw/2
+	for js := 0; js < n; js += gemmNR {
+		cols := min(gemmNR, n-js)
+		s := dst[js*kc : js*kc+kc*gemmNR]
+		for kk := 0; kk < kc; kk++ {
+			k := k0 + kk
+			c, r := k/khw, k%khw
+			d := s[kk*gemmNR : kk*gemmNR+gemmNR]
+			im2colRow(d[:cols], src[c*hw:(c+1)*hw], h, w, r/kw-ph, r%kw-pw, p0+js)
+			clear(d[cols:])
+		}
+	}
+}
+
+// fastLayer is one layer of the fast path over a whole sequence.
+type fastLayer struct {
+	b, t, cin, hid, h, w, hw, kh, kw int
+	ntiles                           int
+	wx, wh                           packedMat
+	bias                             []float32 // (4hid) or nil
+	x                                []float32 // input (B, T, cin, H, W)
+	gx                               []float32 // gate pre-activations (B, T, 4hid, H*W)
+	out                              []float32 // hidden states (B, T, hid, H, W): the layer output
+	c                                []float32 // cell state (B, hid, H, W), updated in place
+	h0                               []float32 // initial h (B, hid, H, W), nil for zeros
+	steps                            []Step    // per time step, when tracing
+}
+
+// gemmTile adds W (packed) . im2col(src)[:, p0:p0+n] into g (4hid rows of
+// stride hw), columns p0..p0+n, using the worker's scratch.
+func (l *fastLayer) gemmTile(pm *packedMat, src, g []float32, p0, n int, s *fastScratch) {
+	for kb := 0; kb < pm.k; kb += gemmKC {
+		kc := min(gemmKC, pm.k-kb)
+		packIm2col(s.b, src, l.h, l.w, l.kh, l.kw, kb, kc, p0, n)
+		ablk := pm.data[kb*pm.mpad:]
+		for js := 0; js < n; js += gemmNR {
+			cols := min(gemmNR, n-js)
+			bs := s.b[js*kc : js*kc+kc*gemmNR]
+			for ip := 0; ip < pm.m; ip += gemmMR {
+				rows := min(gemmMR, pm.m-ip)
+				tileKernel(kc, ablk[ip*kc:ip*kc+kc*gemmMR], bs, g[ip*l.hw+p0+js:], l.hw, rows, cols, s.tmp[:])
+			}
+		}
+	}
+}
+
+// inputJob computes bias + Wx . im2col(x[f]) for frame f = b*T+t, tile j.
+func (l *fastLayer) inputJob(job int, s *fastScratch) {
+	f, tile := job/l.ntiles, job%l.ntiles
+	p0 := tile * fastTileCols
+	n := min(fastTileCols, l.hw-p0)
+	m := 4 * l.hid
+	g := l.gx[f*m*l.hw : (f+1)*m*l.hw]
+	for o := 0; o < m; o++ {
+		row := g[o*l.hw+p0 : o*l.hw+p0+n]
+		if l.bias == nil {
+			clear(row)
+		} else {
+			bv := l.bias[o]
+			for i := range row {
+				row[i] = bv
+			}
+		}
+	}
+	l.gemmTile(&l.wx, l.x[f*l.cin*l.hw:(f+1)*l.cin*l.hw], g, p0, n, s)
+}
+
+// stepJob runs time step t for batch item b and tile j: the Wh product
+// into the precomputed gates, then the fused epilogue.
+func (l *fastLayer) stepJob(t, job int, s *fastScratch) {
+	b, tile := job/l.ntiles, job%l.ntiles
+	p0 := tile * fastTileCols
+	n := min(fastTileCols, l.hw-p0)
+	hid, hw := l.hid, l.hw
+	fr := b*l.t + t
+	g := l.gx[fr*4*hid*hw : (fr+1)*4*hid*hw]
+	var hPrev []float32
+	if t > 0 {
+		hPrev = l.out[(fr-1)*hid*hw : fr*hid*hw]
+	} else if l.h0 != nil {
+		hPrev = l.h0[b*hid*hw : (b+1)*hid*hw]
+	}
+	if hPrev != nil { // a zero h adds nothing
+		l.gemmTile(&l.wh, hPrev, g, p0, n, s)
+	}
+	c := l.c[b*hid*hw : (b+1)*hid*hw]
+	h := l.out[fr*hid*hw : (fr+1)*hid*hw]
+	for j := 0; j < hid; j++ {
+		o := j*hw + p0
+		gi := g[o : o+n]
+		gf := g[hid*hw+o : hid*hw+o+n]
+		go_ := g[2*hid*hw+o : 2*hid*hw+o+n]
+		gg := g[3*hid*hw+o : 3*hid*hw+o+n]
+		cj := c[o : o+n]
+		hj := h[o : o+n]
+		if l.steps == nil {
+			fusedGates(gi, gf, go_, gg, cj, hj)
+			continue
+		}
+		// Tracing: keep the activations too (the gate buffer is
+		// overwritten with them, then copied out).
+		fusedGatesKeep(gi, gf, go_, gg, cj, hj)
+		st := &l.steps[t]
+		bo := b*hid*hw + o
+		copy(st.I.Data[bo:bo+n], gi)
+		copy(st.F.Data[bo:bo+n], gf)
+		copy(st.O.Data[bo:bo+n], go_)
+		copy(st.G.Data[bo:bo+n], gg)
+		copy(st.C.Data[bo:bo+n], cj)
+		copy(st.H.Data[bo:bo+n], hj)
+	}
+}
+
+// fusedGates is the epilogue on one row of pixels of one hidden channel:
+//
+//	i, f, o = sigmoid(cc_i), sigmoid(cc_f), sigmoid(cc_o);  g = tanh(cc_g)
+//	c = f*c + i*g;  h = o*tanh(c)
+func fusedGates(gi, gf, gO, gg, c, h []float32) {
+	n := len(c)
+	gi, gf, gO, gg, h = gi[:n], gf[:n], gO[:n], gg[:n], h[:n]
+	for p := range c {
+		i := sigmoidf(gi[p])
+		f := sigmoidf(gf[p])
+		o := sigmoidf(gO[p])
+		g := tanhf(gg[p])
+		cn := f*c[p] + i*g
+		c[p] = cn
+		h[p] = o * tanhf(cn)
+	}
+}
+
+// fusedGatesKeep is fusedGates that also leaves the activations i, f, o, g
+// in place of the pre-activations (for the trace).
+func fusedGatesKeep(gi, gf, gO, gg, c, h []float32) {
+	n := len(c)
+	gi, gf, gO, gg, h = gi[:n], gf[:n], gO[:n], gg[:n], h[:n]
+	for p := range c {
+		i := sigmoidf(gi[p])
+		f := sigmoidf(gf[p])
+		o := sigmoidf(gO[p])
+		g := tanhf(gg[p])
+		gi[p], gf[p], gO[p], gg[p] = i, f, o, g
+		cn := f*c[p] + i*g
+		c[p] = cn
+		h[p] = o * tanhf(cn)
+	}
+}
+
+// fastScratch is one worker's scratch: a packed B block and an edge tile.
+type fastScratch struct {
+	b   []float32
+	tmp [gemmMR * gemmNR]float32
+}
+
+// fastPool runs the jobs of one phase on all cores: the calling goroutine
+// and nw-1 workers started once per Forward take job numbers from an
+// atomic counter. Starting a phase sends one token per worker on a channel
+// and waits on a WaitGroup: nothing is allocated per phase.
+type fastPool struct {
+	nw      int
+	scratch []fastScratch
+	wake    chan int
+	wg      sync.WaitGroup
+	next    atomic.Int64
+	njobs   int64
+	layer   *fastLayer
+	phase   int // -1: input phase; t >= 0: time step t
+	errMu   sync.Mutex
+	err     error
+}
+
+func newFastPool(nw int) *fastPool {
+	p := &fastPool{nw: nw, scratch: make([]fastScratch, nw), wake: make(chan int, nw)}
+	for i := range p.scratch {
+		p.scratch[i].b = make([]float32, gemmKC*fastTileCols)
+	}
+	for w := 1; w < nw; w++ {
+		go func() {
+			for range p.wake {
+				p.work(w)
+				p.wg.Done()
+			}
+		}()
+	}
+	return p
+}
+
+func (p *fastPool) close() { close(p.wake) }
+
+// run executes njobs jobs of the given phase of layer l and waits for them.
+func (p *fastPool) run(l *fastLayer, phase, njobs int) {
+	p.layer, p.phase, p.njobs = l, phase, int64(njobs)
+	p.next.Store(0)
+	helpers := min(p.nw-1, njobs-1)
+	p.wg.Add(helpers)
+	for i := 0; i < helpers; i++ {
+		p.wake <- 0
+	}
+	p.work(0)
+	p.wg.Wait()
+}
+
+func (p *fastPool) work(w int) {
+	defer func() {
+		if r := recover(); r != nil {
+			p.errMu.Lock()
+			if p.err == nil {
+				p.err = fmt.Errorf("convlstm: fast path: internal error: %v", r)
+			}
+			p.errMu.Unlock()
+			p.next.Store(p.njobs) // stop the phase
+		}
+	}()
+	l, s := p.layer, &p.scratch[w]
+	for {
+		j := p.next.Add(1) - 1
+		if j >= p.njobs {
+			return
+		}
+		if p.phase < 0 {
+			l.inputJob(int(j), s)
+		} else {
+			l.stepJob(p.phase, int(j), s)
+		}
+	}
+}
+
+// fastWorkspace holds the buffers reused from one Forward to the next
+// (through a sync.Pool, so concurrent calls each get their own).
+type fastWorkspace struct {
+	gx, wx, wh []float32
+}
+
+var fastWorkspaces sync.Pool
+
+func grow(s []float32, n int) []float32 {
+	if cap(s) < n {
+		return make([]float32, n)
+	}
+	return s[:n]
+}
+
+// newFastLayer prepares one layer: x is (B, T, cin, H, W); h0 and c0 are
+// the initial state (B, hid, H, W) or nil for zeros; trace keeps every
+// step's activations.
+func newFastLayer(cell *Cell, ws *fastWorkspace, x []float32, b, t, h, w int, h0, c0 []float32, trace bool) *fastLayer {
+	hid, cin := cell.HiddenDim, cell.InputDim
+	kh, kw := cell.KernelSize[0], cell.KernelSize[1]
+	hw := h * w
+	l := &fastLayer{
+		b: b, t: t, cin: cin, hid: hid, h: h, w: w, hw: hw, kh: kh, kw: kw,
+		ntiles: (hw + fastTileCols - 1) / fastTileCols,
+		x:      x, h0: h0,
+		out: make([]float32, b*t*hid*hw),
+		c:   make([]float32, b*hid*hw),
+	}
+	if c0 != nil {
+		copy(l.c, c0)
+	}
+	if cell.Conv.Bias != nil {
+		l.bias = cell.Conv.Bias.Data
+	}
+	m, khw := 4*hid, kh*kw
+	ktot := (cin + hid) * khw
+	mpad := (m + gemmMR - 1) / gemmMR * gemmMR
+	ws.wx = grow(ws.wx, mpad*cin*khw)
+	ws.wh = grow(ws.wh, mpad*hid*khw)
+	ws.gx = grow(ws.gx, b*t*m*hw)
+	l.wx = packWeights(ws.wx, cell.Conv.Weight.Data, m, ktot, 0, cin*khw)
+	l.wh = packWeights(ws.wh, cell.Conv.Weight.Data, m, ktot, cin*khw, hid*khw)
+	l.gx = ws.gx
+	if trace {
+		l.steps = make([]Step, t)
+		for i := range l.steps {
+			l.steps[i] = Step{I: Zeros(b, hid, h, w), F: Zeros(b, hid, h, w), O: Zeros(b, hid, h, w),
+				G: Zeros(b, hid, h, w), C: Zeros(b, hid, h, w), H: Zeros(b, hid, h, w)}
+		}
+	}
+	return l
+}
+
+// runInput runs the input phase: the gate pre-activations of all frames.
+func (l *fastLayer) runInput(p *fastPool) { p.run(l, -1, l.b*l.t*l.ntiles) }
+
+// runStep runs time step t of every batch item.
+func (l *fastLayer) runStep(p *fastPool, t int) { p.run(l, t, l.b*l.ntiles) }
+
+// forwardFast is Forward on the fast path; the arguments are validated.
+func (m *ConvLSTM) forwardFast(input *Tensor, hiddenState []State) (layerOutputs []*Tensor, lastStates []State, err error) {
+	x := input
+	if !m.BatchFirst {
+		x = permute10(x) // (T, B, C, H, W) -> (B, T, C, H, W)
+	}
+	b, t, h, w := x.Shape[0], x.Shape[1], x.Shape[3], x.Shape[4]
+	ws, _ := fastWorkspaces.Get().(*fastWorkspace)
+	if ws == nil {
+		ws = &fastWorkspace{}
+	}
+	defer fastWorkspaces.Put(ws)
+	pool := newFastPool(runtime.GOMAXPROCS(0))
+	defer pool.close()
+
+	cur := x.Data
+	for li, cell := range m.CellList {
+		var h0, c0 []float32
+		if hiddenState != nil {
+			h0, c0 = hiddenState[li].H.Data, hiddenState[li].C.Data
+		}
+		l := newFastLayer(cell, ws, cur, b, t, h, w, h0, c0, m.Trace != nil)
+		l.runInput(pool)
+		for step := 0; step < t && pool.err == nil; step++ {
+			l.runStep(pool, step)
+		}
+		if pool.err != nil {
+			return nil, nil, pool.err
+		}
+		out := &Tensor{Shape: []int{b, t, cell.HiddenDim, h, w}, Data: l.out} // (B, T, hid, H, W)
+		state := State{H: timeSlice(out, t-1), C: &Tensor{Shape: []int{b, cell.HiddenDim, h, w}, Data: l.c}}
+		if m.Trace != nil {
+			m.Trace.Layers = append(m.Trace.Layers, l.steps)
+		}
+		layerOutputs = append(layerOutputs, out)
+		lastStates = append(lastStates, state)
+		cur = l.out
+	}
+	if !m.ReturnAllLayers {
+		layerOutputs = layerOutputs[len(layerOutputs)-1:]
+		lastStates = lastStates[len(lastStates)-1:]
+	}
+	return layerOutputs, lastStates, nil
+}
+
+// forwardFast is one Cell step on the fast path (arguments validated):
+// a sequence of length 1 with the given state, traced to return the gates.
+func (c *Cell) forwardFast(input *Tensor, cur State) (*Step, error) {
+	b, h, w := input.Shape[0], input.Shape[2], input.Shape[3]
+	ws, _ := fastWorkspaces.Get().(*fastWorkspace)
+	if ws == nil {
+		ws = &fastWorkspace{}
+	}
+	defer fastWorkspaces.Put(ws)
+	pool := newFastPool(runtime.GOMAXPROCS(0))
+	defer pool.close()
+	l := newFastLayer(c, ws, input.Data, b, 1, h, w, cur.H.Data, cur.C.Data, true)
+	l.runInput(pool)
+	if pool.err == nil {
+		l.runStep(pool, 0)
+	}
+	if pool.err != nil {
+		return nil, pool.err
+	}
+	return &l.steps[0], nil
+}
