@@ -14,7 +14,8 @@ import "fmt"
 // The naive path keeps the per-step tensors of the readable forward and
 // inverts it step by step (backward_cell.go, backward_conv.go); the fast
 // path (backward_fast.go) keeps im2col matrices and uses matrix products.
-// Which one runs is decided by the model's path at ForwardTrain time.
+// Which one runs is decided by the model's Path (Fast by default) at
+// ForwardTrain time; Backward follows the tape.
 
 // Tape records one ForwardTrain pass: the inputs and activations of every
 // layer and time step. It refers to the model's weights, so call Backward
@@ -26,7 +27,7 @@ type Tape struct {
 	// naive[l][t] is layer l at time step t (naive path).
 	naive [][]stepTape
 	// fast holds the fast path's tape (nil on the naive path).
-	fast *fastTape
+	fast *bpttTape
 }
 
 // Fast reports whether the tape was recorded by the fast path.

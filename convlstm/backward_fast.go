@@ -29,8 +29,8 @@ import "fmt"
 // reference: forwardTrainNaive and backwardNaive (backward.go), which
 // compute the same numbers one pixel at a time.
 
-// fastLayer is the fast tape of one layer. TN = T*B*H*W.
-type fastLayer struct {
+// bpttLayer is the fast tape of one layer. TN = T*B*H*W.
+type bpttLayer struct {
 	in, hid, kh, kw int
 	colsX           []float32 // (in*kh*kw, TN)  im2col of the layer input
 	colsH           []float32 // (hid*kh*kw, TN) im2col of h_{t-1}, block t
@@ -39,25 +39,25 @@ type fastLayer struct {
 	c0              []float32 // (hid, N)        the initial c
 }
 
-// fastTape is the tape of the fast path.
-type fastTape struct {
-	layers []fastLayer
+// bpttTape is the tape of the fast path.
+type bpttTape struct {
+	layers []bpttLayer
 }
 
-// gemm is the package's sgemm (gemm.go): C = alpha*op(A)*op(B) + beta*C on
+// bpttGemm is the package's sgemm (gemm.go): C = alpha*op(A)*op(B) + beta*C on
 // row-major matrices with BLAS's argument conventions.
-func gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+func bpttGemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
-// im2colCN unrolls nimg images of C channels (channel c of image j at
+// bpttIm2col unrolls nimg images of C channels (channel c of image j at
 // src[c*lds + j*H*W:]) into dst, a (C*kh*kw, nimg*H*W) matrix with row
 // stride ldd: dst[(c*kh+dy)*kw+dx][j*H*W + y*W + x] = xpad[c, j, y+dy, x+dx],
 // zero where the tap falls in the padding. The row order matches the
 // weight's (in, kh, kw) axes, so W (4*hid, in*kh*kw) · dst is the conv.
 //
 // reference: conv2dNaive (conv.go), whose inner loops read the same taps.
-func im2colCN(dst []float32, ldd int, src []float32, lds, nimg, C, H, W, kh, kw int) {
+func bpttIm2col(dst []float32, ldd int, src []float32, lds, nimg, C, H, W, kh, kw int) {
 	ph, pw := kh/2, kw/2
 	hw := H * W
 	for c := 0; c < C; c++ {
@@ -87,9 +87,9 @@ func im2colCN(dst []float32, ldd int, src []float32, lds, nimg, C, H, W, kh, kw 
 	}
 }
 
-// col2imCN is the backward of im2colCN: every unrolled entry adds its
+// bpttCol2im is the backward of bpttIm2col: every unrolled entry adds its
 // gradient back to the pixel it was copied from (padding taps are dropped).
-func col2imCN(ddst []float32, lds int, dcols []float32, ldd, nimg, C, H, W, kh, kw int) {
+func bpttCol2im(ddst []float32, lds int, dcols []float32, ldd, nimg, C, H, W, kh, kw int) {
 	ph, pw := kh/2, kw/2
 	hw := H * W
 	for c := 0; c < C; c++ {
@@ -118,9 +118,9 @@ func col2imCN(ddst []float32, lds int, dcols []float32, ldd, nimg, C, H, W, kh, 
 	}
 }
 
-// toCN turns a 5-D sequence into CN layout (C, T*B*H*W). batchFirst tells
+// seqToCN turns a 5-D sequence into CN layout (C, T*B*H*W). batchFirst tells
 // whether x is (B, T, C, H, W) or (T, B, C, H, W).
-func toCN(x *Tensor, batchFirst bool) []float32 {
+func seqToCN(x *Tensor, batchFirst bool) []float32 {
 	d0, d1, C := x.Shape[0], x.Shape[1], x.Shape[2]
 	hw := x.Shape[3] * x.Shape[4]
 	B, T := d0, d1
@@ -142,9 +142,9 @@ func toCN(x *Tensor, batchFirst bool) []float32 {
 	return out
 }
 
-// fromCN is the inverse of toCN: (C, T*B*H*W) to a new (B, T, C, H, W)
+// seqFromCN is the inverse of seqToCN: (C, T*B*H*W) to a new (B, T, C, H, W)
 // tensor, or (T, B, C, H, W) when batchFirst is false.
-func fromCN(cn []float32, B, T, C, H, W int, batchFirst bool) *Tensor {
+func seqFromCN(cn []float32, B, T, C, H, W int, batchFirst bool) *Tensor {
 	hw := H * W
 	d0, d1 := B, T
 	if !batchFirst {
@@ -165,8 +165,8 @@ func fromCN(cn []float32, B, T, C, H, W int, batchFirst bool) *Tensor {
 	return out
 }
 
-// stateToCN turns a (B, C, H, W) state into (C, B*H*W); stateFromCN undoes it.
-func stateToCN(x *Tensor) []float32 {
+// bpttStateToCN turns a (B, C, H, W) state into (C, B*H*W); bpttStateFromCN undoes it.
+func bpttStateToCN(x *Tensor) []float32 {
 	B, C, hw := x.Shape[0], x.Shape[1], x.Shape[2]*x.Shape[3]
 	out := make([]float32, len(x.Data))
 	for b := 0; b < B; b++ {
@@ -177,7 +177,7 @@ func stateToCN(x *Tensor) []float32 {
 	return out
 }
 
-func stateFromCN(cn []float32, B, C, H, W int) *Tensor {
+func bpttStateFromCN(cn []float32, B, C, H, W int) *Tensor {
 	hw := H * W
 	out := Zeros(B, C, H, W)
 	for b := 0; b < B; b++ {
@@ -200,27 +200,27 @@ func (m *ConvLSTM) forwardTrainFast(input *Tensor, hiddenState []State) (*Tape, 
 	N := B * H * W
 	TN := T * N
 	tape := &Tape{model: m, inputShape: append([]int(nil), input.Shape...), b: B, t: T, h: H, w: W,
-		fast: &fastTape{layers: make([]fastLayer, m.NumLayers)}}
+		fast: &bpttTape{layers: make([]bpttLayer, m.NumLayers)}}
 	var outs []*Tensor
 	var states []State
-	cur := toCN(input, m.BatchFirst) // (in, TN)
+	cur := seqToCN(input, m.BatchFirst) // (in, TN)
 	for l := 0; l < m.NumLayers; l++ {
 		cell := m.CellList[l]
 		in, hid, kh, kw := cell.InputDim, cell.HiddenDim, cell.KernelSize[0], cell.KernelSize[1]
 		kx, khh := in*kh*kw, hid*kh*kw
 		K := kx + khh
 		wt := cell.Conv.Weight.Data // (4*hid, K)
-		fl := fastLayer{in: in, hid: hid, kh: kh, kw: kw,
+		fl := bpttLayer{in: in, hid: hid, kh: kh, kw: kw,
 			colsX: make([]float32, kx*TN), colsH: make([]float32, khh*TN),
 			gates: make([]float32, 4*hid*TN), c: make([]float32, hid*TN)}
 		var h0 []float32
 		if hiddenState != nil {
-			h0, fl.c0 = stateToCN(hiddenState[l].H), stateToCN(hiddenState[l].C)
+			h0, fl.c0 = bpttStateToCN(hiddenState[l].H), bpttStateToCN(hiddenState[l].C)
 		} else {
 			h0, fl.c0 = make([]float32, hid*N), make([]float32, hid*N)
 		}
 		// The input half of the conv for all T steps at once.
-		im2colCN(fl.colsX, TN, cur, TN, T*B, in, H, W, kh, kw)
+		bpttIm2col(fl.colsX, TN, cur, TN, T*B, in, H, W, kh, kw)
 		z := fl.gates // pre-activations first, activated in place below
 		if cell.Conv.Bias != nil {
 			for r, bv := range cell.Conv.Bias.Data {
@@ -230,7 +230,7 @@ func (m *ConvLSTM) forwardTrainFast(input *Tensor, hiddenState []State) (*Tape, 
 				}
 			}
 		}
-		gemm(false, false, 4*hid, TN, kx, 1, wt, K, fl.colsX, TN, 1, z, TN)
+		bpttGemm(false, false, 4*hid, TN, kx, 1, wt, K, fl.colsX, TN, 1, z, TN)
 		out := make([]float32, hid*TN) // h_t for all t: the layer output
 		for t := 0; t < T; t++ {
 			// h_{t-1}: the initial h at t = 0, else the previous output block.
@@ -238,9 +238,9 @@ func (m *ConvLSTM) forwardTrainFast(input *Tensor, hiddenState []State) (*Tape, 
 			if t > 0 {
 				hsrc, lds = out[(t-1)*N:], TN
 			}
-			im2colCN(fl.colsH[t*N:], TN, hsrc, lds, B, hid, H, W, kh, kw)
+			bpttIm2col(fl.colsH[t*N:], TN, hsrc, lds, B, hid, H, W, kh, kw)
 			// Z_t += Wh · colsH_t
-			gemm(false, false, 4*hid, N, khh, 1, wt[kx:], K, fl.colsH[t*N:], TN, 1, z[t*N:], TN)
+			bpttGemm(false, false, 4*hid, N, khh, 1, wt[kx:], K, fl.colsH[t*N:], TN, 1, z[t*N:], TN)
 			cprev, ldp := fl.c0, N
 			if t > 0 {
 				cprev, ldp = fl.c[(t-1)*N:], TN
@@ -263,14 +263,14 @@ func (m *ConvLSTM) forwardTrainFast(input *Tensor, hiddenState []State) (*Tape, 
 			}
 		}
 		tape.fast.layers[l] = fl
-		outs = append(outs, fromCN(out, B, T, hid, H, W, true))
+		outs = append(outs, seqFromCN(out, B, T, hid, H, W, true))
 		lastH := make([]float32, hid*N)
 		lastC := make([]float32, hid*N)
 		for j := 0; j < hid; j++ {
 			copy(lastH[j*N:][:N], out[j*TN+(T-1)*N:][:N])
 			copy(lastC[j*N:][:N], fl.c[j*TN+(T-1)*N:][:N])
 		}
-		states = append(states, State{H: stateFromCN(lastH, B, hid, H, W), C: stateFromCN(lastC, B, hid, H, W)})
+		states = append(states, State{H: bpttStateFromCN(lastH, B, hid, H, W), C: bpttStateFromCN(lastC, B, hid, H, W)})
 		cur = out
 	}
 	if !m.ReturnAllLayers {
@@ -304,7 +304,7 @@ func (m *ConvLSTM) backwardFast(tape *Tape, gradOutputs []*Tensor) (*Grads, erro
 			dOut = make([]float32, hid*TN)
 		}
 		if g := m.gradOutputOf(gradOutputs, l); g != nil {
-			gcn := toCN(g, true)
+			gcn := seqToCN(g, true)
 			for k, v := range gcn {
 				dOut[k] += v
 			}
@@ -345,14 +345,14 @@ func (m *ConvLSTM) backwardFast(tape *Tape, gradOutputs []*Tensor) (*Grads, erro
 				}
 			}
 			// dcolsH_t = Wh^T · dZ_t, then back to the pixels of h_{t-1}.
-			gemm(true, false, khh, N, 4*hid, 1, wt[kx:], K, dz[t*N:], TN, 0, dcolsH, N)
+			bpttGemm(true, false, khh, N, 4*hid, 1, wt[kx:], K, dz[t*N:], TN, 0, dcolsH, N)
 			clear(dh)
-			col2imCN(dh, N, dcolsH, N, B, hid, H, W, kh, kw)
+			bpttCol2im(dh, N, dcolsH, N, B, hid, H, W, kh, kw)
 		}
-		grads.HiddenState[l] = State{H: stateFromCN(dh, B, hid, H, W), C: stateFromCN(dc, B, hid, H, W)}
+		grads.HiddenState[l] = State{H: bpttStateFromCN(dh, B, hid, H, W), C: bpttStateFromCN(dc, B, hid, H, W)}
 		dw := grads.Weights[fmt.Sprintf("cell_list.%d.conv.weight", l)].Data
-		gemm(false, true, 4*hid, kx, TN, 1, dz, TN, fl.colsX, TN, 0, dw, K)
-		gemm(false, true, 4*hid, khh, TN, 1, dz, TN, fl.colsH, TN, 0, dw[kx:], K)
+		bpttGemm(false, true, 4*hid, kx, TN, 1, dz, TN, fl.colsX, TN, 0, dw, K)
+		bpttGemm(false, true, 4*hid, khh, TN, 1, dz, TN, fl.colsH, TN, 0, dw[kx:], K)
 		if bt := grads.Weights[fmt.Sprintf("cell_list.%d.conv.bias", l)]; bt != nil {
 			for r := range bt.Data {
 				var s float64
@@ -363,11 +363,11 @@ func (m *ConvLSTM) backwardFast(tape *Tape, gradOutputs []*Tensor) (*Grads, erro
 			}
 		}
 		dcolsX := make([]float32, kx*TN)
-		gemm(true, false, kx, TN, 4*hid, 1, wt, K, dz, TN, 0, dcolsX, TN)
+		bpttGemm(true, false, kx, TN, 4*hid, 1, wt, K, dz, TN, 0, dcolsX, TN)
 		dIn := make([]float32, in*TN)
-		col2imCN(dIn, TN, dcolsX, TN, T*B, in, H, W, kh, kw)
+		bpttCol2im(dIn, TN, dcolsX, TN, T*B, in, H, W, kh, kw)
 		dAbove = dIn
 	}
-	grads.Input = fromCN(dAbove, B, T, m.InputDim, H, W, m.BatchFirst)
+	grads.Input = seqFromCN(dAbove, B, T, m.InputDim, H, W, m.BatchFirst)
 	return grads, nil
 }

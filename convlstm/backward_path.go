@@ -1,7 +1,5 @@
 package convlstm
 
-// trainFast reports whether ForwardTrain should record for the fast path.
-func (m *ConvLSTM) trainFast() bool { return trainFastDefault }
-
-// trainFastDefault is the path used until the model carries a Path field.
-var trainFastDefault = false
+// trainFast reports whether ForwardTrain records for the fast path: the
+// model's Path chooses training's implementation as it chooses Forward's.
+func (m *ConvLSTM) trainFast() bool { return m.Path != Naive }

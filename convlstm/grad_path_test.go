@@ -2,5 +2,8 @@ package convlstm
 
 // setTrainPath makes m record ForwardTrain on the fast or the naive path.
 func setTrainPath(m *ConvLSTM, fast bool) {
-	trainFastDefault = fast
+	m.Path = Naive
+	if fast {
+		m.Path = Fast
+	}
 }
