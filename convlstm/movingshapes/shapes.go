@@ -1,0 +1,232 @@
+package movingshapes
+
+import (
+	"fmt"
+	"math"
+	"math/rand"
+
+	"example.com/convlstm/convlstm"
+)
+
+// Kind is a shape family.
+type Kind int
+
+// The shape families.
+const (
+	Square Kind = iota
+	Disc
+	Digit
+)
+
+// String names the kind.
+func (k Kind) String() string {
+	switch k {
+	case Square:
+		return "square"
+	case Disc:
+		return "disc"
+	case Digit:
+		return "digit"
+	}
+	return fmt.Sprintf("Kind(%d)", int(k))
+}
+
+// Config describes the sequences. Zero fields take the defaults noted.
+type Config struct {
+	// Size is the height and width of a frame in pixels (default 16; at
+	// least 8, at most 256).
+	Size int
+	// Frames is the number of frames of a sequence (default 10).
+	Frames int
+	// MinShapes and MaxShapes bound the number of shapes per sequence
+	// (defaults 1 and 2).
+	MinShapes, MaxShapes int
+	// MinSpeed and MaxSpeed bound the speed in pixels per frame (defaults
+	// 0.5 and Size/12, at least 1).
+	MinSpeed, MaxSpeed float64
+	// Kinds lists the shape families to draw from (default all three).
+	Kinds []Kind
+}
+
+// withDefaults fills the zero fields and validates the rest.
+func (c Config) withDefaults() (Config, error) {
+	if c.Size == 0 {
+		c.Size = 16
+	}
+	if c.Frames == 0 {
+		c.Frames = 10
+	}
+	if c.MinShapes == 0 {
+		c.MinShapes = 1
+	}
+	if c.MaxShapes == 0 {
+		c.MaxShapes = max(2, c.MinShapes)
+	}
+	if c.MinSpeed == 0 {
+		c.MinSpeed = 0.5
+	}
+	if c.MaxSpeed == 0 {
+		c.MaxSpeed = max(1, float64(c.Size)/12)
+	}
+	if len(c.Kinds) == 0 {
+		c.Kinds = []Kind{Square, Disc, Digit}
+	}
+	switch {
+	case c.Size < 8 || c.Size > 256:
+		return c, fmt.Errorf("movingshapes: Size must be in [8, 256], got %d", c.Size)
+	case c.Frames < 1:
+		return c, fmt.Errorf("movingshapes: Frames must be positive, got %d", c.Frames)
+	case c.MinShapes < 1 || c.MaxShapes < c.MinShapes:
+		return c, fmt.Errorf("movingshapes: want 1 <= MinShapes <= MaxShapes, got %d, %d", c.MinShapes, c.MaxShapes)
+	case c.MinSpeed < 0 || c.MaxSpeed < c.MinSpeed:
+		return c, fmt.Errorf("movingshapes: want 0 <= MinSpeed <= MaxSpeed, got %g, %g", c.MinSpeed, c.MaxSpeed)
+	}
+	for _, k := range c.Kinds {
+		if k < Square || k > Digit {
+			return c, fmt.Errorf("movingshapes: unknown kind %d", int(k))
+		}
+	}
+	return c, nil
+}
+
+// Generator draws sequences from a seeded random source. It is not safe
+// for concurrent use; make one generator per goroutine.
+type Generator struct {
+	cfg Config
+	rng *rand.Rand
+}
+
+// New returns a generator of sequences described by cfg, seeded with seed.
+func New(cfg Config, seed int64) (*Generator, error) {
+	c, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	return &Generator{cfg: c, rng: rand.New(rand.NewSource(seed))}, nil
+}
+
+// Config returns the configuration with the defaults filled in.
+func (g *Generator) Config() Config { return g.cfg }
+
+// Sequence returns one sequence as Frames*Size*Size values in [0, 1],
+// frame-major, row-major inside a frame.
+func (g *Generator) Sequence() []float32 {
+	n := g.cfg.Size
+	out := make([]float32, g.cfg.Frames*n*n)
+	count := g.cfg.MinShapes + g.rng.Intn(g.cfg.MaxShapes-g.cfg.MinShapes+1)
+	for s := 0; s < count; s++ {
+		sp := g.sprite()
+		sh, sw := len(sp), len(sp[0])
+		// Start anywhere the sprite fits, move in a random direction.
+		x := g.rng.Float64() * float64(n-sw)
+		y := g.rng.Float64() * float64(n-sh)
+		speed := g.cfg.MinSpeed + g.rng.Float64()*(g.cfg.MaxSpeed-g.cfg.MinSpeed)
+		angle := g.rng.Float64() * 2 * math.Pi
+		vx, vy := speed*math.Cos(angle), speed*math.Sin(angle)
+		for t := 0; t < g.cfg.Frames; t++ {
+			draw(out[t*n*n:(t+1)*n*n], n, sp, x, y)
+			x, vx = bounce(x+vx, vx, float64(n-sw))
+			y, vy = bounce(y+vy, vy, float64(n-sh))
+		}
+	}
+	return out
+}
+
+// Batch returns b sequences as a (b, Frames, 1, Size, Size) tensor, the
+// batch-first layout of a one-channel ConvLSTM input.
+func (g *Generator) Batch(b int) (*convlstm.Tensor, error) {
+	n, T := g.cfg.Size, g.cfg.Frames
+	t, err := convlstm.NewTensor(b, T, 1, n, n)
+	if err != nil {
+		return nil, fmt.Errorf("movingshapes: Batch: %w", err)
+	}
+	for i := 0; i < b; i++ {
+		copy(t.Data[i*T*n*n:], g.Sequence())
+	}
+	return t, nil
+}
+
+// bounce reflects a coordinate off the walls 0 and hi.
+func bounce(p, v, hi float64) (float64, float64) {
+	for p < 0 || p > hi {
+		if p < 0 {
+			p, v = -p, -v
+		}
+		if p > hi {
+			p, v = 2*hi-p, -v
+		}
+	}
+	return p, v
+}
+
+// sprite draws a random shape as a small bitmap of coverages in [0, 1].
+func (g *Generator) sprite() [][]float32 {
+	n := g.cfg.Size
+	// Shapes are about a quarter of the frame.
+	lo, hi := max(3, n/6), max(4, n/3)
+	switch g.cfg.Kinds[g.rng.Intn(len(g.cfg.Kinds))] {
+	case Square:
+		s := lo + g.rng.Intn(hi-lo+1)
+		return fill(s, s, func(y, x float64) float32 { return 1 })
+	case Disc:
+		d := lo + g.rng.Intn(hi-lo+1)
+		r := float64(d) / 2
+		return fill(d, d, func(y, x float64) float32 {
+			// Coverage of the pixel by the disc, from the distance of its
+			// centre to the edge (anti-aliased over one pixel).
+			dist := math.Hypot(y+0.5-r, x+0.5-r)
+			return float32(math.Max(0, math.Min(1, r-dist+0.5)))
+		})
+	default:
+		glyph := digitFont[g.rng.Intn(10)]
+		scale := max(1, (hi+3)/7)
+		return fill(7*scale, 5*scale, func(y, x float64) float32 {
+			if glyph[int(y)/scale][int(x)/scale] == '#' {
+				return 1
+			}
+			return 0
+		})
+	}
+}
+
+func fill(h, w int, f func(y, x float64) float32) [][]float32 {
+	sp := make([][]float32, h)
+	for y := range sp {
+		sp[y] = make([]float32, w)
+		for x := range sp[y] {
+			sp[y][x] = f(float64(y), float64(x))
+		}
+	}
+	return sp
+}
+
+// draw composites the sprite at the sub-pixel position (x, y) into the
+// frame with max, resampling it bilinearly: frame pixel (py, px) reads the
+// sprite at (py-y, px-x).
+func draw(frame []float32, n int, sp [][]float32, x, y float64) {
+	sh, sw := len(sp), len(sp[0])
+	at := func(r, c int) float32 {
+		if r < 0 || r >= sh || c < 0 || c >= sw {
+			return 0
+		}
+		return sp[r][c]
+	}
+	x0, y0 := int(math.Floor(x)), int(math.Floor(y))
+	fx, fy := float32(x-float64(x0)), float32(y-float64(y0))
+	for py := y0; py <= y0+sh; py++ {
+		if py < 0 || py >= n {
+			continue
+		}
+		r := py - y0 // sprite row at or below the sample point
+		for px := x0; px <= x0+sw; px++ {
+			if px < 0 || px >= n {
+				continue
+			}
+			c := px - x0
+			v := (1-fy)*((1-fx)*at(r, c)+fx*at(r, c-1)) + fy*((1-fx)*at(r-1, c)+fx*at(r-1, c-1))
+			if v > frame[py*n+px] {
+				frame[py*n+px] = v
+			}
+		}
+	}
+}
