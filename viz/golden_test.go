@@ -1,0 +1,142 @@
+package viz_test
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"example.com/convlstm/convlstm"
+	"example.com/convlstm/viz"
+	"gonum.org/v1/plot/cmpimg"
+)
+
+// The golden images live in testdata/. After a deliberate change of the
+// figures, look at the new images and regenerate them with
+//
+//	go test ./viz -regen
+//
+// (the -regen flag is defined by gonum.org/v1/plot/cmpimg).
+
+// goldenDelta is how far (0 = exact, 1 = anything) a picture may differ
+// from its golden image: small enough to catch a changed figure, large
+// enough to forgive rounding in the font rasterizer.
+const goldenDelta = 0.02
+
+// maxPNGSize keeps the committed images small.
+const maxPNGSize = 150 << 10
+
+// checkGolden compares a PNG made by the package with testdata/name. On a
+// mismatch it writes the new picture next to it as name_got.png.
+func checkGolden(t *testing.T, name string, got []byte, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	if len(got) > maxPNGSize {
+		t.Errorf("%s: %d bytes, want at most %d", name, len(got), maxPNGSize)
+	}
+	path := filepath.Join("testdata", name)
+	if *cmpimg.GenerateTestData {
+		if err := viz.WritePNG(path, got); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./viz -regen to create it)", err)
+	}
+	same, err := cmpimg.EqualApprox("png", got, want, goldenDelta)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	if !same {
+		gotPath := strings.TrimSuffix(path, ".png") + "_got.png"
+		_ = viz.WritePNG(gotPath, got)
+		t.Errorf("%s differs from the golden image; the new one is in %s", path, gotPath)
+	}
+}
+
+func TestGoldenGatePanel(t *testing.T) {
+	step := synthStep(2, 3, 8, 8, 0)
+	b, err := viz.GatePanel(step, 1, nil)
+	checkGolden(t, "gate_panel.png", b, err)
+}
+
+func TestGoldenGatePanelChannels(t *testing.T) {
+	step := synthStep(1, 6, 6, 10, 1)
+	b, err := viz.GatePanel(step, 0, []int{5, 0, 2})
+	checkGolden(t, "gate_panel_channels.png", b, err)
+}
+
+func TestGoldenGatesOverTime(t *testing.T) {
+	trace := &convlstm.Trace{Layers: make([][]convlstm.Step, 2)}
+	for step := range 6 {
+		trace.Layers[1] = append(trace.Layers[1], synthStep(1, 2, 8, 8, float64(step)))
+	}
+	b, err := viz.GatesOverTime(trace, 1, 0, 1)
+	checkGolden(t, "gates_over_time.png", b, err)
+}
+
+func TestGoldenHeatmap(t *testing.T) {
+	// Row 0 is bright: it must be drawn on top.
+	frame := synth(func(i int) float64 {
+		y, x := i/24, i%24
+		if y == 0 {
+			return 1
+		}
+		return 0.8 * math.Exp(-float64((y-9)*(y-9)+(x-16)*(x-16))/20)
+	}, 16, 24)
+	b, err := viz.Heatmap(frame, "Blob, row 0 bright")
+	checkGolden(t, "heatmap.png", b, err)
+}
+
+func TestGoldenHeatmapSigned(t *testing.T) {
+	signed := synth(func(i int) float64 { return 3 * math.Sin(float64(i%7)) * math.Cos(float64(i/7)/2) }, 9, 7)
+	b, err := viz.Heatmap(signed, "Signed values")
+	checkGolden(t, "heatmap_signed.png", b, err)
+}
+
+func TestGoldenFrameRows(t *testing.T) {
+	input := blobs(6, 12, 12, 2, 1.5)
+	predicted := blobs(4, 12, 12, 2.5, 1.4)
+	b, err := viz.FrameRows("Input and prediction", []string{"input", "prediction"},
+		[]*convlstm.Tensor{input, predicted})
+	checkGolden(t, "frame_rows.png", b, err)
+}
+
+func TestGoldenLines(t *testing.T) {
+	var train, valid []float64
+	for epoch := range 40 {
+		train = append(train, 0.05+math.Exp(-float64(epoch)/8))
+		valid = append(valid, 0.12+1.1*math.Exp(-float64(epoch)/10))
+	}
+	b, err := viz.Lines("Training", "epoch", "MSE loss", []string{"train", "validation"},
+		[][]float64{train, valid})
+	checkGolden(t, "lines.png", b, err)
+}
+
+func TestGoldenLinesLog(t *testing.T) {
+	sizes := []float64{8, 16, 32, 64, 128}
+	naive := []float64{0.9, 3.5, 14, 57, 230}
+	fast := []float64{0.2, 0.5, 1.6, 6, 23}
+	b, err := viz.LinesWith(viz.LineOptions{
+		Title: "Forward pass time", XLabel: "H = W", YLabel: "ms", LogY: true,
+	}, sizes, []string{"naive", "fast"}, [][]float64{naive, fast})
+	checkGolden(t, "lines_log.png", b, err)
+}
+
+func TestGoldenBars(t *testing.T) {
+	b, err := viz.Bars("Conv2d", "ms per call", []string{"1x1x8x8", "2x4x16x16", "4x8x32x32"},
+		[]string{"naive", "fast", "other"}, [][]float64{{0.4, 6, 40}, {0.1, 1.2, 9}, {0.2, 2, 25}})
+	checkGolden(t, "bars.png", b, err)
+}
+
+func TestGoldenBarsLog(t *testing.T) {
+	b, err := viz.BarsWith(viz.BarOptions{Title: "Conv2d", YLabel: "ms per call", LogY: true, ShowValues: true},
+		[]string{"small", "medium", "large"}, []string{"naive", "fast"},
+		[][]float64{{0.8, 12, 410}, {0.05, 0.9, 14}})
+	checkGolden(t, "bars_log.png", b, err)
+}
