@@ -116,6 +116,17 @@ func (m *ConvLSTM) forwardTrainNaive(input *Tensor, hiddenState []State) (*Tape,
 // shapes; a nil entry counts as zero). The last states are taken not to
 // reach the loss, as in the golden data.
 func (m *ConvLSTM) Backward(tape *Tape, gradOutputs []*Tensor) (*Grads, error) {
+	return m.backward(tape, gradOutputs, true)
+}
+
+// BackwardWeights is Backward without dL/dinput (Grads.Input is nil), which
+// training does not need: on the fast path it saves the input half of the
+// conv backward of layer 0.
+func (m *ConvLSTM) BackwardWeights(tape *Tape, gradOutputs []*Tensor) (*Grads, error) {
+	return m.backward(tape, gradOutputs, false)
+}
+
+func (m *ConvLSTM) backward(tape *Tape, gradOutputs []*Tensor, needInput bool) (*Grads, error) {
 	if tape == nil {
 		return nil, fmt.Errorf("convlstm: Backward: tape is nil; get one from ForwardTrain")
 	}
@@ -147,7 +158,7 @@ func (m *ConvLSTM) Backward(tape *Tape, gradOutputs []*Tensor) (*Grads, error) {
 		}
 	}
 	if tape.fast != nil {
-		return m.backwardFast(tape, gradOutputs)
+		return m.backwardFast(tape, gradOutputs, needInput)
 	}
 	return m.backwardNaive(tape, gradOutputs)
 }

@@ -1,6 +1,10 @@
 package convlstm
 
-import "fmt"
+import (
+	"fmt"
+	"runtime"
+	"sync"
+)
 
 // The fast training path: the same forward and backward as the naive path,
 // computed with matrix products.
@@ -36,12 +40,33 @@ type bpttLayer struct {
 	colsH           []float32 // (hid*kh*kw, TN) im2col of h_{t-1}, block t
 	gates           []float32 // (4*hid, TN)     i, f, o (sigmoid) and g (tanh)
 	c               []float32 // (hid, TN)       c_t
+	tc              []float32 // (hid, TN)       tanh(c_t)
 	c0              []float32 // (hid, N)        the initial c
 }
 
 // bpttTape is the tape of the fast path.
 type bpttTape struct {
 	layers []bpttLayer
+}
+
+// bpttParallel runs f over [0, n) split into one contiguous chunk per core
+// (at most n chunks) and waits for all of them.
+func bpttParallel(n int, f func(lo, hi int)) {
+	p := min(n, runtime.GOMAXPROCS(0))
+	if p <= 1 {
+		f(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < p; w++ {
+		lo, hi := w*n/p, (w+1)*n/p
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(lo, hi)
+		}()
+	}
+	wg.Wait()
 }
 
 // bpttGemm is the package's sgemm (gemm.go): C = alpha*op(A)*op(B) + beta*C on
@@ -212,7 +237,7 @@ func (m *ConvLSTM) forwardTrainFast(input *Tensor, hiddenState []State) (*Tape, 
 		wt := cell.Conv.Weight.Data // (4*hid, K)
 		fl := bpttLayer{in: in, hid: hid, kh: kh, kw: kw,
 			colsX: make([]float32, kx*TN), colsH: make([]float32, khh*TN),
-			gates: make([]float32, 4*hid*TN), c: make([]float32, hid*TN)}
+			gates: make([]float32, 4*hid*TN), c: make([]float32, hid*TN), tc: make([]float32, hid*TN)}
 		var h0 []float32
 		if hiddenState != nil {
 			h0, fl.c0 = bpttStateToCN(hiddenState[l].H), bpttStateToCN(hiddenState[l].C)
@@ -245,22 +270,28 @@ func (m *ConvLSTM) forwardTrainFast(input *Tensor, hiddenState []State) (*Tape, 
 			if t > 0 {
 				cprev, ldp = fl.c[(t-1)*N:], TN
 			}
-			for j := 0; j < hid; j++ {
-				zi := z[j*TN+t*N:][:N]
-				zf := z[(hid+j)*TN+t*N:][:N]
-				zo := z[(2*hid+j)*TN+t*N:][:N]
-				zg := z[(3*hid+j)*TN+t*N:][:N]
-				cp := cprev[j*ldp:][:N]
-				cn := fl.c[j*TN+t*N:][:N]
-				hn := out[j*TN+t*N:][:N]
-				for k := 0; k < N; k++ {
-					i, f, o, g := sigmoid32(zi[k]), sigmoid32(zf[k]), sigmoid32(zo[k]), tanh32(zg[k])
-					zi[k], zf[k], zo[k], zg[k] = i, f, o, g
-					c := f*cp[k] + i*g
-					cn[k] = c
-					hn[k] = o * tanh32(c)
+			// The gates and the state update, elementwise; the channels
+			// are shared out among the cores.
+			bpttParallel(hid, func(j0, j1 int) {
+				for j := j0; j < j1; j++ {
+					zi := z[j*TN+t*N:][:N]
+					zf := z[(hid+j)*TN+t*N:][:N]
+					zo := z[(2*hid+j)*TN+t*N:][:N]
+					zg := z[(3*hid+j)*TN+t*N:][:N]
+					cp := cprev[j*ldp:][:N]
+					cn := fl.c[j*TN+t*N:][:N]
+					tcn := fl.tc[j*TN+t*N:][:N]
+					hn := out[j*TN+t*N:][:N]
+					for k := 0; k < N; k++ {
+						i, f, o, g := sigmoidf(zi[k]), sigmoidf(zf[k]), sigmoidf(zo[k]), tanhf(zg[k])
+						zi[k], zf[k], zo[k], zg[k] = i, f, o, g
+						c := f*cp[k] + i*g
+						tc := tanhf(c)
+						cn[k], tcn[k] = c, tc
+						hn[k] = o * tc
+					}
 				}
-			}
+			})
 		}
 		tape.fast.layers[l] = fl
 		outs = append(outs, seqFromCN(out, B, T, hid, H, W, true))
@@ -283,7 +314,7 @@ func (m *ConvLSTM) forwardTrainFast(input *Tensor, hiddenState []State) (*Tape, 
 //
 // reference: backwardNaive (backward.go) and Cell.backwardStep
 // (backward_cell.go) for the elementwise part.
-func (m *ConvLSTM) backwardFast(tape *Tape, gradOutputs []*Tensor) (*Grads, error) {
+func (m *ConvLSTM) backwardFast(tape *Tape, gradOutputs []*Tensor, needInput bool) (*Grads, error) {
 	if len(tape.fast.layers) != m.NumLayers {
 		return nil, fmt.Errorf("convlstm: Backward: the tape has %d layers, the model %d", len(tape.fast.layers), m.NumLayers)
 	}
@@ -318,32 +349,34 @@ func (m *ConvLSTM) backwardFast(tape *Tape, gradOutputs []*Tensor) (*Grads, erro
 			if t > 0 {
 				cprev, ldp = fl.c[(t-1)*N:], TN
 			}
-			for j := 0; j < hid; j++ {
-				gi := fl.gates[j*TN+t*N:][:N]
-				gf := fl.gates[(hid+j)*TN+t*N:][:N]
-				gO := fl.gates[(2*hid+j)*TN+t*N:][:N]
-				gg := fl.gates[(3*hid+j)*TN+t*N:][:N]
-				di := dz[j*TN+t*N:][:N]
-				df := dz[(hid+j)*TN+t*N:][:N]
-				do := dz[(2*hid+j)*TN+t*N:][:N]
-				dg := dz[(3*hid+j)*TN+t*N:][:N]
-				cn := fl.c[j*TN+t*N:][:N]
-				cp := cprev[j*ldp:][:N]
-				dht := dOut[j*TN+t*N:][:N]
-				dhj := dh[j*N:][:N]
-				dcj := dc[j*N:][:N]
-				for k := 0; k < N; k++ {
-					i, f, o, g := gi[k], gf[k], gO[k], gg[k]
-					dhk := dht[k] + dhj[k]
-					tc := tanh32(cn[k])
-					dcn := dcj[k] + tanhBackward(dhk*o, tc)
-					do[k] = sigmoidBackward(dhk*tc, o)
-					df[k] = sigmoidBackward(dcn*cp[k], f)
-					di[k] = sigmoidBackward(dcn*g, i)
-					dg[k] = tanhBackward(dcn*i, g)
-					dcj[k] = dcn * f
+			bpttParallel(hid, func(j0, j1 int) {
+				for j := j0; j < j1; j++ {
+					gi := fl.gates[j*TN+t*N:][:N]
+					gf := fl.gates[(hid+j)*TN+t*N:][:N]
+					gO := fl.gates[(2*hid+j)*TN+t*N:][:N]
+					gg := fl.gates[(3*hid+j)*TN+t*N:][:N]
+					di := dz[j*TN+t*N:][:N]
+					df := dz[(hid+j)*TN+t*N:][:N]
+					do := dz[(2*hid+j)*TN+t*N:][:N]
+					dg := dz[(3*hid+j)*TN+t*N:][:N]
+					tcn := fl.tc[j*TN+t*N:][:N]
+					cp := cprev[j*ldp:][:N]
+					dht := dOut[j*TN+t*N:][:N]
+					dhj := dh[j*N:][:N]
+					dcj := dc[j*N:][:N]
+					for k := 0; k < N; k++ {
+						i, f, o, g := gi[k], gf[k], gO[k], gg[k]
+						dhk := dht[k] + dhj[k]
+						tc := tcn[k]
+						dcn := dcj[k] + tanhBackward(dhk*o, tc)
+						do[k] = sigmoidBackward(dhk*tc, o)
+						df[k] = sigmoidBackward(dcn*cp[k], f)
+						di[k] = sigmoidBackward(dcn*g, i)
+						dg[k] = tanhBackward(dcn*i, g)
+						dcj[k] = dcn * f
+					}
 				}
-			}
+			})
 			// dcolsH_t = Wh^T · dZ_t, then back to the pixels of h_{t-1}.
 			bpttGemm(true, false, khh, N, 4*hid, 1, wt[kx:], K, dz[t*N:], TN, 0, dcolsH, N)
 			clear(dh)
@@ -362,12 +395,17 @@ func (m *ConvLSTM) backwardFast(tape *Tape, gradOutputs []*Tensor) (*Grads, erro
 				bt.Data[r] = float32(s)
 			}
 		}
+		if l == 0 && !needInput {
+			break
+		}
 		dcolsX := make([]float32, kx*TN)
 		bpttGemm(true, false, kx, TN, 4*hid, 1, wt, K, dz, TN, 0, dcolsX, TN)
 		dIn := make([]float32, in*TN)
 		bpttCol2im(dIn, TN, dcolsX, TN, T*B, in, H, W, kh, kw)
 		dAbove = dIn
 	}
-	grads.Input = seqFromCN(dAbove, B, T, m.InputDim, H, W, m.BatchFirst)
+	if needInput {
+		grads.Input = seqFromCN(dAbove, B, T, m.InputDim, H, W, m.BatchFirst)
+	}
 	return grads, nil
 }

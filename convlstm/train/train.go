@@ -1,0 +1,163 @@
+package train
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"time"
+
+	"example.com/convlstm/convlstm"
+	"example.com/convlstm/convlstm/movingshapes"
+)
+
+// Options of Train. Zero fields take the defaults noted.
+type Options struct {
+	// Seconds bounds the training time (default 60). Training stops at
+	// whichever of Seconds and MaxSteps comes first.
+	Seconds float64
+	// MaxSteps bounds the number of optimizer steps (0: no bound).
+	MaxSteps int
+	// BatchSize is the number of sequences per step (default 16).
+	BatchSize int
+	// LR is Adam's learning rate (default 1e-2).
+	LR float64
+	// ClipNorm clips the gradient's 2-norm (default 1; negative: off).
+	ClipNorm float64
+	// Progress, when non-nil, receives a one-line progress bar (step,
+	// loss, elapsed, ETA), redrawn with carriage returns.
+	Progress io.Writer
+}
+
+// Result is what Train returns.
+type Result struct {
+	// Losses holds the training loss (MSE of the batch) of every step.
+	Losses  []float64
+	Steps   int
+	Seconds float64
+}
+
+// Train trains m on fresh batches from gen with Adam (and gradient
+// clipping) until the time or step bound of opts.
+func Train(m *Model, gen *movingshapes.Generator, opts Options) (*Result, error) {
+	if m == nil || gen == nil {
+		return nil, fmt.Errorf("train: Train: nil model or generator")
+	}
+	if opts.Seconds == 0 {
+		opts.Seconds = 60
+	}
+	if opts.BatchSize == 0 {
+		opts.BatchSize = 16
+	}
+	if opts.LR == 0 {
+		opts.LR = 1e-2
+	}
+	if opts.ClipNorm == 0 {
+		opts.ClipNorm = 1
+	}
+	if opts.Seconds < 0 || opts.BatchSize < 0 || opts.LR < 0 || opts.MaxSteps < 0 {
+		return nil, fmt.Errorf("train: Train: negative option in %+v", opts)
+	}
+	adam := convlstm.NewAdam()
+	adam.LR = opts.LR
+	params := m.StateDict()
+	res := &Result{}
+	start := time.Now()
+	budget := time.Duration(opts.Seconds * float64(time.Second))
+	var lastDraw time.Time
+	for {
+		elapsed := time.Since(start)
+		if elapsed >= budget || (opts.MaxSteps > 0 && res.Steps >= opts.MaxSteps) {
+			break
+		}
+		batch, err := gen.Batch(opts.BatchSize)
+		if err != nil {
+			return nil, err
+		}
+		loss, grads, err := m.LossAndGrad(batch)
+		if err != nil {
+			return nil, err
+		}
+		if math.IsNaN(loss) || math.IsInf(loss, 0) {
+			return nil, fmt.Errorf("train: loss is %g at step %d", loss, res.Steps)
+		}
+		if opts.ClipNorm > 0 {
+			if _, err := convlstm.ClipGradNorm(grads, opts.ClipNorm); err != nil {
+				return nil, err
+			}
+		}
+		if err := adam.Step(params, grads); err != nil {
+			return nil, err
+		}
+		res.Losses = append(res.Losses, loss)
+		res.Steps++
+		if opts.Progress != nil && time.Since(lastDraw) > 200*time.Millisecond {
+			lastDraw = time.Now()
+			drawProgress(opts.Progress, res, time.Since(start), budget, opts.MaxSteps)
+		}
+	}
+	res.Seconds = time.Since(start).Seconds()
+	if opts.Progress != nil {
+		drawProgress(opts.Progress, res, time.Since(start), 0, 0)
+		fmt.Fprintln(opts.Progress)
+	}
+	return res, nil
+}
+
+// TrainFor trains m for the given number of seconds with the default
+// options and returns the loss curve (one value per step).
+func TrainFor(m *Model, gen *movingshapes.Generator, seconds float64) ([]float64, error) {
+	res, err := Train(m, gen, Options{Seconds: seconds})
+	if err != nil {
+		return nil, err
+	}
+	return res.Losses, nil
+}
+
+// drawProgress redraws the progress line: the bar follows the time budget
+// (or the step bound, when it comes first).
+func drawProgress(w io.Writer, res *Result, elapsed, budget time.Duration, maxSteps int) {
+	frac := 1.0 // budget 0: the final redraw
+	if budget > 0 {
+		frac = math.Min(1, elapsed.Seconds()/budget.Seconds())
+	}
+	if budget > 0 && maxSteps > 0 {
+		frac = math.Max(frac, float64(res.Steps)/float64(maxSteps))
+	}
+	eta := time.Duration((1 - frac) / math.Max(frac, 1e-9) * float64(elapsed))
+	const width = 30
+	full := int(frac * width)
+	bar := strings.Repeat("=", full) + strings.Repeat(" ", width-full)
+	// Smooth the loss over the last 20 steps.
+	n := min(20, len(res.Losses))
+	var avg float64
+	for _, l := range res.Losses[len(res.Losses)-n:] {
+		avg += l / float64(n)
+	}
+	fmt.Fprintf(w, "\rtrain [%s] %3.0f%%  step %5d  loss %.5f  elapsed %s  ETA %s ", bar, 100*frac, res.Steps, avg,
+		elapsed.Truncate(time.Second), eta.Truncate(time.Second))
+}
+
+// Evaluate returns the mean squared error of the model's next-frame
+// predictions on frames (B, T, 1, H, W), over the targets frames[:, 1:],
+// and that of the copy-last-frame baseline (predict frame t+1 = frame t)
+// on the same targets.
+func Evaluate(m *Model, frames *convlstm.Tensor) (modelMSE, baselineMSE float64, err error) {
+	if err := checkFrames(frames, 2); err != nil {
+		return 0, 0, err
+	}
+	T := frames.Shape[1]
+	pred, err := m.Predict(timeRange(frames, 0, T-1))
+	if err != nil {
+		return 0, 0, err
+	}
+	target := timeRange(frames, 1, T)
+	last := timeRange(frames, 0, T-1)
+	for k, y := range target.Data {
+		d, e := float64(pred.Data[k]-y), float64(last.Data[k]-y)
+		modelMSE += d * d
+		baselineMSE += e * e
+	}
+	n := float64(len(target.Data))
+	return modelMSE / n, baselineMSE / n, nil
+}
