@@ -231,6 +231,8 @@ func (l *fastLayer) stepJob(t, job int, s *fastScratch) {
 //	i, f, o = sigmoid(cc_i), sigmoid(cc_f), sigmoid(cc_o);  g = tanh(cc_g)
 //	c = f*c + i*g;  h = o*tanh(c)
 func fusedGates(gi, gf, gO, gg, c, h []float32) {
+	v := fusedGatesVec(gi, gf, gO, gg, c, h, false)
+	gi, gf, gO, gg, c, h = gi[v:], gf[v:], gO[v:], gg[v:], c[v:], h[v:]
 	n := len(c)
 	gi, gf, gO, gg, h = gi[:n], gf[:n], gO[:n], gg[:n], h[:n]
 	for p := range c {
@@ -247,6 +249,8 @@ func fusedGates(gi, gf, gO, gg, c, h []float32) {
 // fusedGatesKeep is fusedGates that also leaves the activations i, f, o, g
 // in place of the pre-activations (for the trace).
 func fusedGatesKeep(gi, gf, gO, gg, c, h []float32) {
+	v := fusedGatesVec(gi, gf, gO, gg, c, h, true)
+	gi, gf, gO, gg, c, h = gi[v:], gf[v:], gO[v:], gg[v:], c[v:], h[v:]
 	n := len(c)
 	gi, gf, gO, gg, h = gi[:n], gf[:n], gO[:n], gg[:n], h[:n]
 	for p := range c {

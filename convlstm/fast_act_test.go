@@ -21,3 +21,41 @@ func TestFastActivations(t *testing.T) {
 		t.Errorf("activations too inexact: exp %.3g, sigmoid %.3g, tanh %.3g", worstExp, worstSig, worstTanh)
 	}
 }
+
+// TestFusedGatesVec checks the vector epilogue against the scalar one.
+func TestFusedGatesVec(t *testing.T) {
+	const n = 16*5 + 7
+	mk := func(scale float32, off int) []float32 {
+		s := make([]float32, n)
+		for i := range s {
+			s[i] = scale * float32((i*37+off)%201-100) / 10
+		}
+		return s
+	}
+	for _, keep := range []bool{false, true} {
+		gi, gf, gO, gg, c := mk(1, 1), mk(2, 2), mk(0.5, 3), mk(1.5, 4), mk(0.3, 5)
+		h := make([]float32, n)
+		wgi, wgf, wgO, wgg, wc := append([]float32(nil), gi...), append([]float32(nil), gf...), append([]float32(nil), gO...), append([]float32(nil), gg...), append([]float32(nil), c...)
+		wh := make([]float32, n)
+		for p := 0; p < n; p++ {
+			i, f, o, g := sigmoidf(wgi[p]), sigmoidf(wgf[p]), sigmoidf(wgO[p]), tanhf(wgg[p])
+			wc[p] = f*wc[p] + i*g
+			wh[p] = o * tanhf(wc[p])
+			if keep {
+				wgi[p], wgf[p], wgO[p], wgg[p] = i, f, o, g
+			}
+		}
+		if keep {
+			fusedGatesKeep(gi, gf, gO, gg, c, h)
+		} else {
+			fusedGates(gi, gf, gO, gg, c, h)
+		}
+		for _, pair := range [][2][]float32{{c, wc}, {h, wh}, {gi, wgi}, {gf, wgf}, {gO, wgO}, {gg, wgg}} {
+			for p := range pair[0] {
+				if d := math.Abs(float64(pair[0][p] - pair[1][p])); d > 3e-7 {
+					t.Fatalf("keep=%v: pixel %d: got %g, want %g", keep, p, pair[0][p], pair[1][p])
+				}
+			}
+		}
+	}
+}

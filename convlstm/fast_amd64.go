@@ -1,0 +1,25 @@
+//go:build amd64 && !purego
+
+package convlstm
+
+// fusedGatesAVX512 is fusedGates (keep == 0) or fusedGatesKeep (keep != 0)
+// on n pixels, n a multiple of 16, in fast_amd64.s.
+//
+//go:noescape
+func fusedGatesAVX512(gi, gf, gO, gg, c, h *float32, n, keep int)
+
+// fusedGatesVec runs the vector epilogue on the longest multiple of 16 of
+// the row and returns how many pixels it did.
+func fusedGatesVec(gi, gf, gO, gg, c, h []float32, keep bool) int {
+	n := len(c) &^ 15
+	if !useAsm || n == 0 {
+		return 0
+	}
+	_, _, _, _, _ = gi[n-1], gf[n-1], gO[n-1], gg[n-1], h[n-1]
+	k := 0
+	if keep {
+		k = 1
+	}
+	fusedGatesAVX512(&gi[0], &gf[0], &gO[0], &gg[0], &c[0], &h[0], n, k)
+	return n
+}

@@ -1,0 +1,157 @@
+package convlstm
+
+import (
+	"fmt"
+	"math"
+	"testing"
+)
+
+// maxDiff returns the largest |a-b| over two tensors of the same shape.
+func maxDiff(t *testing.T, name string, a, b *Tensor) float64 {
+	t.Helper()
+	if !SameShape(a.Shape, b.Shape) {
+		t.Fatalf("%s: shape %v vs %v", name, a.Shape, b.Shape)
+	}
+	d := 0.0
+	for i := range a.Data {
+		d = max(d, math.Abs(float64(a.Data[i]-b.Data[i])))
+	}
+	return d
+}
+
+// TestFastMatchesNaive runs both paths on shapes the goldens do not cover
+// (wide channels, K above one KC block, frames wider than a tile, odd
+// sizes, traces and given states) and compares every output and traced
+// activation.
+func TestFastMatchesNaive(t *testing.T) {
+	cases := []struct {
+		cin, b, tt, h, w int
+		hid              []int
+		k                [2]int
+		bf, bias, hs     bool
+	}{
+		{3, 2, 3, 13, 21, []int{5, 7}, [2]int{3, 5}, true, true, false},
+		{40, 1, 2, 9, 9, []int{33}, [2]int{3, 3}, false, false, true},     // K = 73*9 > 256
+		{2, 3, 2, 17, 16, []int{8, 4, 3}, [2]int{1, 1}, true, true, true}, // 272 pixels > one tile
+		{1, 1, 1, 1, 1, []int{1}, [2]int{3, 3}, true, true, false},
+		{4, 2, 2, 6, 40, []int{12}, [2]int{5, 7}, false, true, true},
+	}
+	for ci, c := range cases {
+		t.Run(fmt.Sprint(ci), func(t *testing.T) {
+			ManualSeed(int64(ci + 1))
+			ks := make([][2]int, len(c.hid))
+			for i := range ks {
+				ks[i] = c.k
+			}
+			m, err := New(Config{InputDim: c.cin, HiddenDim: c.hid, KernelSize: ks, NumLayers: len(c.hid), BatchFirst: c.bf, Bias: c.bias, ReturnAllLayers: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			shape := []int{c.tt, c.b, c.cin, c.h, c.w}
+			if c.bf {
+				shape = []int{c.b, c.tt, c.cin, c.h, c.w}
+			}
+			x := Zeros(shape...)
+			for i := range x.Data {
+				x.Data[i] = float32(math.Sin(float64(i)*0.37)) * 2
+			}
+			var hs []State
+			if c.hs {
+				for l, hid := range c.hid {
+					s := State{H: Zeros(c.b, hid, c.h, c.w), C: Zeros(c.b, hid, c.h, c.w)}
+					for i := range s.H.Data {
+						s.H.Data[i] = float32(math.Cos(float64(i+l)*0.11)) * 0.9
+						s.C.Data[i] = float32(math.Sin(float64(i+l)*0.23)) * 1.5
+					}
+					hs = append(hs, s)
+				}
+			}
+			run := func(p ConvPath) ([]*Tensor, []State, *Trace) {
+				m.Path = p
+				m.Trace = &Trace{}
+				o, s, err := m.Forward(x, hs)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return o, s, m.Trace
+			}
+			on, sn, trn := run(Naive)
+			of, sf, trf := run(Fast)
+			worst := 0.0
+			for l := range on {
+				worst = max(worst, maxDiff(t, "out", of[l], on[l]), maxDiff(t, "h", sf[l].H, sn[l].H), maxDiff(t, "c", sf[l].C, sn[l].C))
+				for st := range trn.Layers[l] {
+					a, b := trf.Layers[l][st], trn.Layers[l][st]
+					for _, p := range [][2]*Tensor{{a.I, b.I}, {a.F, b.F}, {a.O, b.O}, {a.G, b.G}, {a.C, b.C}, {a.H, b.H}} {
+						worst = max(worst, maxDiff(t, "trace", p[0], p[1]))
+					}
+				}
+			}
+			t.Logf("max |fast-naive| %.3g", worst)
+			if worst > 2e-5 {
+				t.Errorf("fast and naive differ by %g", worst)
+			}
+		})
+	}
+}
+
+// TestCellFastMatchesNaive checks Cell.ForwardGates on both paths.
+func TestCellFastMatchesNaive(t *testing.T) {
+	ManualSeed(7)
+	cell, err := NewCell(3, 6, [2]int{3, 5}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, cur := Zeros(2, 3, 7, 9), State{H: Zeros(2, 6, 7, 9), C: Zeros(2, 6, 7, 9)}
+	for i := range x.Data {
+		x.Data[i] = float32(math.Sin(float64(i)))
+	}
+	for i := range cur.H.Data {
+		cur.H.Data[i], cur.C.Data[i] = float32(math.Cos(float64(i))), float32(math.Sin(float64(i)*0.5))
+	}
+	hBefore := cur.H.Clone()
+	cell.Path = Naive
+	sn, err := cell.ForwardGates(x, cur)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cell.Path = Fast
+	sf, err := cell.ForwardGates(x, cur)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range [][2]*Tensor{{sf.I, sn.I}, {sf.F, sn.F}, {sf.O, sn.O}, {sf.G, sn.G}, {sf.C, sn.C}, {sf.H, sn.H}, {cur.H, hBefore}} {
+		if d := maxDiff(t, "cell", p[0], p[1]); d > 2e-6 {
+			t.Errorf("cell fast vs naive: max diff %g", d)
+		}
+	}
+	if _, err := cell.Forward(x, State{H: cur.H}); err == nil {
+		t.Error("Fast cell accepted a nil c")
+	}
+}
+
+// TestFastStepAllocs checks that a time step of the fast path allocates
+// nothing once the layer is set up: the workspace, the packed weights and
+// the worker pool are reused from step to step.
+func TestFastStepAllocs(t *testing.T) {
+	cfg := BenchConfig{Name: "small", B: 2, T: 4, C: 3, H: 16, W: 24, Hidden: []int{8}, Kernel: [2]int{3, 3}, BatchFirst: true}
+	m, x, err := cfg.Model()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := newFastPool(2)
+	defer pool.close()
+	l := newFastLayer(m.CellList[0], &fastWorkspace{}, x.Data, cfg.B, cfg.T, cfg.H, cfg.W, nil, nil, false)
+	l.runInput(pool)
+	allocs := testing.AllocsPerRun(20, func() {
+		for step := 0; step < cfg.T; step++ {
+			l.runStep(pool, step)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("fast path time loop: %v allocations per run of %d steps, want 0", allocs, cfg.T)
+	}
+	if pool.err != nil {
+		t.Fatal(pool.err)
+	}
+}
