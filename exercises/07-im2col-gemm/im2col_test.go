@@ -1,0 +1,160 @@
+package im2col
+
+import (
+	"errors"
+	"fmt"
+	"math/rand"
+	"testing"
+
+	"example.com/convlstm/convlstm"
+	"example.com/convlstm/exercises/internal/check"
+)
+
+const ex = check.Exercise("07-im2col-gemm")
+
+// TestIm2colLayout checks every element of cols against its definition,
+// with labelled input values (value = flat index + 1, so padding zeros stand
+// out).
+func TestIm2colLayout(t *testing.T) {
+	for _, s := range []struct{ b, c, h, w, kh, kw int }{
+		{1, 1, 3, 3, 3, 3}, {2, 3, 4, 5, 3, 5}, {1, 2, 6, 4, 5, 3}, {2, 2, 3, 7, 1, 1}, {1, 1, 1, 6, 3, 3}, {1, 2, 4, 4, 2, 2},
+	} {
+		x := convlstm.Zeros(s.b, s.c, s.h, s.w)
+		for k := range x.Data {
+			x.Data[k] = float32(k + 1)
+		}
+		got, err := Im2col(x, s.kh, s.kw)
+		ex.NoError(t, "Im2col", err, 1)
+		ph, pw := s.kh/2, s.kw/2
+		oh, ow := s.h+2*ph-s.kh+1, s.w+2*pw-s.kw+1
+		want := convlstm.Zeros(s.b, s.c*s.kh*s.kw, oh*ow)
+		for k := range want.Data {
+			i := check.Unravel(k, want.Shape)
+			n, r, p := i[0], i[1], i[2]
+			c, dy, dx := r/(s.kh*s.kw), (r/s.kw)%s.kh, r%s.kw
+			iy, ix := p/ow+dy-ph, p%ow+dx-pw
+			if iy >= 0 && iy < s.h && ix >= 0 && ix < s.w {
+				want.Data[k] = x.At(n, c, iy, ix)
+			}
+		}
+		ex.Tensor(t, fmt.Sprintf("Im2col(x %v holding 1,2,3,..., kernel %dx%d); index is [b, (c*kh+dy)*kw+dx, y*OW+x]", x.Shape, s.kh, s.kw),
+			got, want, check.Exact, 1)
+	}
+	_, err := Im2col(convlstm.Zeros(2, 3, 4), 3, 3)
+	ex.Started(t, "Im2col", err)
+	if err == nil {
+		t.Fatalf("Im2col of a 3-D tensor: want an error, got nil\n    hint: %s", ex.Hint(1))
+	}
+}
+
+// naiveMatMul is the triple loop, accumulated in float64.
+func naiveMatMul(a, b []float32, m, k, n int) []float32 {
+	c := make([]float32, m*n)
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			var acc float64
+			for p := 0; p < k; p++ {
+				acc += float64(a[i*k+p]) * float64(b[p*n+j])
+			}
+			c[i*n+j] = float32(acc)
+		}
+	}
+	return c
+}
+
+func randSlice(rng *rand.Rand, n int) []float32 {
+	s := make([]float32, n)
+	for i := range s {
+		s[i] = float32(2*rng.Float64() - 1)
+	}
+	return s
+}
+
+// TestMatMul uses sizes that blocks do and do not divide, and blocks of 1,
+// smaller than, equal to and larger than the matrices.
+func TestMatMul(t *testing.T) {
+	rng := rand.New(rand.NewSource(12))
+	for _, s := range [][3]int{{1, 1, 1}, {2, 3, 4}, {5, 7, 3}, {16, 16, 16}, {33, 17, 65}, {8, 100, 9}, {64, 64, 64}} {
+		m, k, n := s[0], s[1], s[2]
+		a, b := randSlice(rng, m*k), randSlice(rng, k*n)
+		want := naiveMatMul(a, b, m, k, n)
+		for _, block := range []int{1, 3, 4, 16, 100} {
+			if block == 1 && m*k*n > 20000 {
+				continue
+			}
+			got, err := MatMul(a, b, m, k, n, block)
+			ex.NoError(t, "MatMul", err, 2)
+			ex.Floats(t, fmt.Sprintf("MatMul(m=%d, k=%d, n=%d, block=%d), index [i j]", m, k, n, block), []int{m, n}, got, want, check.Float32Sum, 2)
+		}
+	}
+}
+
+func TestMatMulRejectsBadArguments(t *testing.T) {
+	a, b := make([]float32, 6), make([]float32, 12)
+	cases := []struct {
+		name          string
+		a, b          []float32
+		m, k, n, blck int
+	}{
+		{"len(a) != m*k", a, b, 3, 3, 4, 4},
+		{"len(b) != k*n", a, b, 2, 3, 5, 4},
+		{"block 0", a, b, 2, 3, 4, 0},
+		{"m 0", nil, b, 0, 3, 4, 4},
+	}
+	for _, c := range cases {
+		_, err := MatMul(c.a, c.b, c.m, c.k, c.n, c.blck)
+		ex.Started(t, "MatMul", err)
+		if err == nil {
+			t.Fatalf("MatMul with %s: want an error, got nil\n    hint: %s", c.name, ex.Hint(2))
+		}
+	}
+}
+
+// TestConv2dMatchesNaive compares with the project's naive convolution on
+// random data.
+func TestConv2dMatchesNaive(t *testing.T) {
+	rng := rand.New(rand.NewSource(13))
+	for _, s := range []struct {
+		b, cin, h, w, cout, kh, kw int
+		bias                       bool
+	}{
+		{2, 3, 6, 5, 16, 3, 3, true},
+		{1, 7, 5, 8, 12, 3, 5, true},
+		{2, 6, 7, 5, 12, 5, 3, false},
+		{2, 9, 5, 7, 20, 1, 1, true},
+		{1, 4, 1, 9, 8, 3, 3, true},
+		{1, 24, 16, 12, 32, 5, 5, true},
+	} {
+		x := check.Rand(rng, s.b, s.cin, s.h, s.w)
+		w := check.Rand(rng, s.cout, s.cin, s.kh, s.kw)
+		var bias *convlstm.Tensor
+		if s.bias {
+			bias = check.Rand(rng, s.cout)
+		}
+		want, err := convlstm.Conv2d(x, w, bias)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := Conv2d(x, w, bias)
+		ex.NoError(t, "Conv2d", err, 3)
+		ex.Tensor(t, fmt.Sprintf("Conv2d(x %v, weight %v, bias %v) vs convlstm.Conv2d", x.Shape, w.Shape, s.bias), got, want, check.Float32Sum, 3)
+	}
+}
+
+// BenchmarkMatMul shows what the block size does:
+// go test -tags solution -bench MatMul ./exercises/07-im2col-gemm
+func BenchmarkMatMul(b *testing.B) {
+	const size = 256
+	rng := rand.New(rand.NewSource(1))
+	x, y := randSlice(rng, size*size), randSlice(rng, size*size)
+	for _, block := range []int{size, 128, 64, 32, 16} {
+		b.Run(fmt.Sprintf("n=%d/block=%d", size, block), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := MatMul(x, y, size, size, size, block); errors.Is(err, check.ErrNotImplemented) {
+					b.Skip("MatMul not started")
+				}
+			}
+			b.ReportMetric(2*size*size*size*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
