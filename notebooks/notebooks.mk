@@ -94,7 +94,8 @@ notebooks-smoke: setup
 	@$(NB_RUN) $(NB_SMOKE_OUT) $(NB_SMOKE)
 	@$(NB_PY) $(NB_TOOLS)/check_notebooks.py $(NB_SMOKE_OUT)/$(notdir $(NB_SMOKE))
 
-# Extra flags for the UI, e.g. NB_LAB_FLAGS='--no-browser --port=8888'.
+# Extra flags for the UI, e.g. NB_LAB_FLAGS='--no-browser --port=8888 --ip=127.0.0.1'.
+# As root (as on the project's machines) --allow-root is added: Jupyter refuses to start without it.
 NB_LAB_FLAGS ?=
 lab: setup
-	$(NB_PY) -m notebook --notebook-dir=$(NB_DIR) $(NB_LAB_FLAGS)
+	$(NB_PY) -m notebook --notebook-dir=$(NB_DIR) $$([ "$$(id -u)" = 0 ] && echo --allow-root) $(NB_LAB_FLAGS)
