@@ -10,9 +10,9 @@ GO ?= go
 PY ?= /usr/bin/python3
 
 # Targets that `make test` runs; the fragments included below add theirs.
-TEST_TARGETS := fmt-check vet unit
+TEST_TARGETS := fmt-check vet unit unit-purego
 
-.PHONY: help test fmt-check vet unit race goldens
+.PHONY: help test fmt-check vet unit unit-purego goldens test-notebooks
 
 help:
 	@echo "make notebooks  install Jupyter + gophernotes, execute notebooks/*.ipynb, write build/notebooks/*.html"
@@ -33,6 +33,11 @@ vet:
 unit:
 	$(GO) test -race -count=1 ./...
 
+# The same package built with the portable Go kernels only (the `purego`
+# tag turns the AVX-512 assembly off), so both kernels pass the golden cases.
+unit-purego:
+	$(GO) test -tags purego -count=1 ./convlstm/...
+
 # Regenerate the PyTorch golden data (committed; tests need no Python).
 goldens:
 	@$(PY) -c 'import torch, numpy' 2>/dev/null || { \
@@ -45,6 +50,13 @@ goldens:
 -include exercises/exercises.mk
 -include convlstm/bench.mk
 -include convlstm/train.mk
+
+# The notebooks run last: they need the set-up (Jupyter, the kernel) and are
+# the slowest step. A cell that errs, a cell that did not run or a notebook
+# without an image fails the check.
+test-notebooks: notebooks
+	@$(MAKE) --no-print-directory notebooks-check
+TEST_TARGETS += test-notebooks
 
 test: $(TEST_TARGETS)
 	@echo "make test: all checks passed"
