@@ -1,0 +1,30 @@
+// Package nbutil holds the small compiled helpers the teaching notebooks
+// (notebooks/01-cell-walkthrough, 02-stacked-layers, 03-pytorch-parity)
+// call from the gophernotes kernel.
+//
+// The notebooks run in an interpreter that handles generic code and types
+// declared in cells badly, so everything that loops over tensor data,
+// builds inputs or reads files lives here, behind a plain, non-generic API
+// of functions that take and return *convlstm.Tensor. A notebook imports it
+// relative to its own folder:
+//
+//	import "./nbutil"
+//
+// What there is:
+//
+//   - inputs: MovingSquare (a bright square moving across a dark frame);
+//   - the tensor operations of the seed that package convlstm keeps
+//     unexported, written out again so that a notebook can call them one by
+//     one: Cat1 (torch.cat(dim=1)), Split1 (torch.split(dim=1)), Pad2d (the
+//     zero padding nn.Conv2d applies), Frame and TimeRange (x[:, t] and
+//     x[:, t0:t1]), Stack1 (torch.stack(dim=1)), CatTime (torch.cat(dim=1)
+//     of two sequences), Permute10 (permute(1, 0, 2, 3, 4)) and Cat0
+//     (torch.cat(dim=0), to build a batch);
+//   - elementwise arithmetic for the state update: Mul, Add, Diff;
+//   - comparisons and summaries: MaxAbsDiff, Summary, Scale;
+//   - golden data made by PyTorch (testdata/golden): GoldenCases,
+//     LoadGolden, and Golden's Model, HiddenState and Compare.
+//
+// Every function checks its arguments and returns an error naming the
+// argument and the shape it expected; none panics on bad input.
+package nbutil

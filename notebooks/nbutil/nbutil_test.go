@@ -1,0 +1,359 @@
+package nbutil
+
+import (
+	"strings"
+	"testing"
+
+	"example.com/convlstm/convlstm"
+)
+
+const goldenRoot = "../../testdata/golden"
+
+// counting returns a tensor whose values are 0, 1, 2, ... in memory order.
+func counting(shape ...int) *convlstm.Tensor {
+	t := convlstm.Zeros(shape...)
+	for i := range t.Data {
+		t.Data[i] = float32(i)
+	}
+	return t
+}
+
+func mustNil(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestMovingSquare(t *testing.T) {
+	x, err := MovingSquare(4, 6, 7, 2, 1, -1, 1, 2)
+	mustNil(t, err)
+	if !convlstm.SameShape(x.Shape, []int{1, 4, 1, 6, 7}) {
+		t.Fatalf("shape %v", x.Shape)
+	}
+	for step := 0; step < 4; step++ {
+		top, left := 1+step, -1+2*step
+		n := 0
+		for y := 0; y < 6; y++ {
+			for c := 0; c < 7; c++ {
+				in := y >= top && y < top+2 && c >= left && c < left+2
+				v := x.At(0, step, 0, y, c)
+				if (v == 1) != in || (v != 0 && v != 1) {
+					t.Fatalf("t=%d (%d, %d) = %v, inside square: %v", step, y, c, v, in)
+				}
+				if in {
+					n++
+				}
+			}
+		}
+		if n == 0 && step < 3 {
+			t.Errorf("t=%d: square not visible", step)
+		}
+	}
+	if _, err := MovingSquare(0, 6, 7, 2, 0, 0, 1, 1); err == nil {
+		t.Error("T = 0 accepted")
+	}
+}
+
+func TestCatSplit(t *testing.T) {
+	a, b := counting(2, 1, 3, 2), counting(2, 3, 3, 2)
+	for i := range b.Data {
+		b.Data[i] += 100
+	}
+	c, err := Cat1(a, b)
+	mustNil(t, err)
+	if !convlstm.SameShape(c.Shape, []int{2, 4, 3, 2}) {
+		t.Fatalf("Cat1 shape %v", c.Shape)
+	}
+	for n := 0; n < 2; n++ {
+		for ch := 0; ch < 4; ch++ {
+			for y := 0; y < 3; y++ {
+				for x := 0; x < 2; x++ {
+					want := float32(0)
+					if ch == 0 {
+						want = a.At(n, 0, y, x)
+					} else {
+						want = b.At(n, ch-1, y, x)
+					}
+					if got := c.At(n, ch, y, x); got != want {
+						t.Fatalf("Cat1[%d,%d,%d,%d] = %v, want %v", n, ch, y, x, got, want)
+					}
+				}
+			}
+		}
+	}
+	parts, err := Split1(c, 2)
+	mustNil(t, err)
+	if len(parts) != 2 {
+		t.Fatalf("Split1 gave %d parts", len(parts))
+	}
+	for p, part := range parts {
+		for n := 0; n < 2; n++ {
+			for ch := 0; ch < 2; ch++ {
+				if got, want := part.At(n, ch, 2, 1), c.At(n, 2*p+ch, 2, 1); got != want {
+					t.Fatalf("part %d [%d,%d,2,1] = %v, want %v", p, n, ch, got, want)
+				}
+			}
+		}
+	}
+	if _, err := Cat1(a, counting(2, 3, 2, 2)); err == nil {
+		t.Error("Cat1 with different H accepted")
+	}
+	if _, err := Split1(c, 3); err == nil {
+		t.Error("Split1 with size not dividing C accepted")
+	}
+	if _, err := Split1(nil, 1); err == nil {
+		t.Error("Split1(nil) accepted")
+	}
+}
+
+// The step-by-step cell of notebook 01, built from these helpers, equals
+// Cell.Forward on both paths.
+func TestStepByStepEqualsForward(t *testing.T) {
+	convlstm.ManualSeed(7)
+	cell, err := convlstm.NewCell(2, 3, [2]int{3, 5}, true)
+	mustNil(t, err)
+	Scale(cell.Conv.Weight, 4)
+	Scale(cell.Conv.Bias, 4)
+	x := counting(2, 2, 5, 6)
+	Scale(x, 0.01)
+	h, c := counting(2, 3, 5, 6), counting(2, 3, 5, 6)
+	Scale(h, -0.003)
+	Scale(c, 0.002)
+
+	combined, err := Cat1(x, h)
+	mustNil(t, err)
+	cc, err := convlstm.Conv2d(combined, cell.Conv.Weight, cell.Conv.Bias)
+	mustNil(t, err)
+	parts, err := Split1(cc, 3)
+	mustNil(t, err)
+	i, f, o, g := convlstm.Sigmoid(parts[0]), convlstm.Sigmoid(parts[1]), convlstm.Sigmoid(parts[2]), convlstm.Tanh(parts[3])
+	fc, err := Mul(f, c)
+	mustNil(t, err)
+	ig, err := Mul(i, g)
+	mustNil(t, err)
+	cNext, err := Add(fc, ig)
+	mustNil(t, err)
+	hNext, err := Mul(o, convlstm.Tanh(cNext))
+	mustNil(t, err)
+
+	for _, path := range []convlstm.ConvPath{convlstm.Naive, convlstm.Fast} {
+		cell.Path = path
+		s, err := cell.Forward(x, convlstm.State{H: h, C: c})
+		mustNil(t, err)
+		dh, err := MaxAbsDiff(hNext, s.H)
+		mustNil(t, err)
+		dc, err := MaxAbsDiff(cNext, s.C)
+		mustNil(t, err)
+		tol := 0.0
+		if path == convlstm.Fast {
+			tol = 1e-5 // other summation order
+		}
+		if dh > tol || dc > tol {
+			t.Errorf("path %v: step by step differs from Forward: h %g, c %g", path, dh, dc)
+		}
+	}
+}
+
+func TestPad2d(t *testing.T) {
+	x := counting(1, 2, 2, 3)
+	p, err := Pad2d(x, 1, 2)
+	mustNil(t, err)
+	if !convlstm.SameShape(p.Shape, []int{1, 2, 4, 7}) {
+		t.Fatalf("shape %v", p.Shape)
+	}
+	for ch := 0; ch < 2; ch++ {
+		for y := 0; y < 4; y++ {
+			for c := 0; c < 7; c++ {
+				want := float32(0)
+				if y >= 1 && y < 3 && c >= 2 && c < 5 {
+					want = x.At(0, ch, y-1, c-2)
+				}
+				if got := p.At(0, ch, y, c); got != want {
+					t.Fatalf("[%d,%d,%d] = %v, want %v", ch, y, c, got, want)
+				}
+			}
+		}
+	}
+	if _, err := Pad2d(x, -1, 0); err == nil {
+		t.Error("negative padding accepted")
+	}
+}
+
+func TestTimeOps(t *testing.T) {
+	x := counting(2, 5, 1, 2, 2) // (B, T, C, H, W)
+	f, err := Frame(x, 3)
+	mustNil(t, err)
+	if !convlstm.SameShape(f.Shape, []int{2, 1, 2, 2}) || f.At(1, 0, 1, 0) != x.At(1, 3, 0, 1, 0) {
+		t.Fatalf("Frame: shape %v, value %v", f.Shape, f.At(1, 0, 1, 0))
+	}
+	a, err := TimeRange(x, 0, 2)
+	mustNil(t, err)
+	b, err := TimeRange(x, 2, 5)
+	mustNil(t, err)
+	if !convlstm.SameShape(b.Shape, []int{2, 3, 1, 2, 2}) || b.At(1, 0, 0, 0, 1) != x.At(1, 2, 0, 0, 1) {
+		t.Fatalf("TimeRange: shape %v", b.Shape)
+	}
+	ab, err := CatTime(a, b)
+	mustNil(t, err)
+	if d, _ := MaxAbsDiff(ab, x); d != 0 || !convlstm.SameShape(ab.Shape, x.Shape) {
+		t.Fatalf("CatTime(TimeRange(0,2), TimeRange(2,5)) differs from x by %g", d)
+	}
+	p, err := Permute10(x)
+	mustNil(t, err)
+	if !convlstm.SameShape(p.Shape, []int{5, 2, 1, 2, 2}) || p.At(3, 1, 0, 1, 1) != x.At(1, 3, 0, 1, 1) {
+		t.Fatalf("Permute10: shape %v", p.Shape)
+	}
+	pp, err := Permute10(p)
+	mustNil(t, err)
+	if d, _ := MaxAbsDiff(pp, x); d != 0 {
+		t.Fatal("Permute10 twice is not the identity")
+	}
+	for _, bad := range [][2]int{{-1, 1}, {2, 2}, {0, 6}} {
+		if _, err := TimeRange(x, bad[0], bad[1]); err == nil {
+			t.Errorf("TimeRange(%d, %d) accepted", bad[0], bad[1])
+		}
+	}
+	if _, err := Frame(x, 5); err == nil {
+		t.Error("Frame(x, 5) accepted with T = 5")
+	}
+	if _, err := CatTime(a, counting(2, 3, 2, 2, 2)); err == nil {
+		t.Error("CatTime with different C accepted")
+	}
+	if _, err := Permute10(counting(2, 2)); err == nil {
+		t.Error("Permute10 of a 2-D tensor accepted")
+	}
+}
+
+func TestElementwise(t *testing.T) {
+	a, b := counting(2, 3), counting(2, 3)
+	Scale(b, 2)
+	m, err := Mul(a, b)
+	mustNil(t, err)
+	s, err := Add(a, b)
+	mustNil(t, err)
+	d, err := Diff(a, b)
+	mustNil(t, err)
+	for k := range a.Data {
+		x := float32(k)
+		if m.Data[k] != 2*x*x || s.Data[k] != 3*x || d.Data[k] != -x {
+			t.Fatalf("k=%d: mul %v add %v diff %v", k, m.Data[k], s.Data[k], d.Data[k])
+		}
+	}
+	if md, _ := MaxAbsDiff(a, b); md != 5 {
+		t.Errorf("MaxAbsDiff = %v, want 5", md)
+	}
+	if _, err := Mul(a, counting(3, 2)); err == nil {
+		t.Error("Mul of different shapes accepted")
+	}
+	if _, err := MaxAbsDiff(a, nil); err == nil {
+		t.Error("MaxAbsDiff with nil accepted")
+	}
+	Scale(nil, 2) // must not panic
+	line := Summary("a", a)
+	if !strings.Contains(line, "[2 3]") || !strings.Contains(line, "max   5.0000") {
+		t.Errorf("Summary = %q", line)
+	}
+	if !strings.Contains(Summary("bad", &convlstm.Tensor{Shape: []int{2}, Data: nil}), "values") {
+		t.Error("Summary of a broken tensor does not say so")
+	}
+}
+
+// Every golden case passes through the Go model within the tolerances, on
+// both paths, and Compare notices a changed value.
+func TestGolden(t *testing.T) {
+	names, err := GoldenCases(goldenRoot)
+	mustNil(t, err)
+	if len(names) < 10 {
+		t.Fatalf("only %d golden cases", len(names))
+	}
+	for _, name := range names {
+		g, err := LoadGolden(goldenRoot, name)
+		mustNil(t, err)
+		for _, path := range []convlstm.ConvPath{convlstm.Naive, convlstm.Fast} {
+			m, err := g.Model()
+			mustNil(t, err)
+			m.Path = path
+			hs, err := g.HiddenState()
+			mustNil(t, err)
+			if (hs != nil) != g.WithHiddenState {
+				t.Fatalf("%s: HiddenState %v, with_hidden_state %v", name, hs != nil, g.WithHiddenState)
+			}
+			outs, states, err := m.Forward(g.Tensors["input"], hs)
+			mustNil(t, err)
+			errs, err := g.Compare(outs, states)
+			mustNil(t, err)
+			want := 3
+			if g.Config.ReturnAllLayers {
+				want = 3 * g.Config.NumLayers
+			}
+			if len(errs) != want {
+				t.Fatalf("%s: %d compared tensors, want %d", name, len(errs), want)
+			}
+			for _, e := range errs {
+				if !e.OK() {
+					t.Errorf("%s path %v: %s", name, path, ErrorTable([]TensorError{e}))
+				}
+			}
+		}
+	}
+
+	g, err := LoadGolden(goldenRoot, "l1_k3x3_bf")
+	mustNil(t, err)
+	if !strings.Contains(g.String(), "cell_list.0.conv.weight") {
+		t.Errorf("String lacks the weight:\n%s", g)
+	}
+	m, err := g.Model()
+	mustNil(t, err)
+	outs, states, err := m.Forward(g.Tensors["input"], nil)
+	mustNil(t, err)
+	states[0].C.Data[5] += 1e-3
+	errs, err := g.Compare(outs, states)
+	mustNil(t, err)
+	if errs[2].Key != "last_state.0.c" || errs[2].OK() || errs[2].MaxAbs < 0.9e-3 || !errs[0].OK() {
+		t.Errorf("a changed c is not reported:\n%s", ErrorTable(errs))
+	}
+	if !strings.Contains(ErrorTable(errs), "NO") {
+		t.Error("ErrorTable does not flag the failing tensor")
+	}
+	if _, err := g.Compare(outs[:0], states); err == nil {
+		t.Error("Compare with a missing layer accepted")
+	}
+	if _, err := LoadGolden(goldenRoot, "no_such_case"); err == nil {
+		t.Error("LoadGolden of a missing case succeeded")
+	}
+	if _, err := GoldenCases("no/such/dir"); err == nil {
+		t.Error("GoldenCases of a missing folder succeeded")
+	}
+}
+
+func TestStackCat0(t *testing.T) {
+	x := counting(2, 3, 1, 2, 2) // (B, T, C, H, W)
+	var frames []*convlstm.Tensor
+	for step := 0; step < 3; step++ {
+		f, err := Frame(x, step)
+		mustNil(t, err)
+		frames = append(frames, f)
+	}
+	s, err := Stack1(frames)
+	mustNil(t, err)
+	if d, _ := MaxAbsDiff(s, x); d != 0 || !convlstm.SameShape(s.Shape, x.Shape) {
+		t.Fatalf("Stack1 of the frames is not x: shape %v", s.Shape)
+	}
+	if _, err := Stack1(nil); err == nil {
+		t.Error("Stack1(nil) accepted")
+	}
+	if _, err := Stack1([]*convlstm.Tensor{frames[0], counting(2, 1, 2, 3)}); err == nil {
+		t.Error("Stack1 of different shapes accepted")
+	}
+
+	a, b := counting(1, 3, 2), counting(2, 3, 2)
+	c, err := Cat0(a, b)
+	mustNil(t, err)
+	if !convlstm.SameShape(c.Shape, []int{3, 3, 2}) || c.At(0, 2, 1) != a.At(0, 2, 1) || c.At(2, 1, 0) != b.At(1, 1, 0) {
+		t.Fatalf("Cat0: shape %v", c.Shape)
+	}
+	if _, err := Cat0(a, counting(1, 2, 3)); err == nil {
+		t.Error("Cat0 of different inner shapes accepted")
+	}
+}
