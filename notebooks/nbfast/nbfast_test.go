@@ -1,0 +1,194 @@
+package nbfast
+
+import (
+	"strings"
+	"testing"
+
+	"example.com/convlstm/convlstm"
+)
+
+// rnd fills a tensor of the given shape with deterministic values in [-1, 1).
+func rnd(seed uint32, shape ...int) *convlstm.Tensor {
+	t := convlstm.Zeros(shape...)
+	s := seed
+	for i := range t.Data {
+		s = s*1664525 + 1013904223
+		t.Data[i] = float32(s>>8)/float32(1<<24)*2 - 1
+	}
+	return t
+}
+
+// The im2col matrix times the weight matrix is convlstm.Conv2d.
+func TestConvByIm2colEqualsConv2d(t *testing.T) {
+	for _, tc := range []struct{ cin, cout, h, w, kh, kw int }{
+		{1, 1, 4, 5, 3, 3},
+		{2, 8, 6, 7, 3, 3},
+		{3, 4, 5, 5, 5, 5},
+		{2, 3, 6, 4, 1, 3},
+		{4, 12, 9, 11, 3, 5},
+	} {
+		x := rnd(1, tc.cin, tc.h, tc.w)
+		w := rnd(2, tc.cout, tc.cin, tc.kh, tc.kw)
+		b := rnd(3, tc.cout)
+		for _, bias := range []*convlstm.Tensor{b, nil} {
+			x4, err := convlstm.FromSlice(append([]float32(nil), x.Data...), 1, tc.cin, tc.h, tc.w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := convlstm.Conv2d(x4, w, bias) // (1, Cout, H, W)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The two steps by hand, as the notebook does them.
+			col, err := Im2col(x, tc.kh, tc.kw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if col.Shape[0] != tc.cin*tc.kh*tc.kw || col.Shape[1] != tc.h*tc.w {
+				t.Fatalf("%+v: Im2col shape %v", tc, col.Shape)
+			}
+			wm, err := WeightMatrix(w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			prod, err := MatMul(wm, col)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := ConvByIm2col(x, w, bias)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, v := range want.Data {
+				if d := v - got.Data[i]; d > 1e-5 || d < -1e-5 {
+					t.Fatalf("%+v bias=%v: ConvByIm2col[%d] = %v, Conv2d = %v", tc, bias != nil, i, got.Data[i], v)
+				}
+				p := prod.Data[i]
+				if bias != nil {
+					p += bias.Data[i/(tc.h*tc.w)]
+				}
+				if d := v - p; d > 1e-5 || d < -1e-5 {
+					t.Fatalf("%+v bias=%v: W.im2col[%d] = %v, Conv2d = %v", tc, bias != nil, i, p, v)
+				}
+			}
+		}
+	}
+}
+
+// A column of the im2col matrix is the padded kh x kw window around its pixel.
+func TestIm2colColumn(t *testing.T) {
+	x := convlstm.Zeros(1, 3, 4)
+	for i := range x.Data {
+		x.Data[i] = float32(i + 1) // 1..12, row-major
+	}
+	col, err := Im2col(x, 3, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Pixel (0, 0): the window rows -1..1, columns -1..1.
+	want0 := []float32{0, 0, 0, 0, 1, 2, 0, 5, 6}
+	// Pixel (1, 2): rows 0..2, columns 1..3.
+	want6 := []float32{2, 3, 4, 6, 7, 8, 10, 11, 12}
+	for k := 0; k < 9; k++ {
+		if g := col.Data[k*12+0]; g != want0[k] {
+			t.Errorf("col[%d, 0] = %v, want %v", k, g, want0[k])
+		}
+		if g := col.Data[k*12+6]; g != want6[k] {
+			t.Errorf("col[%d, 6] = %v, want %v", k, g, want6[k])
+		}
+	}
+}
+
+// conv(cat[x, h]) = conv_x(x) + conv_h(h) with the split weight.
+func TestSplitWeightAlgebra(t *testing.T) {
+	cin, hid := 3, 4
+	x := rnd(4, 2, cin, 5, 6)
+	h := rnd(5, 2, hid, 5, 6)
+	w := rnd(6, 4*hid, cin+hid, 3, 3)
+	b := rnd(7, 4*hid)
+	xh, err := CatChannels(x, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if xh.Shape[1] != cin+hid || xh.At(1, cin, 2, 3) != h.At(1, 0, 2, 3) || xh.At(1, 2, 4, 5) != x.At(1, 2, 4, 5) {
+		t.Fatalf("CatChannels: wrong layout, shape %v", xh.Shape)
+	}
+	want, err := convlstm.Conv2d(xh, w, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wx, wh, err := SplitWeight(w, cin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wx.At(5, 2, 1, 2) != w.At(5, 2, 1, 2) || wh.At(5, 0, 1, 2) != w.At(5, cin, 1, 2) {
+		t.Fatal("SplitWeight: wrong halves")
+	}
+	gx, err := convlstm.Conv2d(x, wx, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gh, err := convlstm.Conv2d(h, wh, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Add(gx, gh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := MaxAbsDiff(got, want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d > 1e-5 {
+		t.Fatalf("conv_x(x) + conv_h(h) differs from conv(cat[x, h]) by %g", d)
+	}
+}
+
+func TestTileMap(t *testing.T) {
+	m, err := TileMap(20, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Shape[0] != 24 || m.Shape[1] != 144 {
+		t.Fatalf("shape %v, want [24 144]", m.Shape)
+	}
+	for _, c := range []struct {
+		i, j int
+		want float32
+	}{{0, 0, 1}, {0, 48, 2}, {8, 0, 2}, {8, 48, 1}, {19, 99, 1}, {20, 0, 0}, {0, 100, 0}, {23, 143, 0}} {
+		if g := m.At(c.i, c.j); g != c.want {
+			t.Errorf("TileMap[%d, %d] = %v, want %v", c.i, c.j, g, c.want)
+		}
+	}
+}
+
+func TestErrors(t *testing.T) {
+	img := convlstm.Zeros(2, 4, 4)
+	w := convlstm.Zeros(3, 2, 3, 3)
+	for name, err := range map[string]error{
+		"Im2col nil":        second(Im2col(nil, 3, 3)),
+		"Im2col even":       second(Im2col(img, 2, 3)),
+		"Im2col 4-D":        second(Im2col(convlstm.Zeros(1, 2, 4, 4), 3, 3)),
+		"WeightMatrix 2-D":  second(WeightMatrix(convlstm.Zeros(3, 4))),
+		"MatMul mismatch":   second(MatMul(convlstm.Zeros(2, 3), convlstm.Zeros(4, 5))),
+		"ConvByIm2col cin":  second(ConvByIm2col(convlstm.Zeros(3, 4, 4), w, nil)),
+		"ConvByIm2col bias": second(ConvByIm2col(img, w, convlstm.Zeros(4))),
+		"SplitWeight cin":   third(SplitWeight(w, 2)),
+		"CatChannels H":     second(CatChannels(convlstm.Zeros(1, 2, 4, 4), convlstm.Zeros(1, 2, 5, 4))),
+		"Add shapes":        second(Add(convlstm.Zeros(2, 3), convlstm.Zeros(3, 2))),
+		"MaxAbsDiff nil":    func() error { _, err := MaxAbsDiff(nil, img); return err }(),
+		"TileMap zero":      second(TileMap(0, 5)),
+		"bad data":          second(Im2col(&convlstm.Tensor{Shape: []int{1, 2, 2}, Data: make([]float32, 3)}, 1, 1)),
+	} {
+		if err == nil {
+			t.Errorf("%s: no error", name)
+		} else if !strings.HasPrefix(err.Error(), "nbfast: ") {
+			t.Errorf("%s: error %q does not start with nbfast:", name, err)
+		}
+	}
+}
+
+func second(_ *convlstm.Tensor, err error) error { return err }
+
+func third(_, _ *convlstm.Tensor, err error) error { return err }
