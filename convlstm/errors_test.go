@@ -183,3 +183,17 @@ func TestStateDictErrors(t *testing.T) {
 		t.Error("a damaged .npy header was accepted")
 	}
 }
+
+// Zeros with a bad size does not panic: the tensor it returns is rejected
+// with an error that names the size.
+func TestZerosBadSize(t *testing.T) {
+	x := Zeros(2, 0, 1, 3, 3)
+	m := mustModel(t, true)
+	_, _, err := m.Forward(x, nil)
+	wantErr(t, err, "T = 0")
+	_, err = Conv2d(Zeros(1, 2, -3, 3), Zeros(4, 2, 3, 3), nil)
+	wantErr(t, err, "size -3 at axis 2 must be positive")
+	if _, err := NewTensor(2, -1); err == nil {
+		t.Error("NewTensor accepted a negative size")
+	}
+}

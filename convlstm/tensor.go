@@ -26,13 +26,15 @@ func NewTensor(shape ...int) (*Tensor, error) {
 	return &Tensor{Shape: append([]int(nil), shape...), Data: make([]float32, n)}, nil
 }
 
-// Zeros is NewTensor for shapes known to be valid; it mirrors torch.zeros.
-// It panics on a non-positive size, so the public API only calls it after
-// validation.
+// Zeros returns a zero tensor of the given shape, like torch.zeros. It
+// never panics: where torch.zeros would raise (a size that is not
+// positive), it returns a tensor with that shape and no data, which every
+// function of the package rejects with an error naming the bad size. Use
+// NewTensor to get the error at once.
 func Zeros(shape ...int) *Tensor {
 	t, err := NewTensor(shape...)
 	if err != nil {
-		panic(err)
+		return &Tensor{Shape: append([]int(nil), shape...)}
 	}
 	return t
 }
@@ -86,10 +88,13 @@ func (t *Tensor) Clone() *Tensor {
 }
 
 // At returns the element at the given index, one integer per axis.
-// It panics if the index is out of range, like a slice access.
+// Like indexing a Go slice, it panics if the index is out of range (a
+// programming error, not bad data); the functions that take tensors as
+// input validate them and return errors instead.
 func (t *Tensor) At(idx ...int) float32 { return t.Data[t.offset(idx)] }
 
-// Set stores v at the given index, one integer per axis.
+// Set stores v at the given index, one integer per axis. Like At, it panics
+// on an index out of range.
 func (t *Tensor) Set(v float32, idx ...int) { t.Data[t.offset(idx)] = v }
 
 func (t *Tensor) offset(idx []int) int {
