@@ -20,13 +20,16 @@
 //     model next to the trained one) and Run (the model's forward pass with
 //     a convlstm.Trace of every gate);
 //   - frames: Frames (one sample's frames t0..t1-1 as a (T, H, W) tensor for
-//     viz.FrameRows) and NextFrame (true next frames, the model's guesses
-//     and the copy-last-frame guesses of one sample, aligned);
+//     viz.FrameRows), NextFrame (true next frames, the model's guesses
+//     and the copy-last-frame guesses of one sample, aligned) and MSE;
 //   - gates: GateStats (the mean of each gate of each hidden channel over
 //     the pixels a shape covers, has just entered, has just left, and that
 //     stay empty), StatsTable and StatsBars to show them, and MotionChannel
 //     to pick the channel whose forget gate best separates shapes from
-//     empty space among those the output head reads most.
+//     empty space among those the output head reads most;
+//   - one pixel: CrossedPixel (a pixel a shape passes over), PixelInput
+//     and PixelSeries (the input and the gates and states there over time,
+//     for viz.Lines).
 //
 // Functions check their arguments and return an error that names the
 // argument; none panics on bad input.
