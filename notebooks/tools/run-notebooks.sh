@@ -32,6 +32,27 @@ outabs=$(cd "$out" && pwd)
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
+# execute NB NAME: run one notebook into OUTDIR/NAME.ipynb, log in NAME.log.
+execute() {
+	"$NB_PY" -m nbconvert --to notebook --execute \
+		--ExecutePreprocessor.timeout="$NB_TIMEOUT" \
+		--ExecutePreprocessor.kernel_name="$NB_KERNEL" \
+		--output-dir="$outabs" --output="$2.ipynb" "$1" \
+		>"$outabs/$2.log" 2>&1
+}
+
+# retry_plugin NB NAME: gomacro builds each import as a Go plugin in a
+# temporary folder; once in a while that build fails on a file of its own
+# ("copying .../a.out.so: open import_N.so: no such file or directory").
+# Only for that failure of the kernel's build step, never for an error in a
+# cell's code, the notebook runs once more.
+retry_plugin() {
+	grep -q 'a\.out\.so' "$outabs/$2.log" || return 1
+	echo "notebooks: $1: the kernel's plugin build failed (a.out.so); running it once more"
+	mv "$outabs/$2.log" "$outabs/$2.first-try.log"
+	execute "$1" "$2"
+}
+
 failed=""
 summary=""
 t_all=$(now)
@@ -40,11 +61,7 @@ for nb in "$@"; do
 	rm -f "$outabs/$name.ipynb" "$outabs/$name.html"
 	echo "notebooks: running $nb"
 	t0=$(now)
-	if "$NB_PY" -m nbconvert --to notebook --execute \
-		--ExecutePreprocessor.timeout="$NB_TIMEOUT" \
-		--ExecutePreprocessor.kernel_name="$NB_KERNEL" \
-		--output-dir="$outabs" --output="$name.ipynb" "$nb" \
-		>"$outabs/$name.log" 2>&1; then
+	if execute "$nb" "$name" || retry_plugin "$nb" "$name"; then
 		t1=$(now)
 		if "$NB_PY" -m nbconvert --to html --output-dir="$outabs" --output="$name.html" \
 			"$outabs/$name.ipynb" >>"$outabs/$name.log" 2>&1; then
