@@ -139,6 +139,16 @@ type fastLayer struct {
 	c                                []float32 // cell state (B, hid, H, W), updated in place
 	h0                               []float32 // initial h (B, hid, H, W), nil for zeros
 	steps                            []Step    // per time step, when tracing
+
+	// The convs by taps (fast_taps.go), when taps is set: gx then has
+	// the padded layout, gate row stride gs = H*wp, pixel (y, x) at
+	// y*wp+x; else gs = H*W.
+	taps    bool
+	gs      int
+	xt, ht  tapsConv
+	wp      int       // padded row width
+	offs    []int     // offset of each tap in the padded band
+	biasPad []float32 // the bias (or zeros), padded to whole MR panels
 }
 
 // gemmTile adds W (packed) . im2col(src)[:, p0:p0+n] into g (4hid rows of
@@ -161,6 +171,10 @@ func (l *fastLayer) gemmTile(pm *packedMat, src, g []float32, p0, n int, s *fast
 
 // inputJob computes bias + Wx . im2col(x[f]) for frame f = b*T+t, tile j.
 func (l *fastLayer) inputJob(job int, s *fastScratch) {
+	if l.taps {
+		l.inputTapsJob(job, s)
+		return
+	}
 	f, tile := job/l.ntiles, job%l.ntiles
 	p0 := tile * fastTileCols
 	n := min(fastTileCols, l.hw-p0)
@@ -180,15 +194,28 @@ func (l *fastLayer) inputJob(job int, s *fastScratch) {
 	l.gemmTile(&l.wx, l.x[f*l.cin*l.hw:(f+1)*l.cin*l.hw], g, p0, n, s)
 }
 
-// stepJob runs time step t for batch item b and tile j: the Wh product
-// into the precomputed gates, then the fused epilogue.
+// stepJob runs time step t for batch item b and tile j (a band of rows on
+// the taps path): the Wh product into the precomputed gates, then the
+// fused epilogue.
 func (l *fastLayer) stepJob(t, job int, s *fastScratch) {
-	b, tile := job/l.ntiles, job%l.ntiles
-	p0 := tile * fastTileCols
-	n := min(fastTileCols, l.hw-p0)
-	hid, hw := l.hid, l.hw
+	var b, p0, n, y0, nr int
+	if l.taps {
+		var band int
+		b, band = job/l.ht.bands, job%l.ht.bands
+		y0 = band * l.ht.bandRows
+		nr = min(l.ht.bandRows, l.h-y0)
+		if nr <= 0 {
+			return
+		}
+	} else {
+		var tile int
+		b, tile = job/l.ntiles, job%l.ntiles
+		p0 = tile * fastTileCols
+		n = min(fastTileCols, l.hw-p0)
+	}
+	hid, hw, gs := l.hid, l.hw, l.gs
 	fr := b*l.t + t
-	g := l.gx[fr*4*hid*hw : (fr+1)*4*hid*hw]
+	g := l.gx[fr*4*hid*gs : (fr+1)*4*hid*gs]
 	var hPrev []float32
 	if t > 0 {
 		hPrev = l.out[(fr-1)*hid*hw : fr*hid*hw]
@@ -196,16 +223,36 @@ func (l *fastLayer) stepJob(t, job int, s *fastScratch) {
 		hPrev = l.h0[b*hid*hw : (b+1)*hid*hw]
 	}
 	if hPrev != nil { // a zero h adds nothing
-		l.gemmTile(&l.wh, hPrev, g, p0, n, s)
+		if l.taps {
+			l.tapsBand(&l.ht, hPrev, g, y0, nr, false, s)
+		} else {
+			l.gemmTile(&l.wh, hPrev, g, p0, n, s)
+		}
 	}
+	if !l.taps {
+		l.epilogue(t, b, g, p0, p0, n)
+		return
+	}
+	for y := y0; y < y0+nr; y++ {
+		l.epilogue(t, b, g, y*l.wp, y*l.w, l.w)
+	}
+}
+
+// epilogue applies the gates and the state update to n pixels of batch
+// item b at step t: gate values from g at offset gq of each gate row,
+// state and output at offset p of each channel plane.
+func (l *fastLayer) epilogue(t, b int, g []float32, gq, p, n int) {
+	hid, hw, gs := l.hid, l.hw, l.gs
+	fr := b*l.t + t
 	c := l.c[b*hid*hw : (b+1)*hid*hw]
 	h := l.out[fr*hid*hw : (fr+1)*hid*hw]
 	for j := 0; j < hid; j++ {
-		o := j*hw + p0
-		gi := g[o : o+n]
-		gf := g[hid*hw+o : hid*hw+o+n]
-		go_ := g[2*hid*hw+o : 2*hid*hw+o+n]
-		gg := g[3*hid*hw+o : 3*hid*hw+o+n]
+		q := j*gs + gq
+		gi := g[q : q+n]
+		gf := g[hid*gs+q : hid*gs+q+n]
+		go_ := g[2*hid*gs+q : 2*hid*gs+q+n]
+		gg := g[3*hid*gs+q : 3*hid*gs+q+n]
+		o := j*hw + p
 		cj := c[o : o+n]
 		hj := h[o : o+n]
 		if l.steps == nil {
@@ -268,6 +315,7 @@ func fusedGatesKeep(gi, gf, gO, gg, c, h []float32) {
 // fastScratch is one worker's scratch: a packed B block and an edge tile.
 type fastScratch struct {
 	b   []float32
+	pad []float32 // the taps input phase's padded band
 	tmp [gemmMR * gemmNR]float32
 }
 
@@ -384,9 +432,24 @@ func newFastLayer(cell *Cell, ws *fastWorkspace, x []float32, b, t, h, w int, h0
 	mpad := (m + gemmMR - 1) / gemmMR * gemmMR
 	ws.wx = grow(ws.wx, mpad*cin*khw)
 	ws.wh = grow(ws.wh, mpad*hid*khw)
-	ws.gx = grow(ws.gx, b*t*m*hw)
-	l.wx = packWeights(ws.wx, cell.Conv.Weight.Data, m, ktot, 0, cin*khw)
-	l.wh = packWeights(ws.wh, cell.Conv.Weight.Data, m, ktot, cin*khw, hid*khw)
+	l.gs = hw
+	l.taps = hid >= tapsMinCin
+	if l.taps {
+		l.gs = h * (w + kw - 1)
+	}
+	ws.gx = grow(ws.gx, b*t*m*l.gs)
+	if l.taps {
+		maxRows := tapsBufBytes/(4*cin*(w+kw-1)) - (kh - 1)
+		l.xt = l.newTapsConv(ws.wx, cell.Conv.Weight.Data, m, ktot, 0, cin, maxRows, b*t, tapsMinJobs())
+		// Time-step bands of about 512 padded pixels.
+		maxRows = (512 + w + kw - 2) / (w + kw - 1)
+		l.ht = l.newTapsConv(ws.wh, cell.Conv.Weight.Data, m, ktot, cin*khw, hid, maxRows, b, tapsMinJobs())
+		l.biasPad = make([]float32, mpad)
+		copy(l.biasPad, l.bias)
+	} else {
+		l.wx = packWeights(ws.wx, cell.Conv.Weight.Data, m, ktot, 0, cin*khw)
+		l.wh = packWeights(ws.wh, cell.Conv.Weight.Data, m, ktot, cin*khw, hid*khw)
+	}
 	l.gx = ws.gx
 	if trace {
 		l.steps = make([]Step, t)
@@ -399,10 +462,22 @@ func newFastLayer(cell *Cell, ws *fastWorkspace, x []float32, b, t, h, w int, h0
 }
 
 // runInput runs the input phase: the gate pre-activations of all frames.
-func (l *fastLayer) runInput(p *fastPool) { p.run(l, -1, l.b*l.t*l.ntiles) }
+func (l *fastLayer) runInput(p *fastPool) {
+	if l.taps {
+		p.run(l, -1, l.b*l.t*l.xt.bands)
+		return
+	}
+	p.run(l, -1, l.b*l.t*l.ntiles)
+}
 
 // runStep runs time step t of every batch item.
-func (l *fastLayer) runStep(p *fastPool, t int) { p.run(l, t, l.b*l.ntiles) }
+func (l *fastLayer) runStep(p *fastPool, t int) {
+	if l.taps {
+		p.run(l, t, l.b*l.ht.bands)
+		return
+	}
+	p.run(l, t, l.b*l.ntiles)
+}
 
 // forwardFast is Forward on the fast path; the arguments are validated.
 func (m *ConvLSTM) forwardFast(input *Tensor, hiddenState []State) (layerOutputs []*Tensor, lastStates []State, err error) {

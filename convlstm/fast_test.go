@@ -35,9 +35,30 @@ func TestFastMatchesNaive(t *testing.T) {
 		{2, 3, 2, 17, 16, []int{8, 4, 3}, [2]int{1, 1}, true, true, true}, // 272 pixels > one tile
 		{1, 1, 1, 1, 1, []int{1}, [2]int{3, 3}, true, true, false},
 		{4, 2, 2, 6, 40, []int{12}, [2]int{5, 7}, false, true, true},
+		{20, 2, 3, 11, 50, []int{16, 9}, [2]int{5, 3}, false, true, true}, // taps path, bands, rows wider than a strip
+		{17, 1, 1, 3, 2, []int{18, 17}, [2]int{1, 1}, true, false, false}, // taps path, 1x1, tiny frame
+		{64, 1, 2, 70, 9, []int{10}, [2]int{3, 7}, true, true, true},      // taps path, several bands per frame
 	}
-	for ci, c := range cases {
-		t.Run(fmt.Sprint(ci), func(t *testing.T) {
+	// Every case on the default split between the im2col and the taps
+	// input phase, then with every layer forced onto each of them.
+	defer func(v int) { tapsMinCin = v }(tapsMinCin)
+	for _, minCin := range []int{tapsMinCin, 1, 1 << 30} {
+		for ci, c := range cases {
+			tapsMinCin = minCin
+			runFastVsNaive(t, fmt.Sprintf("%d/tapsMinCin=%d", ci, minCin), ci, c.cin, c.b, c.tt, c.h, c.w, c.hid, c.k, c.bf, c.bias, c.hs)
+		}
+	}
+}
+
+func runFastVsNaive(t *testing.T, name string, ci, cin, b, tt, h, w int, hid []int, k [2]int, bf, bias, hs bool) {
+	c := struct {
+		cin, b, tt, h, w int
+		hid              []int
+		k                [2]int
+		bf, bias, hs     bool
+	}{cin, b, tt, h, w, hid, k, bf, bias, hs}
+	{
+		t.Run(name, func(t *testing.T) {
 			ManualSeed(int64(ci + 1))
 			ks := make([][2]int, len(c.hid))
 			for i := range ks {

@@ -61,6 +61,49 @@ func kernelGo(kc int, a, b, c []float32, ldc int) {
 	}
 }
 
+// tapsKernel computes the same MR x NR tile as microKernel, but with B read
+// in place instead of packed: over ntap blocks of kc rows, block t's row k
+// is b[offs[t]+k*ldb : +NR], and the A panel holds the ntap*kc steps one
+// after the other. With bias nil it adds the product into C; else it sets
+// C[i, :] to bias[i] plus the product. It is kernelTapsAVX512 or
+// kernelTapsGo.
+var tapsKernel func(ntap, kc int, a, b, c []float32, ldb int, offs []int, ldc int, bias []float32) = kernelTapsGo
+
+// kernelTapsGo is the portable tapsKernel.
+func kernelTapsGo(ntap, kc int, a, b, c []float32, ldb int, offs []int, ldc int, bias []float32) {
+	a = a[:ntap*kc*gemmMR]
+	for j0 := 0; j0 < gemmNR; j0 += 16 {
+		var acc [gemmMR][16]float32
+		for t := 0; t < ntap; t++ {
+			at := a[t*kc*gemmMR : (t+1)*kc*gemmMR]
+			bt := b[offs[t]+j0:]
+			for k := 0; k < kc; k++ {
+				bk := (*[16]float32)(bt[k*ldb : k*ldb+16])
+				ak := (*[gemmMR]float32)(at[k*gemmMR : k*gemmMR+gemmMR])
+				for i := 0; i < gemmMR; i++ {
+					ai := ak[i]
+					r := &acc[i]
+					for j := 0; j < 16; j++ {
+						r[j] += ai * bk[j]
+					}
+				}
+			}
+		}
+		for i := 0; i < gemmMR; i++ {
+			row := c[i*ldc+j0 : i*ldc+j0+16]
+			if bias != nil {
+				for j := range row {
+					row[j] = bias[i] + acc[i][j]
+				}
+				continue
+			}
+			for j := range row {
+				row[j] += acc[i][j]
+			}
+		}
+	}
+}
+
 // tileKernel runs the micro-kernel on a tile that may be cut by the edge of
 // C: rows < MR or cols < NR. Full tiles go straight to microKernel; partial
 // ones go through tmp (MR*NR values) and only the valid part is added.

@@ -10,6 +10,11 @@ package convlstm
 //go:noescape
 func kernelAVX512(kc int, a, b, c *float32, ldc int)
 
+// kernelTapsAVX512 is tapsKernel in gemm_amd64.s (see kernelTapsGo).
+//
+//go:noescape
+func kernelTapsAVX512(ntap, kc int, a, b, c *float32, ldb int, offs *int, ldc int, bias *float32)
+
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 func xgetbv() (eax, edx uint32)
 
@@ -38,6 +43,7 @@ var useAsm = hasAVX512()
 func init() {
 	if useAsm {
 		microKernel = kernelAsm
+		tapsKernel = kernelTapsAsm
 	}
 }
 
@@ -47,4 +53,24 @@ func kernelAsm(kc int, a, b, c []float32, ldc int) {
 	_ = b[kc*gemmNR-1]
 	_ = c[(gemmMR-1)*ldc+gemmNR-1]
 	kernelAVX512(kc, &a[0], &b[0], &c[0], ldc)
+}
+
+func kernelTapsAsm(ntap, kc int, a, b, c []float32, ldb int, offs []int, ldc int, bias []float32) {
+	if ntap == 0 || kc == 0 {
+		kernelTapsGo(ntap, kc, a, b, c, ldb, offs, ldc, bias)
+		return
+	}
+	// Bounds the assembly relies on, checked once per tile.
+	_ = a[ntap*kc*gemmMR-1]
+	_ = c[(gemmMR-1)*ldc+gemmNR-1]
+	offs = offs[:ntap]
+	for _, o := range offs {
+		_, _ = b[o], b[o+(kc-1)*ldb+gemmNR-1]
+	}
+	var bp *float32
+	if bias != nil {
+		_ = bias[gemmMR-1]
+		bp = &bias[0]
+	}
+	kernelTapsAVX512(ntap, kc, &a[0], &b[0], &c[0], ldb, &offs[0], ldc, bp)
 }

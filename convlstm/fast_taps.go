@@ -1,0 +1,202 @@
+package convlstm
+
+import "runtime"
+
+// The conv by kernel taps, for convs with many input channels.
+//
+// With im2col, every input value is copied kh*kw times into the packed B
+// strips, and for a layer like cin = 64 -> 4*hid = 64 rows that copying
+// costs a good share of the product itself. Instead, the conv is a sum over
+// the kh*kw taps (dy, dx) of 1x1 convs of the shifted input:
+//
+//	gates[:, y, x] = bias + sum_{dy,dx} W[:, :, dy, dx] . x[:, y+dy-ph, x+dx-pw]
+//
+// If the input is stored zero-padded, one plane per channel with rows of
+// wp = W+kw-1 values, the pixel (y, x) of tap (dy, dx) sits at the fixed
+// offset dy*wp+dx from the padded pixel (y, x): the B operand of every tap
+// is the padded input itself, read in place with row stride (channel
+// stride) ldb, and a strip of 48 consecutive padded pixels is 48
+// consecutive values. The micro-kernel (tapsKernel) sums over all taps and
+// channels in registers; the columns of the padded grid that fall in the
+// padding (x >= W, 2 of 66 for W = 64) are computed and dropped.
+//
+// A job is one frame and a band of output rows: it copies the band's input
+// rows (plus the kh-1 halo rows) into the worker's padded buffer, sized to
+// stay in L2, then runs the 8 x 48 tiles over it, straight into the gate
+// rows, which then have the padded layout too (row stride H*wp). Both the
+// input phase (x, cin channels) and the time steps (h, hid channels) of a
+// layer take this path when hid is at least tapsMinCin.
+
+// tapsMinCin is the smallest hidden size whose layers take the taps path:
+// below it the kernel's depth per tap is too short to pay for the tile's
+// load and store, and im2col's copies are cheap.
+var tapsMinCin = 16
+
+// tapsBufBytes bounds a worker's padded band in the input phase.
+const tapsBufBytes = 384 << 10
+
+// tapsConv is one conv of a layer on the taps path: its packed weight and
+// its banding of the frame.
+type tapsConv struct {
+	cin      int       // channels of the conv's input
+	w        []float32 // weights, tap-major (see packTaps)
+	ldb      int       // channel stride of the padded band
+	bandRows int       // output rows per job
+	bands    int       // jobs per frame
+}
+
+// setupTaps sets the geometry shared by the layer's taps convs (padded
+// row width, tap offsets).
+func (l *fastLayer) setupTaps() {
+	if l.offs != nil {
+		return
+	}
+	l.wp = l.w + l.kw - 1
+	l.offs = make([]int, l.kh*l.kw)
+	for dy := 0; dy < l.kh; dy++ {
+		for dx := 0; dx < l.kw; dx++ {
+			l.offs[dy*l.kw+dx] = dy*l.wp + dx
+		}
+	}
+}
+
+// newTapsConv prepares the conv of columns [k0, k0+cin*kh*kw) of the layer's
+// weight (m x ktot) for frames cut into bands of rows, at most maxRows of
+// them and enough for minJobs jobs over nframes frames.
+func (l *fastLayer) newTapsConv(dst, w []float32, m, ktot, k0, cin, maxRows, nframes, minJobs int) tapsConv {
+	l.setupTaps()
+	ntap := l.kh * l.kw
+	rows := min(max(1, maxRows), l.h)
+	bands := (l.h + rows - 1) / rows
+	if want := (minJobs + nframes - 1) / nframes; bands < want {
+		bands = min(l.h, want)
+	}
+	tc := tapsConv{cin: cin}
+	tc.bandRows = (l.h + bands - 1) / bands
+	tc.bands = (l.h + tc.bandRows - 1) / tc.bandRows
+	// Room for the last strip read past the band at the largest offset;
+	// an odd number of 64-byte lines between channels spreads the rows
+	// of B over the L1 sets.
+	strips := (tc.bandRows*l.wp + gemmNR - 1) / gemmNR
+	ldb := strips*gemmNR + l.offs[ntap-1]
+	ldb = (ldb + 15) &^ 15
+	if (ldb/16)%2 == 0 {
+		ldb += 16
+	}
+	tc.ldb = ldb
+	tc.w = packTaps(dst, w, m, ktot, k0, cin, ntap)
+	return tc
+}
+
+// packTaps packs columns [k0, k0+cin*ntap) of the m x ktot weight w (column
+// k0 + c*ntap + t is channel c, tap t) tap-major into MR-row panels: panel
+// ip holds W[ip+i, c, t] at [ip*ntap*cin + (t*cin+c)*MR + i], zero past m.
+func packTaps(dst, w []float32, m, ktot, k0, cin, ntap int) []float32 {
+	mpad := (m + gemmMR - 1) / gemmMR * gemmMR
+	pk := dst[:mpad*cin*ntap]
+	for ip := 0; ip < mpad; ip += gemmMR {
+		panel := pk[ip*ntap*cin : (ip+gemmMR)*ntap*cin]
+		for i := 0; i < gemmMR; i++ {
+			o := ip + i
+			for t := 0; t < ntap; t++ {
+				for c := 0; c < cin; c++ {
+					v := float32(0)
+					if o < m {
+						v = w[o*ktot+k0+c*ntap+t]
+					}
+					panel[(t*cin+c)*gemmMR+i] = v
+				}
+			}
+		}
+	}
+	return pk
+}
+
+// tapsBand computes the conv of tc over output rows [y0, y0+nr) of the
+// frame src (tc.cin planes of H x W) into g, the frame's 4hid gate rows in
+// the padded layout (row stride l.gs, pixel (y, x) at y*wp+x): g = bias +
+// conv when set, else g += conv.
+func (l *fastLayer) tapsBand(tc *tapsConv, src, g []float32, y0, nr int, set bool, s *fastScratch) {
+	cin, h, w, wp, hw, gs, ldb := tc.cin, l.h, l.w, l.wp, l.hw, l.gs, tc.ldb
+	ph, pw := l.kh/2, l.kw/2
+	m := 4 * l.hid
+	ntap := l.kh * l.kw
+	buf := grow(s.pad, cin*ldb)
+	s.pad = buf
+	prows := nr + l.kh - 1
+	for c := 0; c < cin; c++ {
+		plane := buf[c*ldb : (c+1)*ldb]
+		sp := src[c*hw : (c+1)*hw]
+		for r := 0; r < prows; r++ {
+			d := plane[r*wp : (r+1)*wp]
+			iy := y0 - ph + r
+			if iy < 0 || iy >= h {
+				clear(d)
+				continue
+			}
+			clear(d[:pw])
+			copy(d[pw:pw+w], sp[iy*w:iy*w+w])
+			clear(d[pw+w:])
+		}
+		clear(plane[prows*wp:])
+	}
+	var bias []float32
+	if set {
+		bias = l.biasPad
+	}
+	base := y0 * wp
+	nq := nr * wp // padded pixels of the band
+	tmp := s.tmp[:]
+	for q0 := 0; q0 < nq; q0 += gemmNR {
+		bs := buf[q0:]
+		cols := min(gemmNR, nq-q0)
+		for ip := 0; ip < m; ip += gemmMR {
+			a := tc.w[ip*ntap*cin:]
+			var bp []float32
+			if set {
+				bp = bias[ip:]
+			}
+			if cols == gemmNR && ip+gemmMR <= m {
+				// The whole tile lies in this band's rows of g.
+				tapsKernel(ntap, cin, a, bs, g[ip*gs+base+q0:], ldb, l.offs, gs, bp)
+				continue
+			}
+			// An edge tile: through tmp, keeping the band's part only
+			// (the rest belongs to the next band, maybe another worker's).
+			clear(tmp)
+			tapsKernel(ntap, cin, a, bs, tmp, ldb, l.offs, gemmNR, nil)
+			for i := 0; i < min(gemmMR, m-ip); i++ {
+				o := ip + i
+				d := g[o*gs+base+q0 : o*gs+base+q0+cols]
+				t := tmp[i*gemmNR : i*gemmNR+cols]
+				if set {
+					for k, v := range t {
+						d[k] = bias[o] + v
+					}
+				} else {
+					for k, v := range t {
+						d[k] += v
+					}
+				}
+			}
+		}
+	}
+}
+
+// inputTapsJob computes bias + Wx * x[f] for frame f = b*T+t and one band
+// of output rows.
+func (l *fastLayer) inputTapsJob(job int, s *fastScratch) {
+	f, band := job/l.xt.bands, job%l.xt.bands
+	y0 := band * l.xt.bandRows
+	nr := min(l.xt.bandRows, l.h-y0)
+	if nr <= 0 {
+		return
+	}
+	m := 4 * l.hid
+	x := l.x[f*l.cin*l.hw : (f+1)*l.cin*l.hw]
+	l.tapsBand(&l.xt, x, l.gx[f*m*l.gs:(f+1)*m*l.gs], y0, nr, true, s)
+}
+
+// tapsMinJobs is the number of jobs per phase the banding aims for, so
+// that the cores stay evenly busy.
+func tapsMinJobs() int { return 8 * runtime.GOMAXPROCS(0) }
