@@ -159,7 +159,9 @@ func GemmGFLOPS(m, n, k, reps int) (float64, error) {
 // FastStepGFLOPS times one time step of the recurrent part of the fast
 // path, the fused product (4hid x hid*kh*kw by hid*kh*kw x B*H*W, plus the
 // gate epilogue) of the given benchmark's first layer, on all cores, and
-// returns its GFLOP/s counting the product's FLOPs only.
+// returns its GFLOP/s counting the product's FLOPs only. On the taps path
+// (fast_taps.go) a step also computes its input product, and the FLOPs
+// count both.
 func FastStepGFLOPS(cfg BenchConfig, reps int) (float64, error) {
 	m, x, err := cfg.Model()
 	if err != nil {
@@ -189,6 +191,10 @@ func FastStepGFLOPS(cfg BenchConfig, reps int) (float64, error) {
 		return 0, pool.err
 	}
 	hid := cell.HiddenDim
-	flops := 2 * float64(4*hid) * float64(hid*cell.KernelSize[0]*cell.KernelSize[1]) * float64(cfg.B*cfg.H*cfg.W)
+	k := hid
+	if l.taps { // the input product is done within the steps too
+		k += cell.InputDim
+	}
+	flops := 2 * float64(4*hid) * float64(k*cell.KernelSize[0]*cell.KernelSize[1]) * float64(cfg.B*cfg.H*cfg.W)
 	return flops / best.Seconds() / 1e9, nil
 }

@@ -20,7 +20,9 @@ const (
 	// Fast is the blocked path of fast.go: the conv as a packed matrix
 	// product with an im2col packing, the input half of every time step
 	// in one product ahead of the time loop, the gates and the state
-	// update fused into the product's epilogue, on all cores.
+	// update fused into the product's epilogue, on all cores; layers with
+	// hid >= 16 instead run the conv as a sum over the kernel taps on a
+	// zero-padded band, with no packing (fast_taps.go).
 	Fast ConvPath = iota
 	// Naive is the readable reference path (cell.go, conv.go).
 	Naive
@@ -55,6 +57,10 @@ func (p ConvPath) String() string {
 // tile right after its product, while the tile is still in cache
 // ("epilogue"). im2col is never materialised: it is written straight into
 // the packed B strips the micro-kernel reads.
+//
+// Layers with many hidden channels (hid >= tapsMinCin) take the taps
+// variant of fast_taps.go instead: no im2col, both products computed band
+// of rows by band of rows within the time step.
 
 // fastTileCols is the number of pixels (columns) one job handles.
 const fastTileCols = 4 * gemmNR
@@ -140,9 +146,9 @@ type fastLayer struct {
 	h0                               []float32 // initial h (B, hid, H, W), nil for zeros
 	steps                            []Step    // per time step, when tracing
 
-	// The convs by taps (fast_taps.go), when taps is set: gx then has
-	// the padded layout, gate row stride gs = H*wp, pixel (y, x) at
-	// y*wp+x; else gs = H*W.
+	// The convs by taps (fast_taps.go), when taps is set: the gates are
+	// then computed band by band into each worker's scratch, row stride
+	// gs; else they are in gx, row stride gs = H*W.
 	taps    bool
 	gs      int
 	xt, ht  tapsConv
@@ -171,10 +177,6 @@ func (l *fastLayer) gemmTile(pm *packedMat, src, g []float32, p0, n int, s *fast
 
 // inputJob computes bias + Wx . im2col(x[f]) for frame f = b*T+t, tile j.
 func (l *fastLayer) inputJob(job int, s *fastScratch) {
-	if l.taps {
-		l.inputTapsJob(job, s)
-		return
-	}
 	f, tile := job/l.ntiles, job%l.ntiles
 	p0 := tile * fastTileCols
 	n := min(fastTileCols, l.hw-p0)
@@ -215,7 +217,14 @@ func (l *fastLayer) stepJob(t, job int, s *fastScratch) {
 	}
 	hid, hw, gs := l.hid, l.hw, l.gs
 	fr := b*l.t + t
-	g := l.gx[fr*4*hid*gs : (fr+1)*4*hid*gs]
+	var g []float32
+	if l.taps {
+		g = grow(s.gates, (4*hid+gemmMR-1)/gemmMR*gemmMR*gs)
+		s.gates = g
+		l.tapsBand(&l.xt, l.x[fr*l.cin*hw:(fr+1)*l.cin*hw], g, y0, nr, true, s)
+	} else {
+		g = l.gx[fr*4*hid*gs : (fr+1)*4*hid*gs]
+	}
 	var hPrev []float32
 	if t > 0 {
 		hPrev = l.out[(fr-1)*hid*hw : fr*hid*hw]
@@ -234,7 +243,7 @@ func (l *fastLayer) stepJob(t, job int, s *fastScratch) {
 		return
 	}
 	for y := y0; y < y0+nr; y++ {
-		l.epilogue(t, b, g, y*l.wp, y*l.w, l.w)
+		l.epilogue(t, b, g, (y-y0)*l.wp, y*l.w, l.w)
 	}
 }
 
@@ -314,9 +323,10 @@ func fusedGatesKeep(gi, gf, gO, gg, c, h []float32) {
 
 // fastScratch is one worker's scratch: a packed B block and an edge tile.
 type fastScratch struct {
-	b   []float32
-	pad []float32 // the taps input phase's padded band
-	tmp [gemmMR * gemmNR]float32
+	b     []float32
+	pad   []float32 // the taps path's padded band of x or h
+	gates []float32 // the taps path's gates of the band
+	tmp   [gemmMR * gemmNR]float32
 }
 
 // fastPool runs the jobs of one phase on all cores: the calling goroutine
@@ -432,25 +442,27 @@ func newFastLayer(cell *Cell, ws *fastWorkspace, x []float32, b, t, h, w int, h0
 	mpad := (m + gemmMR - 1) / gemmMR * gemmMR
 	ws.wx = grow(ws.wx, mpad*cin*khw)
 	ws.wh = grow(ws.wh, mpad*hid*khw)
-	l.gs = hw
 	l.taps = hid >= tapsMinCin
 	if l.taps {
-		l.gs = h * (w + kw - 1)
-	}
-	ws.gx = grow(ws.gx, b*t*m*l.gs)
-	if l.taps {
-		maxRows := tapsBufBytes/(4*cin*(w+kw-1)) - (kh - 1)
-		l.xt = l.newTapsConv(ws.wx, cell.Conv.Weight.Data, m, ktot, 0, cin, maxRows, b*t, tapsMinJobs())
-		// Time-step bands of about 512 padded pixels.
-		maxRows = (512 + w + kw - 2) / (w + kw - 1)
+		// Bands of about 512 padded pixels.
+		maxRows := (512 + w + kw - 2) / (w + kw - 1)
+		l.xt = l.newTapsConv(ws.wx, cell.Conv.Weight.Data, m, ktot, 0, cin, maxRows, b, tapsMinJobs())
 		l.ht = l.newTapsConv(ws.wh, cell.Conv.Weight.Data, m, ktot, cin*khw, hid, maxRows, b, tapsMinJobs())
+		// Whole strips per gate row, and an odd number of 64-byte
+		// lines between rows.
+		l.gs = (l.xt.bandRows*l.wp + gemmNR - 1) / gemmNR * gemmNR
+		if (l.gs/16)%2 == 0 {
+			l.gs += 16
+		}
 		l.biasPad = make([]float32, mpad)
 		copy(l.biasPad, l.bias)
 	} else {
+		l.gs = hw
+		ws.gx = grow(ws.gx, b*t*m*hw)
+		l.gx = ws.gx
 		l.wx = packWeights(ws.wx, cell.Conv.Weight.Data, m, ktot, 0, cin*khw)
 		l.wh = packWeights(ws.wh, cell.Conv.Weight.Data, m, ktot, cin*khw, hid*khw)
 	}
-	l.gx = ws.gx
 	if trace {
 		l.steps = make([]Step, t)
 		for i := range l.steps {
@@ -463,8 +475,7 @@ func newFastLayer(cell *Cell, ws *fastWorkspace, x []float32, b, t, h, w int, h0
 
 // runInput runs the input phase: the gate pre-activations of all frames.
 func (l *fastLayer) runInput(p *fastPool) {
-	if l.taps {
-		p.run(l, -1, l.b*l.t*l.xt.bands)
+	if l.taps { // done within the time steps
 		return
 	}
 	p.run(l, -1, l.b*l.t*l.ntiles)

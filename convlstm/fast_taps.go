@@ -20,20 +20,19 @@ import "runtime"
 // channels in registers; the columns of the padded grid that fall in the
 // padding (x >= W, 2 of 66 for W = 64) are computed and dropped.
 //
-// A job is one frame and a band of output rows: it copies the band's input
-// rows (plus the kh-1 halo rows) into the worker's padded buffer, sized to
-// stay in L2, then runs the 8 x 48 tiles over it, straight into the gate
-// rows, which then have the padded layout too (row stride H*wp). Both the
-// input phase (x, cin channels) and the time steps (h, hid channels) of a
-// layer take this path when hid is at least tapsMinCin.
+// On this path the input product is not hoisted out of the time loop: with
+// no packing to amortise, it is as fast band by band, and the gates then
+// never leave the cache. A job of time step t is one batch item and a band
+// of output rows: it copies the band's rows of x[b, t] (plus the kh-1 halo
+// rows) into the worker's padded buffer and runs the 8 x 48 tiles over it
+// into the worker's gate buffer (bias + Wx * x, padded layout, row stride
+// gs), does the same with h[b, t-1] (+= Wh * h), then runs the epilogue on
+// the band. Layers take this path when hid is at least tapsMinCin.
 
 // tapsMinCin is the smallest hidden size whose layers take the taps path:
 // below it the kernel's depth per tap is too short to pay for the tile's
 // load and store, and im2col's copies are cheap.
 var tapsMinCin = 16
-
-// tapsBufBytes bounds a worker's padded band in the input phase.
-const tapsBufBytes = 384 << 10
 
 // tapsConv is one conv of a layer on the taps path: its packed weight and
 // its banding of the frame.
@@ -113,8 +112,8 @@ func packTaps(dst, w []float32, m, ktot, k0, cin, ntap int) []float32 {
 }
 
 // tapsBand computes the conv of tc over output rows [y0, y0+nr) of the
-// frame src (tc.cin planes of H x W) into g, the frame's 4hid gate rows in
-// the padded layout (row stride l.gs, pixel (y, x) at y*wp+x): g = bias +
+// frame src (tc.cin planes of H x W) into g, the band's gate rows (mpad
+// rows of stride l.gs, band pixel (y-y0, x) at (y-y0)*wp+x): g = bias +
 // conv when set, else g += conv.
 func (l *fastLayer) tapsBand(tc *tapsConv, src, g []float32, y0, nr int, set bool, s *fastScratch) {
 	cin, h, w, wp, hw, gs, ldb := tc.cin, l.h, l.w, l.wp, l.hw, l.gs, tc.ldb
@@ -144,57 +143,19 @@ func (l *fastLayer) tapsBand(tc *tapsConv, src, g []float32, y0, nr int, set boo
 	if set {
 		bias = l.biasPad
 	}
-	base := y0 * wp
 	nq := nr * wp // padded pixels of the band
-	tmp := s.tmp[:]
+	// g has whole MR panels of rows and whole NR strips of columns:
+	// every tile goes straight into it.
 	for q0 := 0; q0 < nq; q0 += gemmNR {
 		bs := buf[q0:]
-		cols := min(gemmNR, nq-q0)
 		for ip := 0; ip < m; ip += gemmMR {
-			a := tc.w[ip*ntap*cin:]
 			var bp []float32
 			if set {
 				bp = bias[ip:]
 			}
-			if cols == gemmNR && ip+gemmMR <= m {
-				// The whole tile lies in this band's rows of g.
-				tapsKernel(ntap, cin, a, bs, g[ip*gs+base+q0:], ldb, l.offs, gs, bp)
-				continue
-			}
-			// An edge tile: through tmp, keeping the band's part only
-			// (the rest belongs to the next band, maybe another worker's).
-			clear(tmp)
-			tapsKernel(ntap, cin, a, bs, tmp, ldb, l.offs, gemmNR, nil)
-			for i := 0; i < min(gemmMR, m-ip); i++ {
-				o := ip + i
-				d := g[o*gs+base+q0 : o*gs+base+q0+cols]
-				t := tmp[i*gemmNR : i*gemmNR+cols]
-				if set {
-					for k, v := range t {
-						d[k] = bias[o] + v
-					}
-				} else {
-					for k, v := range t {
-						d[k] += v
-					}
-				}
-			}
+			tapsKernel(ntap, cin, tc.w[ip*ntap*cin:], bs, g[ip*gs+q0:], ldb, l.offs, gs, bp)
 		}
 	}
-}
-
-// inputTapsJob computes bias + Wx * x[f] for frame f = b*T+t and one band
-// of output rows.
-func (l *fastLayer) inputTapsJob(job int, s *fastScratch) {
-	f, band := job/l.xt.bands, job%l.xt.bands
-	y0 := band * l.xt.bandRows
-	nr := min(l.xt.bandRows, l.h-y0)
-	if nr <= 0 {
-		return
-	}
-	m := 4 * l.hid
-	x := l.x[f*l.cin*l.hw : (f+1)*l.cin*l.hw]
-	l.tapsBand(&l.xt, x, l.gx[f*m*l.gs:(f+1)*m*l.gs], y0, nr, true, s)
 }
 
 // tapsMinJobs is the number of jobs per phase the banding aims for, so
