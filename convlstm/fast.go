@@ -139,7 +139,8 @@ type fastLayer struct {
 	ntiles                           int
 	wx, wh                           packedMat
 	bias                             []float32 // (4hid) or nil
-	x                                []float32 // input (B, T, cin, H, W)
+	x                                []float32 // input (B, T, cin, H, W), or (T, B, ...) when xTimeMajor
+	xTimeMajor                       bool
 	gx                               []float32 // gate pre-activations (B, T, 4hid, H*W)
 	out                              []float32 // hidden states (B, T, hid, H, W): the layer output
 	c                                []float32 // cell state (B, hid, H, W), updated in place
@@ -151,7 +152,7 @@ type fastLayer struct {
 	// gs; else they are in gx, row stride gs = H*W.
 	taps    bool
 	gs      int
-	xt, ht  tapsConv
+	tc      tapsConv  // the whole conv over cat[x, h]
 	wp      int       // padded row width
 	offs    []int     // offset of each tap in the padded band
 	biasPad []float32 // the bias (or zeros), padded to whole MR panels
@@ -193,7 +194,17 @@ func (l *fastLayer) inputJob(job int, s *fastScratch) {
 			}
 		}
 	}
-	l.gemmTile(&l.wx, l.x[f*l.cin*l.hw:(f+1)*l.cin*l.hw], g, p0, n, s)
+	xf := l.xFrame(f/l.t, f%l.t)
+	l.gemmTile(&l.wx, l.x[xf*l.cin*l.hw:(xf+1)*l.cin*l.hw], g, p0, n, s)
+}
+
+// xFrame is the index of frame (b, t) in x: b*T+t, or t*B+b when x is
+// time-major (B and T swapped, the layout of a batch_first=false input).
+func (l *fastLayer) xFrame(b, t int) int {
+	if l.xTimeMajor {
+		return t*l.b + b
+	}
+	return b*l.t + t
 }
 
 // stepJob runs time step t for batch item b and tile j (a band of rows on
@@ -203,9 +214,9 @@ func (l *fastLayer) stepJob(t, job int, s *fastScratch) {
 	var b, p0, n, y0, nr int
 	if l.taps {
 		var band int
-		b, band = job/l.ht.bands, job%l.ht.bands
-		y0 = band * l.ht.bandRows
-		nr = min(l.ht.bandRows, l.h-y0)
+		b, band = job/l.tc.bands, job%l.tc.bands
+		y0 = band * l.tc.bandRows
+		nr = min(l.tc.bandRows, l.h-y0)
 		if nr <= 0 {
 			return
 		}
@@ -217,31 +228,24 @@ func (l *fastLayer) stepJob(t, job int, s *fastScratch) {
 	}
 	hid, hw, gs := l.hid, l.hw, l.gs
 	fr := b*l.t + t
-	var g []float32
-	if l.taps {
-		g = grow(s.gates, (4*hid+gemmMR-1)/gemmMR*gemmMR*gs)
-		s.gates = g
-		l.tapsBand(&l.xt, l.x[fr*l.cin*hw:(fr+1)*l.cin*hw], g, y0, nr, true, s)
-	} else {
-		g = l.gx[fr*4*hid*gs : (fr+1)*4*hid*gs]
-	}
 	var hPrev []float32
 	if t > 0 {
 		hPrev = l.out[(fr-1)*hid*hw : fr*hid*hw]
 	} else if l.h0 != nil {
 		hPrev = l.h0[b*hid*hw : (b+1)*hid*hw]
 	}
-	if hPrev != nil { // a zero h adds nothing
-		if l.taps {
-			l.tapsBand(&l.ht, hPrev, g, y0, nr, false, s)
-		} else {
+	if !l.taps {
+		g := l.gx[fr*4*hid*gs : (fr+1)*4*hid*gs]
+		if hPrev != nil { // a zero h adds nothing
 			l.gemmTile(&l.wh, hPrev, g, p0, n, s)
 		}
-	}
-	if !l.taps {
 		l.epilogue(t, b, g, p0, p0, n)
 		return
 	}
+	g := grow(s.gates, (4*hid+gemmMR-1)/gemmMR*gemmMR*gs)
+	s.gates = g
+	xf := l.xFrame(b, t)
+	l.tapsBand(l.x[xf*l.cin*hw:(xf+1)*l.cin*hw], hPrev, g, y0, nr, s)
 	for y := y0; y < y0+nr; y++ {
 		l.epilogue(t, b, g, (y-y0)*l.wp, y*l.w, l.w)
 	}
@@ -444,13 +448,11 @@ func newFastLayer(cell *Cell, ws *fastWorkspace, x []float32, b, t, h, w int, h0
 	ws.wh = grow(ws.wh, mpad*hid*khw)
 	l.taps = hid >= tapsMinCin
 	if l.taps {
-		// Bands of about 512 padded pixels.
-		maxRows := (512 + w + kw - 2) / (w + kw - 1)
-		l.xt = l.newTapsConv(ws.wx, cell.Conv.Weight.Data, m, ktot, 0, cin, maxRows, b, tapsMinJobs())
-		l.ht = l.newTapsConv(ws.wh, cell.Conv.Weight.Data, m, ktot, cin*khw, hid, maxRows, b, tapsMinJobs())
+		ws.wx = grow(ws.wx, mpad*ktot)
+		l.tc = l.newTapsConv(ws.wx, cell.Conv.Weight.Data, m, ktot, 0, cin+hid, b, runtime.GOMAXPROCS(0))
 		// Whole strips per gate row, and an odd number of 64-byte
 		// lines between rows.
-		l.gs = (l.xt.bandRows*l.wp + gemmNR - 1) / gemmNR * gemmNR
+		l.gs = (l.tc.bandRows*l.wp + gemmNR - 1) / gemmNR * gemmNR
 		if (l.gs/16)%2 == 0 {
 			l.gs += 16
 		}
@@ -484,7 +486,7 @@ func (l *fastLayer) runInput(p *fastPool) {
 // runStep runs time step t of every batch item.
 func (l *fastLayer) runStep(p *fastPool, t int) {
 	if l.taps {
-		p.run(l, t, l.b*l.ht.bands)
+		p.run(l, t, l.b*l.tc.bands)
 		return
 	}
 	p.run(l, t, l.b*l.ntiles)
@@ -492,11 +494,13 @@ func (l *fastLayer) runStep(p *fastPool, t int) {
 
 // forwardFast is Forward on the fast path; the arguments are validated.
 func (m *ConvLSTM) forwardFast(input *Tensor, hiddenState []State) (layerOutputs []*Tensor, lastStates []State, err error) {
+	// A (T, B, C, H, W) input is read in place by the first layer (no
+	// permuted copy); every layer's output is (B, T, hid, H, W).
 	x := input
-	if !m.BatchFirst {
-		x = permute10(x) // (T, B, C, H, W) -> (B, T, C, H, W)
-	}
 	b, t, h, w := x.Shape[0], x.Shape[1], x.Shape[3], x.Shape[4]
+	if !m.BatchFirst {
+		b, t = t, b
+	}
 	ws, _ := fastWorkspaces.Get().(*fastWorkspace)
 	if ws == nil {
 		ws = &fastWorkspace{}
@@ -512,6 +516,7 @@ func (m *ConvLSTM) forwardFast(input *Tensor, hiddenState []State) (layerOutputs
 			h0, c0 = hiddenState[li].H.Data, hiddenState[li].C.Data
 		}
 		l := newFastLayer(cell, ws, cur, b, t, h, w, h0, c0, m.Trace != nil)
+		l.xTimeMajor = li == 0 && !m.BatchFirst
 		l.runInput(pool)
 		for step := 0; step < t && pool.err == nil; step++ {
 			l.runStep(pool, step)
