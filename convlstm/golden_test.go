@@ -98,13 +98,22 @@ func (gc *goldenCase) hiddenState(t *testing.T) []State {
 }
 
 // forwardPaths are the implementations every golden case runs through; each
-// gets its own subtest TestGolden/<case>/<path>.
+// gets its own subtest TestGolden/<case>/<path>. "fast" is the fast path as
+// it chooses its kernels (conv by taps for layers with hid >= 16, im2col
+// below); "fast-taps" forces the taps kernel on every layer, so that it too
+// meets every case PyTorch made.
 var forwardPaths = []struct {
 	name string
-	use  func(m *ConvLSTM)
+	use  func(t *testing.T, m *ConvLSTM)
 }{
-	{"naive", func(m *ConvLSTM) { m.Path = Naive }},
-	{"fast", func(m *ConvLSTM) { m.Path = Fast }},
+	{"naive", func(t *testing.T, m *ConvLSTM) { m.Path = Naive }},
+	{"fast", func(t *testing.T, m *ConvLSTM) { m.Path = Fast }},
+	{"fast-taps", func(t *testing.T, m *ConvLSTM) {
+		m.Path = Fast
+		saved := tapsMinCin
+		tapsMinCin = 1
+		t.Cleanup(func() { tapsMinCin = saved })
+	}},
 }
 
 // TestGolden runs every case made by PyTorch and compares every returned
@@ -116,7 +125,7 @@ func TestGolden(t *testing.T) {
 			for _, p := range forwardPaths {
 				t.Run(p.name, func(t *testing.T) {
 					m := gc.model(t)
-					p.use(m)
+					p.use(t, m)
 					outs, states, err := m.Forward(gc.tensors["input"], gc.hiddenState(t))
 					if err != nil {
 						t.Fatal(err)

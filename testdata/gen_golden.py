@@ -358,6 +358,10 @@ CASES = [
          input_dim=1, hidden_dim=2, kernel_size=(3, 3), num_layers=1,
          batch_first=True, bias=True, return_all_layers=False,
          B=2, T=4, H=1, W=9, with_hidden_state=False),
+    dict(name='l1_hid16_hs_tf', seed=107,      # hid >= 16: the Go fast path's conv-by-taps kernel
+         input_dim=2, hidden_dim=16, kernel_size=(3, 3), num_layers=1,
+         batch_first=False, bias=True, return_all_layers=False,
+         B=2, T=2, H=3, W=5, with_hidden_state=True),
     # --- two layers ----------------------------------------------------------
     dict(name='l2_k3x3_rall', seed=201,
          input_dim=3, hidden_dim=[4, 6], kernel_size=(3, 3), num_layers=2,
