@@ -277,3 +277,165 @@ func TileMap(rows, cols int) (*convlstm.Tensor, error) {
 	}
 	return t, nil
 }
+
+// tapsLayout checks an odd kernel and returns the taps path's padded row
+// width wp = W + kw/2 and the rows of a padded plane: kh/2 zero rows on
+// top, the H image rows, kh/2 zero rows below, and the zero tail that the
+// taps at the far right of the last row run into (kw-1 values: one more
+// row, two for an image narrower than kw/2).
+func tapsLayout(fn string, h, w, kh, kw int) (wp, rows int, err error) {
+	if kh <= 0 || kw <= 0 || kh%2 == 0 || kw%2 == 0 {
+		return 0, 0, fmt.Errorf("nbfast: %s: kernel %d x %d, want odd positive sizes (the padding kh/2, kw/2 then keeps H and W)", fn, kh, kw)
+	}
+	wp = w + kw/2
+	tail := (kw - 1 + wp - 1) / wp // rows for the kw-1 values past the last row
+	if tail < 1 {
+		tail = 1
+	}
+	return wp, h + kh - 1 + tail, nil
+}
+
+// PaddedPlane returns one channel plane x (H, W) laid out as the taps path
+// of the fast path stores it (convlstm/fast_taps.go), as a (H+kh, W+kw/2)
+// grid whose rows, read one after the other, are the flat padded plane:
+// every row is kw/2 zeros and then the W pixels, so the zeros at the start
+// of a row are both its left padding and the right padding of the row
+// above; kh/2 zero rows pad the top, and kh/2 zero rows and a zero tail
+// row the bottom (two tail rows for an image narrower than kw/2).
+//
+// Output pixel (y, x) sits at flat position y*wp+x (wp = W+kw/2), and the
+// value that kernel tap (dy, dx) multiplies for it, x[y+dy-kh/2,
+// x+dx-kw/2] or a padding zero, at y*wp+x + TapOffset(W, kh, kw, dy, dx).
+func PaddedPlane(x *convlstm.Tensor, kh, kw int) (*convlstm.Tensor, error) {
+	const fn = "PaddedPlane"
+	if err := check(fn, "x", x, 2, "(H, W)"); err != nil {
+		return nil, err
+	}
+	h, w := x.Shape[0], x.Shape[1]
+	wp, rows, err := tapsLayout(fn, h, w, kh, kw)
+	if err != nil {
+		return nil, err
+	}
+	out := convlstm.Zeros(rows, wp) // (H+kh, W+kw/2) for W >= kw/2
+	for y := 0; y < h; y++ {
+		copy(out.Data[(y+kh/2)*wp+kw/2:(y+kh/2)*wp+wp], x.Data[y*w:(y+1)*w])
+	}
+	return out, nil
+}
+
+// TapOffset is the fixed offset, in the flat padded plane of PaddedPlane
+// for images W pixels wide, from an output pixel to the value kernel tap
+// (dy, dx) of a kh x kw kernel reads for it: dy*(W+kw/2) + dx. It returns
+// -1 for a tap outside the kernel.
+func TapOffset(w, kh, kw, dy, dx int) int {
+	if w <= 0 || dy < 0 || dy >= kh || dx < 0 || dx >= kw {
+		return -1
+	}
+	return dy*(w+kw/2) + dx
+}
+
+// TapWindow returns PaddedPlane(x, kh, kw) with NaN everywhere except the
+// values tap (dy, dx) reads: one contiguous stretch of H*wp values of the
+// flat plane, from TapOffset on. Its k-th value is the one the tap
+// multiplies for the padded output position k (pixel (k/wp, k%wp); the
+// columns x >= W of the padded grid are computed and dropped).
+func TapWindow(x *convlstm.Tensor, kh, kw, dy, dx int) (*convlstm.Tensor, error) {
+	const fn = "TapWindow"
+	p, err := PaddedPlane(x, kh, kw)
+	if err != nil {
+		return nil, err
+	}
+	h, w := x.Shape[0], x.Shape[1]
+	off := TapOffset(w, kh, kw, dy, dx)
+	if off < 0 {
+		return nil, fmt.Errorf("nbfast: %s: tap (%d, %d), want 0 <= dy < %d and 0 <= dx < %d", fn, dy, dx, kh, kw)
+	}
+	nan := float32(math.NaN())
+	end := off + h*p.Shape[1]
+	for i := range p.Data {
+		if i < off || i >= end {
+			p.Data[i] = nan
+		}
+	}
+	return p, nil
+}
+
+// ConvByTaps computes the seed's convolution of the image x (Cin, H, W)
+// with the weight w (Cout, Cin, kh, kw) and the bias (Cout) or nil the way
+// the taps path does, without im2col: each channel is laid out by
+// PaddedPlane, and for every tap (dy, dx) the whole padded plane, read from
+// TapOffset on, is multiplied by the weights of that tap and added in:
+//
+//	out[o, q] = bias[o] + sum_{dy,dx} sum_c w[o, c, dy, dx] . pad[c][q + TapOffset(dy, dx)]
+//
+// over the padded positions q = y*wp + x; the columns x >= W are dropped.
+// It returns (Cout, H, W), equal to convlstm.Conv2d on the batch of one
+// image x.
+func ConvByTaps(x, w, bias *convlstm.Tensor) (*convlstm.Tensor, error) {
+	const fn = "ConvByTaps"
+	if err := check(fn, "x", x, 3, "(Cin, H, W)"); err != nil {
+		return nil, err
+	}
+	if err := check(fn, "w", w, 4, "(Cout, Cin, kh, kw)"); err != nil {
+		return nil, err
+	}
+	cin, h, wd := x.Shape[0], x.Shape[1], x.Shape[2]
+	cout, kh, kw := w.Shape[0], w.Shape[2], w.Shape[3]
+	if w.Shape[1] != cin {
+		return nil, fmt.Errorf("nbfast: %s: w has shape %v, want %d input channels to match x %v", fn, w.Shape, cin, x.Shape)
+	}
+	if bias != nil {
+		if err := check(fn, "bias", bias, 1, "(Cout)"); err != nil {
+			return nil, err
+		}
+		if bias.Shape[0] != cout {
+			return nil, fmt.Errorf("nbfast: %s: bias has shape %v, want (%d): one value per output channel", fn, bias.Shape, cout)
+		}
+	}
+	wp, _, err := tapsLayout(fn, h, wd, kh, kw)
+	if err != nil {
+		return nil, err
+	}
+	pads := make([][]float32, cin) // the padded planes, flat
+	for c := 0; c < cin; c++ {
+		plane, err := convlstm.FromSlice(x.Data[c*h*wd:(c+1)*h*wd], h, wd)
+		if err != nil {
+			return nil, err
+		}
+		p, err := PaddedPlane(plane, kh, kw)
+		if err != nil {
+			return nil, err
+		}
+		pads[c] = p.Data
+	}
+	nq := h * wp                    // padded output positions
+	acc := make([]float64, cout*nq) // (Cout, H*wp)
+	for dy := 0; dy < kh; dy++ {
+		for dx := 0; dx < kw; dx++ {
+			off := TapOffset(wd, kh, kw, dy, dx)
+			for o := 0; o < cout; o++ {
+				row := acc[o*nq : (o+1)*nq]
+				for c := 0; c < cin; c++ {
+					wv := float64(w.Data[((o*cin+c)*kh+dy)*kw+dx])
+					src := pads[c][off : off+nq] // the tap's window: a fixed offset
+					for q, v := range src {
+						row[q] += wv * float64(v)
+					}
+				}
+			}
+		}
+	}
+	out := convlstm.Zeros(cout, h, wd) // (Cout, H, W)
+	for o := 0; o < cout; o++ {
+		b := 0.0
+		if bias != nil {
+			b = float64(bias.Data[o])
+		}
+		for y := 0; y < h; y++ {
+			for xo := 0; xo < wd; xo++ {
+				out.Data[(o*h+y)*wd+xo] = float32(b + acc[o*nq+y*wp+xo])
+			}
+		}
+	}
+	return out, nil
+}

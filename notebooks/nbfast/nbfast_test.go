@@ -192,3 +192,142 @@ func TestErrors(t *testing.T) {
 func second(_ *convlstm.Tensor, err error) error { return err }
 
 func third(_, _ *convlstm.Tensor, err error) error { return err }
+
+// The conv by taps over the padded planes is convlstm.Conv2d.
+func TestConvByTapsEqualsConv2d(t *testing.T) {
+	for _, tc := range []struct{ cin, cout, h, w, kh, kw int }{
+		{1, 1, 4, 5, 3, 3},
+		{2, 8, 6, 7, 3, 3},
+		{3, 4, 5, 5, 5, 5},
+		{2, 3, 6, 4, 1, 3},
+		{4, 12, 9, 11, 3, 5},
+		{2, 5, 3, 1, 3, 5}, // narrower than kw/2: two tail rows
+		{1, 2, 2, 2, 5, 7},
+	} {
+		x := rnd(11, tc.cin, tc.h, tc.w)
+		w := rnd(12, tc.cout, tc.cin, tc.kh, tc.kw)
+		b := rnd(13, tc.cout)
+		for _, bias := range []*convlstm.Tensor{b, nil} {
+			x4, err := convlstm.FromSlice(append([]float32(nil), x.Data...), 1, tc.cin, tc.h, tc.w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := convlstm.Conv2d(x4, w, bias)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := ConvByTaps(x, w, bias)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got.Shape) != 3 || got.Shape[0] != tc.cout || got.Shape[1] != tc.h || got.Shape[2] != tc.w {
+				t.Fatalf("%+v: ConvByTaps shape %v", tc, got.Shape)
+			}
+			for i, v := range want.Data {
+				if d := v - got.Data[i]; d > 1e-5 || d < -1e-5 {
+					t.Fatalf("%+v bias=%v: ConvByTaps[%d] = %v, Conv2d = %v", tc, bias != nil, i, got.Data[i], v)
+				}
+			}
+		}
+	}
+}
+
+// The padded plane's layout, and the window of a tap: the value at
+// position k of the window is what the tap reads for output position k.
+func TestPaddedPlaneAndTapWindow(t *testing.T) {
+	x := convlstm.Zeros(3, 4)
+	for i := range x.Data {
+		x.Data[i] = float32(i + 1) // 1..12, row-major
+	}
+	p, err := PaddedPlane(x, 3, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// wp = 5: rows of one zero then 4 pixels; one zero row on top, one
+	// below, one tail row.
+	want := []float32{
+		0, 0, 0, 0, 0,
+		0, 1, 2, 3, 4,
+		0, 5, 6, 7, 8,
+		0, 9, 10, 11, 12,
+		0, 0, 0, 0, 0,
+		0, 0, 0, 0, 0,
+	}
+	if len(p.Shape) != 2 || p.Shape[0] != 6 || p.Shape[1] != 5 {
+		t.Fatalf("PaddedPlane shape %v, want [6 5]", p.Shape)
+	}
+	for i, v := range want {
+		if p.Data[i] != v {
+			t.Fatalf("PaddedPlane[%d] = %v, want %v", i, p.Data[i], v)
+		}
+	}
+	if off := TapOffset(4, 3, 3, 2, 1); off != 11 {
+		t.Fatalf("TapOffset(4, 3, 3, 2, 1) = %d, want 2*5+1", off)
+	}
+	if TapOffset(4, 3, 3, 3, 0) != -1 || TapOffset(4, 3, 3, 0, -1) != -1 {
+		t.Fatal("TapOffset of a tap outside the kernel, want -1")
+	}
+	for _, k := range []struct{ h, w, kh, kw int }{{3, 4, 3, 3}, {5, 6, 5, 5}, {4, 2, 3, 5}, {2, 1, 3, 5}} {
+		x := rnd(21, k.h, k.w)
+		wp := k.w + k.kw/2
+		for dy := 0; dy < k.kh; dy++ {
+			for dx := 0; dx < k.kw; dx++ {
+				win, err := TapWindow(x, k.kh, k.kw, dy, dx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				off := TapOffset(k.w, k.kh, k.kw, dy, dx)
+				n := 0
+				for i, v := range win.Data {
+					if v == v { // not NaN
+						n++
+						if i < off {
+							t.Fatalf("%+v tap (%d, %d): value at %d before the offset %d", k, dy, dx, i, off)
+						}
+					}
+				}
+				if n != k.h*wp {
+					t.Fatalf("%+v tap (%d, %d): window of %d values, want H*wp = %d", k, dy, dx, n, k.h*wp)
+				}
+				for y := 0; y < k.h; y++ {
+					for xo := 0; xo < k.w; xo++ {
+						got := win.Data[y*wp+xo+off]
+						iy, ix := y+dy-k.kh/2, xo+dx-k.kw/2
+						want := float32(0)
+						if iy >= 0 && iy < k.h && ix >= 0 && ix < k.w {
+							want = x.Data[iy*k.w+ix]
+						}
+						if got != want {
+							t.Fatalf("%+v tap (%d, %d) pixel (%d, %d): reads %v, want %v", k, dy, dx, y, xo, got, want)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestTapsErrors(t *testing.T) {
+	x := convlstm.Zeros(3, 4)
+	for _, tc := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"PaddedPlane 3-D", func() error { _, err := PaddedPlane(convlstm.Zeros(1, 3, 4), 3, 3); return err }(), "want 2-D (H, W)"},
+		{"PaddedPlane even kernel", func() error { _, err := PaddedPlane(x, 3, 2); return err }(), "want odd positive sizes"},
+		{"TapWindow bad tap", func() error { _, err := TapWindow(x, 3, 3, 0, 3); return err }(), "want 0 <= dy < 3 and 0 <= dx < 3"},
+		{"ConvByTaps channels", func() error {
+			_, err := ConvByTaps(convlstm.Zeros(2, 3, 4), convlstm.Zeros(5, 3, 3, 3), nil)
+			return err
+		}(), "want 2 input channels"},
+		{"ConvByTaps bias", func() error {
+			_, err := ConvByTaps(convlstm.Zeros(2, 3, 4), convlstm.Zeros(5, 2, 3, 3), convlstm.Zeros(4))
+			return err
+		}(), "want (5)"},
+	} {
+		if tc.err == nil || !strings.Contains(tc.err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want one containing %q", tc.name, tc.err, tc.want)
+		}
+	}
+}
