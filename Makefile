@@ -12,7 +12,7 @@ PY ?= /usr/bin/python3
 # Targets that `make test` runs; the fragments included below add theirs.
 TEST_TARGETS := fmt-check vet unit unit-purego
 
-.PHONY: help test fmt-check vet unit unit-purego goldens test-notebooks
+.PHONY: help test fmt-check vet unit unit-purego goldens test-notebooks fuzz
 
 help:
 	@echo "make notebooks  install Jupyter + gophernotes, execute notebooks/*.ipynb, write build/notebooks/*.html"
@@ -21,6 +21,8 @@ help:
 	@echo "make bench      naive vs fast GFLOP/s table;  make bench-torch: side by side with PyTorch"
 	@echo "make exercises  progress table of the course exercises;  make exercise N=03"
 	@echo "make lab        open the notebooks in Jupyter"
+	@echo "make train      train the next-frame model on moving shapes (about 2 minutes)"
+	@echo "make fuzz       fuzz the config validation and the .npz loader (FUZZTIME=30s each)"
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -37,6 +39,13 @@ unit:
 # tag turns the AVX-512 assembly off), so both kernels pass the golden cases.
 unit-purego:
 	$(GO) test -tags purego -count=1 ./convlstm/...
+
+# Fuzz the validators and the .npz loader for FUZZTIME each (the seed corpora
+# also run as ordinary tests in `make test`).
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzConfig$$' -fuzztime $(FUZZTIME) ./convlstm
+	$(GO) test -run '^$$' -fuzz '^FuzzReadNPZ$$' -fuzztime $(FUZZTIME) ./convlstm
 
 # Regenerate the PyTorch golden data (committed; tests need no Python).
 goldens:
