@@ -75,3 +75,34 @@ func BenchmarkGemm(b *testing.B) {
 	}
 	b.ReportMetric(g, "GFLOP/s")
 }
+
+// BenchmarkForwardLevels/{generic,avx2,avx512}/{mnist,wide,deep}: the fast
+// forward pass of BenchmarkForward with its kernels forced to each level
+// the CPU supports, in GFLOP/s.
+func BenchmarkForwardLevels(b *testing.B) {
+	for _, l := range kernelLevels() {
+		b.Run(l.String(), func(b *testing.B) {
+			_, old := setKernelLevel(l)
+			defer setKernelLevel(old)
+			for _, cfg := range BenchConfigs() {
+				b.Run(cfg.Name, func(b *testing.B) {
+					m, x, err := cfg.Model()
+					if err != nil {
+						b.Fatal(err)
+					}
+					m.Path = Fast
+					if _, _, err := m.Forward(x, nil); err != nil { // warm the workspace pool
+						b.Fatal(err)
+					}
+					b.ResetTimer()
+					for i := 0; i < b.N; i++ {
+						if _, _, err := m.Forward(x, nil); err != nil {
+							b.Fatal(err)
+						}
+					}
+					b.ReportMetric(cfg.FLOPs()*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+				})
+			}
+		})
+	}
+}

@@ -22,8 +22,11 @@ func TestFastActivations(t *testing.T) {
 	}
 }
 
-// TestFusedGatesVec checks the vector epilogue against the scalar one.
-func TestFusedGatesVec(t *testing.T) {
+// TestFusedGatesVec checks the vector epilogue of each kernel level
+// against the scalar one.
+func TestFusedGatesVec(t *testing.T) { forEachLevel(t, testFusedGatesVec) }
+
+func testFusedGatesVec(t *testing.T) {
 	const n = 16*5 + 7
 	mk := func(scale float32, off int) []float32 {
 		s := make([]float32, n)

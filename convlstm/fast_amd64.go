@@ -8,11 +8,23 @@ package convlstm
 //go:noescape
 func fusedGatesAVX512(gi, gf, gO, gg, c, h *float32, n, keep int)
 
-// fusedGatesVec runs the vector epilogue on the longest multiple of 16 of
-// the row and returns how many pixels it did.
+// fusedGatesAVX2 is the same on n pixels, n a multiple of 8, with ymm
+// registers (fast_avx2_amd64.s).
+//
+//go:noescape
+func fusedGatesAVX2(gi, gf, gO, gg, c, h *float32, n, keep int)
+
+// fusedGatesVec runs the vector epilogue of the kernel level on the longest
+// multiple of its lane count of the row and returns how many pixels it did.
 func fusedGatesVec(gi, gf, gO, gg, c, h []float32, keep bool) int {
-	n := len(c) &^ 15
-	if !useAsm || n == 0 {
+	var n int
+	switch kernelLevel {
+	case levelAVX512:
+		n = len(c) &^ 15
+	case levelAVX2:
+		n = len(c) &^ 7
+	}
+	if n == 0 {
 		return 0
 	}
 	_, _, _, _, _ = gi[n-1], gf[n-1], gO[n-1], gg[n-1], h[n-1]
@@ -20,6 +32,10 @@ func fusedGatesVec(gi, gf, gO, gg, c, h []float32, keep bool) int {
 	if keep {
 		k = 1
 	}
-	fusedGatesAVX512(&gi[0], &gf[0], &gO[0], &gg[0], &c[0], &h[0], n, k)
+	if kernelLevel == levelAVX512 {
+		fusedGatesAVX512(&gi[0], &gf[0], &gO[0], &gg[0], &c[0], &h[0], n, k)
+	} else {
+		fusedGatesAVX2(&gi[0], &gf[0], &gO[0], &gg[0], &c[0], &h[0], n, k)
+	}
 	return n
 }

@@ -41,13 +41,16 @@ func TestFastMatchesNaive(t *testing.T) {
 	}
 	// Every case on the default split between the im2col and the taps
 	// input phase, then with every layer forced onto each of them.
-	defer func(v int) { tapsMinCin = v }(tapsMinCin)
-	for _, minCin := range []int{tapsMinCin, 1, 1 << 30} {
-		for ci, c := range cases {
-			tapsMinCin = minCin
-			runFastVsNaive(t, fmt.Sprintf("%d/tapsMinCin=%d", ci, minCin), ci, c.cin, c.b, c.tt, c.h, c.w, c.hid, c.k, c.bf, c.bias, c.hs)
+	// All of it at each kernel level.
+	forEachLevel(t, func(t *testing.T) {
+		defer func(v int) { tapsMinCin = v }(tapsMinCin)
+		for _, minCin := range []int{tapsMinCin, 1, 1 << 30} {
+			for ci, c := range cases {
+				tapsMinCin = minCin
+				runFastVsNaive(t, fmt.Sprintf("%d/tapsMinCin=%d", ci, minCin), ci, c.cin, c.b, c.tt, c.h, c.w, c.hid, c.k, c.bf, c.bias, c.hs)
+			}
 		}
-	}
+	})
 }
 
 func runFastVsNaive(t *testing.T, name string, ci, cin, b, tt, h, w int, hid []int, k [2]int, bf, bias, hs bool) {

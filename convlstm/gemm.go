@@ -17,9 +17,12 @@ import (
 //	packed B strip: kc x NR values, B[k0+k, j0+j] at [k*NR+j]
 //	tile:           C[i0+i, j0+j] += sum_k Apanel[k*MR+i] * Bstrip[k*NR+j]
 //
-// The micro-kernel is AVX-512 assembly on amd64 CPUs that have it (24 zmm
-// accumulators, 8 rows x 48 columns) and portable Go elsewhere (and under
-// the purego build tag); both compute the same tile and both are tested.
+// The micro-kernel is chosen by kernel level (level.go): AVX-512 assembly
+// on amd64 CPUs that have it (24 zmm accumulators, 8 rows x 48 columns),
+// else AVX2+FMA3 assembly (the same tile in four 4 x 24 quarters of 12 ymm
+// accumulators, gemm_avx2_amd64.go), else portable Go (also off amd64 and
+// under the purego build tag); all compute the same tile from the same
+// packed panels and the tests run every level the CPU has.
 
 const (
 	gemmMR = 8   // rows of a micro-tile (rows of C, e.g. gate channels)
@@ -30,7 +33,7 @@ const (
 )
 
 // microKernel computes C[0:MR, 0:NR] += Apanel * Bstrip over kc steps, C
-// having row stride ldc. It is kernelAVX512 or kernelGo (see gemm_amd64.go).
+// having row stride ldc. It is kernelAVX512, kernelAsmAVX2 or kernelGo (see level.go).
 var microKernel func(kc int, a, b, c []float32, ldc int) = kernelGo
 
 // kernelGo is the portable micro-kernel: the same MR x NR tile as the
@@ -65,8 +68,8 @@ func kernelGo(kc int, a, b, c []float32, ldc int) {
 // in place instead of packed: over ntap blocks of kc rows, block t's row k
 // is b[offs[t]+k*ldb : +NR], and the A panel holds the ntap*kc steps one
 // after the other. With bias nil it adds the product into C; else it sets
-// C[i, :] to bias[i] plus the product. It is kernelTapsAVX512 or
-// kernelTapsGo.
+// C[i, :] to bias[i] plus the product. It is kernelTapsAVX512,
+// kernelTapsAsmAVX2 or kernelTapsGo.
 var tapsKernel func(ntap, kc int, a, b, c []float32, ldb int, offs []int, ldc int, bias []float32) = kernelTapsGo
 
 // kernelTapsGo is the portable tapsKernel.

@@ -18,32 +18,44 @@ func kernelTapsAVX512(ntap, kc int, a, b, c *float32, ldb int, offs *int, ldc in
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 func xgetbv() (eax, edx uint32)
 
-// hasAVX512 reports whether the CPU has AVX-512F and the OS saves the zmm
-// registers.
-func hasAVX512() bool {
+// detectLevel returns the best kernel level the CPU supports and the OS
+// enables: AVX-512F with the zmm state saved, else AVX2 and FMA3 with the
+// ymm state saved, else the portable Go kernels.
+func detectLevel() level {
 	maxID, _, _, _ := cpuid(0, 0)
 	if maxID < 7 {
-		return false
+		return levelGeneric
 	}
 	_, _, ecx1, _ := cpuid(1, 0)
-	if ecx1&(1<<27) == 0 { // OSXSAVE
-		return false
+	const fma, osxsave, avx = 1 << 12, 1 << 27, 1 << 28
+	if ecx1&(fma|osxsave|avx) != fma|osxsave|avx {
+		return levelGeneric
 	}
 	xcr0, _ := xgetbv()
-	if xcr0&0xe6 != 0xe6 { // SSE, AVX, opmask, ZMM_Hi256, Hi16_ZMM state
-		return false
+	if xcr0&0x6 != 0x6 { // SSE and AVX state
+		return levelGeneric
 	}
 	_, ebx7, _, _ := cpuid(7, 0)
-	return ebx7&(1<<16) != 0 // AVX512F
+	if ebx7&(1<<5) == 0 { // AVX2
+		return levelGeneric
+	}
+	if xcr0&0xe6 == 0xe6 && ebx7&(1<<16) != 0 { // opmask, ZMM_Hi256, Hi16_ZMM state; AVX512F
+		return levelAVX512
+	}
+	return levelAVX2
 }
 
-// useAsm tells whether the assembly kernels are in use.
-var useAsm = hasAVX512()
+// cpuLevel is the best kernel level of this CPU.
+var cpuLevel = detectLevel()
 
-func init() {
-	if useAsm {
-		microKernel = kernelAsm
-		tapsKernel = kernelTapsAsm
+// installKernels sets microKernel and tapsKernel to the assembly kernels of
+// level l (the Go ones are already in place).
+func installKernels(l level) {
+	switch l {
+	case levelAVX512:
+		microKernel, tapsKernel = kernelAsm, kernelTapsAsm
+	case levelAVX2:
+		microKernel, tapsKernel = kernelAsmAVX2, kernelTapsAsmAVX2
 	}
 }
 

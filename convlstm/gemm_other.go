@@ -2,6 +2,8 @@
 
 package convlstm
 
-// useAsm tells whether the assembly kernels are in use: never on this
-// build, which uses the portable Go kernels.
-const useAsm = false
+// cpuLevel is the best kernel level this build can run: the portable Go
+// kernels only.
+const cpuLevel = levelGeneric
+
+func installKernels(level) {}

@@ -43,25 +43,9 @@ func randSlice(r *rand.Rand, n int) []float32 {
 	return s
 }
 
-// withKernel runs f once with each micro-kernel the build has.
-func withKernel(t *testing.T, f func(t *testing.T)) {
-	saved := microKernel
-	defer func() { microKernel = saved }()
-	kernels := []struct {
-		name string
-		k    func(kc int, a, b, c []float32, ldc int)
-	}{{"go", kernelGo}}
-	if useAsm {
-		kernels = append(kernels, struct {
-			name string
-			k    func(kc int, a, b, c []float32, ldc int)
-		}{"asm", saved})
-	}
-	for _, kn := range kernels {
-		microKernel = kn.k
-		t.Run(kn.name, f)
-	}
-}
+// withKernel runs f once with the micro-kernel of each kernel level the
+// CPU and build support.
+func withKernel(t *testing.T, f func(t *testing.T)) { forEachLevel(t, f) }
 
 func TestSgemm(t *testing.T) {
 	withKernel(t, func(t *testing.T) {
@@ -119,16 +103,23 @@ func TestSgemm(t *testing.T) {
 	})
 }
 
+// BenchmarkSgemm/<level>/<m>x<n>x<k> is sgemm at each kernel level.
 func BenchmarkSgemm(b *testing.B) {
-	for _, s := range [][3]int{{256, 1024, 1600}, {64, 4096, 576}, {512, 512, 512}} {
-		m, n, k := s[0], s[1], s[2]
-		r := rand.New(rand.NewSource(1))
-		a, bb, c := randSlice(r, m*k), randSlice(r, k*n), make([]float32, m*n)
-		b.Run(fmt.Sprintf("%dx%dx%d", m, n, k), func(b *testing.B) {
-			for b.Loop() {
-				sgemm(false, false, m, n, k, 1, a, k, bb, n, 0, c, n)
+	for _, l := range kernelLevels() {
+		b.Run(l.String(), func(b *testing.B) {
+			_, old := setKernelLevel(l)
+			defer setKernelLevel(old)
+			for _, s := range [][3]int{{256, 1024, 1600}, {64, 4096, 576}, {512, 512, 512}} {
+				m, n, k := s[0], s[1], s[2]
+				r := rand.New(rand.NewSource(1))
+				a, bb, c := randSlice(r, m*k), randSlice(r, k*n), make([]float32, m*n)
+				b.Run(fmt.Sprintf("%dx%dx%d", m, n, k), func(b *testing.B) {
+					for b.Loop() {
+						sgemm(false, false, m, n, k, 1, a, k, bb, n, 0, c, n)
+					}
+					b.ReportMetric(2*float64(m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+				})
 			}
-			b.ReportMetric(2*float64(m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})
 	}
 }

@@ -116,6 +116,23 @@ var forwardPaths = []struct {
 	}},
 }
 
+// The fast paths again at each kernel level below the CPU's best one (which
+// "fast" and "fast-taps" use): "fast-<level>" and "fast-taps-<level>", e.g.
+// TestGolden/<case>/fast-avx2 and TestGolden/<case>/fast-taps-generic.
+func init() {
+	for _, l := range lowerLevels() {
+		for _, p := range forwardPaths[1:3] {
+			forwardPaths = append(forwardPaths, struct {
+				name string
+				use  func(t *testing.T, m *ConvLSTM)
+			}{p.name + "-" + l.String(), func(t *testing.T, m *ConvLSTM) {
+				p.use(t, m)
+				useLevel(t, l)
+			}})
+		}
+	}
+}
+
 // TestGolden runs every case made by PyTorch and compares every returned
 // tensor elementwise.
 func TestGolden(t *testing.T) {

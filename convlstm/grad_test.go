@@ -16,11 +16,24 @@ const (
 // trainPaths are the training implementations every gradient golden runs
 // through, each as its own subtest TestGoldenGrad/<case>/<path>.
 var trainPaths = []struct {
-	name string
-	fast bool
+	name  string
+	fast  bool
+	level level // forced when not the CPU's level
 }{
-	{"naive", false},
-	{"fast", true},
+	{"naive", false, cpuLevel},
+	{"fast", true, cpuLevel},
+}
+
+// The fast path again at each kernel level below the CPU's best one:
+// TestGoldenGrad/<case>/fast-<level>.
+func init() {
+	for _, l := range lowerLevels() {
+		trainPaths = append(trainPaths, struct {
+			name  string
+			fast  bool
+			level level
+		}{"fast-" + l.String(), true, l})
+	}
 }
 
 // TestGoldenGrad checks Backward against the gradients PyTorch computed for
@@ -53,6 +66,9 @@ func TestGoldenGrad(t *testing.T) {
 			}
 			for _, p := range trainPaths {
 				t.Run(p.name, func(t *testing.T) {
+					if p.level != cpuLevel {
+						useLevel(t, p.level)
+					}
 					m := gc.model(t)
 					setTrainPath(m, p.fast)
 					tape, outs, states, err := m.ForwardTrain(gc.tensors["input"], gc.hiddenState(t))

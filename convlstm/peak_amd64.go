@@ -7,19 +7,26 @@ package convlstm
 //go:noescape
 func fmaLoopAVX512(n int)
 
-// fmaLoopFLOPs is the FLOP count of one iteration of fmaLoop.
-var fmaLoopFLOPs = 24 * 16 * 2.0
+// fmaLoopAVX2 runs n iterations of 12 independent ymm FMAs (gemm_avx2_amd64.s).
+//
+//go:noescape
+func fmaLoopAVX2(n int)
 
-func init() {
-	if !useAsm {
-		fmaLoopFLOPs = fmaLoopGoFLOPs
-	}
-}
+// fmaLoopFLOPs is the FLOP count of one iteration of fmaLoop, which runs
+// the peak loop of the CPU's best level.
+var fmaLoopFLOPs = map[level]float64{
+	levelGeneric: fmaLoopGoFLOPs,
+	levelAVX2:    12 * 8 * 2,
+	levelAVX512:  24 * 16 * 2,
+}[cpuLevel]
 
 func fmaLoop(n int) {
-	if useAsm {
+	switch cpuLevel {
+	case levelAVX512:
 		fmaLoopAVX512(n)
-		return
+	case levelAVX2:
+		fmaLoopAVX2(n)
+	default:
+		fmaLoopGo(n)
 	}
-	fmaLoopGo(n)
 }
