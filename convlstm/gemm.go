@@ -37,31 +37,63 @@ const (
 var microKernel func(kc int, a, b, c []float32, ldc int) = kernelGo
 
 // kernelGo is the portable micro-kernel: the same MR x NR tile as the
-// assembly one, in plain Go. The 48 columns are done 16 at a time with the
-// 8 x 16 partial sums in a local array the compiler keeps on the stack.
+// assembly ones, in plain Go, as 2 x 4 blocks whose 8 sums stay in
+// registers (block2x4), over chunks of goChunk steps of k so that the part
+// of the B strip the blocks share stays in L1.
 func kernelGo(kc int, a, b, c []float32, ldc int) {
 	a = a[:kc*gemmMR]
 	b = b[:kc*gemmNR]
-	for j0 := 0; j0 < gemmNR; j0 += 16 {
-		var acc [gemmMR][16]float32
-		for k := 0; k < kc; k++ {
-			bk := (*[16]float32)(b[k*gemmNR+j0 : k*gemmNR+j0+16])
-			ak := (*[gemmMR]float32)(a[k*gemmMR : k*gemmMR+gemmMR])
-			for i := 0; i < gemmMR; i++ {
-				ai := ak[i]
-				r := &acc[i]
-				for j := 0; j < 16; j++ {
-					r[j] += ai * bk[j]
-				}
-			}
-		}
-		for i := 0; i < gemmMR; i++ {
-			row := c[i*ldc+j0 : i*ldc+j0+16]
-			for j := range row {
-				row[j] += acc[i][j]
-			}
+	for k0 := 0; k0 < kc; k0 += goChunk {
+		n := min(goChunk, kc-k0)
+		addBlocks(n, a[k0*gemmMR:], b[k0*gemmNR:], gemmNR, c, ldc)
+	}
+}
+
+// goChunk is the portable kernels' chunk of k: 128 steps of the B strip
+// are 24 KB.
+const goChunk = 128
+
+// addBlocks adds the MR x NR tile sum_k a[k*MR+i] * b[k*ldb+j] over n
+// steps into c, 2 x 4 block by 2 x 4 block.
+func addBlocks(n int, a, b []float32, ldb int, c []float32, ldc int) {
+	for j := 0; j < gemmNR; j += 4 {
+		for i := 0; i < gemmMR; i += 2 {
+			c00, c01, c02, c03, c10, c11, c12, c13 := block2x4(n, a[i:], b[j:], ldb)
+			r0 := c[i*ldc+j : i*ldc+j+4]
+			r1 := c[(i+1)*ldc+j : (i+1)*ldc+j+4]
+			r0[0] += c00
+			r0[1] += c01
+			r0[2] += c02
+			r0[3] += c03
+			r1[0] += c10
+			r1[1] += c11
+			r1[2] += c12
+			r1[3] += c13
 		}
 	}
+}
+
+// block2x4 returns sum_k a[k*MR+i] * b[k*ldb+j] for i < 2, j < 4 over n
+// steps: 8 sums, 2 values of A and 4 of B in 14 registers.
+func block2x4(n int, a, b []float32, ldb int) (c00, c01, c02, c03, c10, c11, c12, c13 float32) {
+	ao, bo := 0, 0
+	for k := 0; k < n; k++ {
+		ak := a[ao : ao+2 : ao+2]
+		bk := b[bo : bo+4 : bo+4]
+		a0, a1 := ak[0], ak[1]
+		b0, b1, b2, b3 := bk[0], bk[1], bk[2], bk[3]
+		c00 += a0 * b0
+		c01 += a0 * b1
+		c02 += a0 * b2
+		c03 += a0 * b3
+		c10 += a1 * b0
+		c11 += a1 * b1
+		c12 += a1 * b2
+		c13 += a1 * b3
+		ao += gemmMR
+		bo += ldb
+	}
+	return
 }
 
 // tapsKernel computes the same MR x NR tile as microKernel, but with B read
@@ -72,37 +104,25 @@ func kernelGo(kc int, a, b, c []float32, ldc int) {
 // kernelTapsAsmAVX2 or kernelTapsGo.
 var tapsKernel func(ntap, kc int, a, b, c []float32, ldb int, offs []int, ldc int, bias []float32) = kernelTapsGo
 
-// kernelTapsGo is the portable tapsKernel.
+// kernelTapsGo is the portable tapsKernel: kernelGo's blocks over each
+// tap's rows of B in chunks of goChunk steps, C first set to the bias when
+// there is one.
 func kernelTapsGo(ntap, kc int, a, b, c []float32, ldb int, offs []int, ldc int, bias []float32) {
 	a = a[:ntap*kc*gemmMR]
-	for j0 := 0; j0 < gemmNR; j0 += 16 {
-		var acc [gemmMR][16]float32
-		for t := 0; t < ntap; t++ {
-			at := a[t*kc*gemmMR : (t+1)*kc*gemmMR]
-			bt := b[offs[t]+j0:]
-			for k := 0; k < kc; k++ {
-				bk := (*[16]float32)(bt[k*ldb : k*ldb+16])
-				ak := (*[gemmMR]float32)(at[k*gemmMR : k*gemmMR+gemmMR])
-				for i := 0; i < gemmMR; i++ {
-					ai := ak[i]
-					r := &acc[i]
-					for j := 0; j < 16; j++ {
-						r[j] += ai * bk[j]
-					}
-				}
+	if bias != nil {
+		for i := 0; i < gemmMR; i++ {
+			row := c[i*ldc : i*ldc+gemmNR]
+			for j := range row {
+				row[j] = bias[i]
 			}
 		}
-		for i := 0; i < gemmMR; i++ {
-			row := c[i*ldc+j0 : i*ldc+j0+16]
-			if bias != nil {
-				for j := range row {
-					row[j] = bias[i] + acc[i][j]
-				}
-				continue
-			}
-			for j := range row {
-				row[j] += acc[i][j]
-			}
+	}
+	for t := 0; t < ntap; t++ {
+		at := a[t*kc*gemmMR : (t+1)*kc*gemmMR]
+		bt := b[offs[t]:]
+		for k0 := 0; k0 < kc; k0 += goChunk {
+			n := min(goChunk, kc-k0)
+			addBlocks(n, at[k0*gemmMR:], bt[k0*ldb:], ldb, c, ldc)
 		}
 	}
 }
