@@ -61,6 +61,28 @@
 // states equals running T1+T2 at once. Setting ConvLSTM.Trace records the
 // gate activations i, f, o, g and the states c, h of every layer and step.
 //
+// # Two paths, the same numbers
+//
+// ConvLSTM.Path and Cell.Path choose the implementation. Naive is the
+// line-by-line port (cell.go, model.go, conv.go), each statement beside the
+// Python line it mirrors. Fast, the zero value and so the default, gives
+// the same results (every golden case is checked on both) about a hundred
+// times faster: a split weight instead of the concat, cache-blocked matrix
+// products with AVX-512 or AVX2 micro-kernels in Go assembly (portable Go
+// kernels elsewhere and with -tags purego), the gate activations and the
+// state update fused into the product's epilogue, all cores (fast.go,
+// fast_taps.go, gemm.go).
+//
+// # Training
+//
+// ForwardTrain records a Tape; Backward walks it back through time and
+// layers (BPTT) and returns the gradients of the input, the weights (by
+// state_dict name) and the initial state, checked against PyTorch autograd.
+// NewAdam is torch.optim.Adam with its defaults, ClipGradNorm is
+// torch.nn.utils.clip_grad_norm_. The packages movingshapes (synthetic
+// moving squares, discs and digits) and train (a next-frame model) build on
+// them.
+//
 // # Errors
 //
 // No function of the public API panics on bad input: each returns an error
