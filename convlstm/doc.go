@@ -47,7 +47,8 @@
 //	ValueError('Inconsistent list length.') ErrInconsistentListLength
 //	torch.manual_seed                       ManualSeed
 //	model.state_dict() / load_state_dict    StateDict / LoadStateDict, SaveNPZ / LoadNPZ
-//	torch.cat / torch.split / torch.stack   cat1 / split1 / stack1 (ops.go)
+//	torch.cat / torch.split / torch.stack   Cat1 / Split1 / Stack1 (dim 1; loops in ops.go)
+//	input_tensor.permute(1, 0, 2, 3, 4)     Permute10
 //	torch.sigmoid / torch.tanh              Sigmoid / Tanh
 //
 // A tuple (kh, kw) is a [2]int and a list of tuples a [][2]int. As in the

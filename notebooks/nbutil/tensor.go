@@ -91,15 +91,7 @@ func Cat1(a, b *convlstm.Tensor) (*convlstm.Tensor, error) {
 	if a.Shape[0] != b.Shape[0] || a.Shape[2] != b.Shape[2] || a.Shape[3] != b.Shape[3] {
 		return nil, fmt.Errorf("nbutil: %s: a has shape %v, b has shape %v, want equal B, H and W", fn, a.Shape, b.Shape)
 	}
-	n, ca, cb := a.Shape[0], a.Shape[1], b.Shape[1]
-	plane := a.Shape[2] * a.Shape[3]
-	out := convlstm.Zeros(n, ca+cb, a.Shape[2], a.Shape[3]) // (B, Ca+Cb, H, W)
-	for i := 0; i < n; i++ {
-		dst := out.Data[i*(ca+cb)*plane:]
-		copy(dst, a.Data[i*ca*plane:(i+1)*ca*plane])
-		copy(dst[ca*plane:], b.Data[i*cb*plane:(i+1)*cb*plane])
-	}
-	return out, nil
+	return convlstm.Cat1(a, b) // (B, Ca+Cb, H, W)
 }
 
 // Split1 mirrors torch.split(x, size, dim=1) for x (B, k*size, H, W): it
@@ -112,20 +104,10 @@ func Split1(x *convlstm.Tensor, size int) ([]*convlstm.Tensor, error) {
 	if err := check(fn, "x", x, 4, "(B, C, H, W)"); err != nil {
 		return nil, err
 	}
-	n, c := x.Shape[0], x.Shape[1]
-	if size <= 0 || c%size != 0 {
+	if c := x.Shape[1]; size <= 0 || c%size != 0 {
 		return nil, fmt.Errorf("nbutil: %s: size %d does not divide the %d channels of x %v", fn, size, c, x.Shape)
 	}
-	plane := x.Shape[2] * x.Shape[3]
-	parts := make([]*convlstm.Tensor, c/size)
-	for p := range parts {
-		t := convlstm.Zeros(n, size, x.Shape[2], x.Shape[3]) // (B, size, H, W)
-		for i := 0; i < n; i++ {
-			copy(t.Data[i*size*plane:], x.Data[(i*c+p*size)*plane:(i*c+(p+1)*size)*plane])
-		}
-		parts[p] = t
-	}
-	return parts, nil
+	return convlstm.Split1(x, size) // (B, size, H, W) each
 }
 
 // Pad2d returns x (B, C, H, W) with ph rows of zeros above and below and pw
@@ -220,15 +202,7 @@ func Permute10(x *convlstm.Tensor) (*convlstm.Tensor, error) {
 	if err := check("Permute10", "x", x, 5, "(T, B, C, H, W)"); err != nil {
 		return nil, err
 	}
-	d0, d1 := x.Shape[0], x.Shape[1]
-	inner := x.Shape[2] * x.Shape[3] * x.Shape[4]
-	out := convlstm.Zeros(d1, d0, x.Shape[2], x.Shape[3], x.Shape[4])
-	for i := 0; i < d0; i++ {
-		for j := 0; j < d1; j++ {
-			copy(out.Data[(j*d0+i)*inner:(j*d0+i+1)*inner], x.Data[(i*d1+j)*inner:(i*d1+j+1)*inner])
-		}
-	}
-	return out, nil
+	return convlstm.Permute10(x)
 }
 
 // elementwise applies op to a and b of equal shapes, into a new tensor.
@@ -317,15 +291,7 @@ func Stack1(xs []*convlstm.Tensor) (*convlstm.Tensor, error) {
 			return nil, fmt.Errorf("nbutil: %s: xs[%d] has shape %v, want %v like xs[0]", fn, t, x.Shape, xs[0].Shape)
 		}
 	}
-	T, b := len(xs), xs[0].Shape[0]
-	inner := xs[0].Shape[1] * xs[0].Shape[2] * xs[0].Shape[3]
-	out := convlstm.Zeros(b, T, xs[0].Shape[1], xs[0].Shape[2], xs[0].Shape[3]) // (B, T, C, H, W)
-	for t, x := range xs {
-		for i := 0; i < b; i++ {
-			copy(out.Data[(i*T+t)*inner:(i*T+t+1)*inner], x.Data[i*inner:(i+1)*inner])
-		}
-	}
-	return out, nil
+	return convlstm.Stack1(xs) // (B, T, C, H, W)
 }
 
 // Cat0 mirrors torch.cat([a, b], dim=0): two tensors whose shapes agree
