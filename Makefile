@@ -22,7 +22,7 @@ help:
 	@echo "make exercises  progress table of the course exercises;  make exercise N=03"
 	@echo "make lab        open the notebooks in Jupyter"
 	@echo "make train      train the next-frame model on moving shapes (about 2 minutes)"
-	@echo "make fuzz       fuzz the config validation and the .npz loader (FUZZTIME=30s each)"
+	@echo "make fuzz       fuzz the config validation, the .npz loader, fast vs readable (FUZZTIME=30s each)"
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -35,17 +35,20 @@ vet:
 unit:
 	$(GO) test -race -count=1 ./...
 
-# The same package built with the portable Go kernels only (the `purego`
-# tag turns the AVX-512 assembly off), so both kernels pass the golden cases.
+# The fast path built with the portable Go kernels only (the `purego` tag
+# turns the AVX2 and AVX-512 assembly off), so they too pass every golden case,
+# forward and gradients.
 unit-purego:
 	$(GO) test -tags purego -count=1 ./convlstm/...
 
-# Fuzz the validators and the .npz loader for FUZZTIME each (the seed corpora
+# Fuzz the validators, the .npz loader, and the fast path against the
+# readable one, for FUZZTIME each (the seed corpora
 # also run as ordinary tests in `make test`).
 FUZZTIME ?= 30s
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzConfig$$' -fuzztime $(FUZZTIME) ./convlstm
 	$(GO) test -run '^$$' -fuzz '^FuzzReadNPZ$$' -fuzztime $(FUZZTIME) ./convlstm
+	$(GO) test -run '^$$' -fuzz '^FuzzFastVsReadable$$' -fuzztime $(FUZZTIME) ./convlstm/fast
 
 # Regenerate the PyTorch golden data (committed; tests need no Python).
 goldens:

@@ -15,9 +15,9 @@ BENCH_OUT := build/bench.txt
 bench-go:
 	@mkdir -p build
 	@echo "running BenchmarkForward (naive once per shape, then fast) ..."
-	@{ $(GO) test -run '^$$' -bench 'BenchmarkForward/naive' -benchtime 1x ./convlstm && \
-	   $(GO) test -run '^$$' -bench 'BenchmarkForward/fast' -benchtime $(BENCH_FAST_N)x -count $(BENCH_COUNT) ./convlstm && \
-	   $(GO) test -run '^$$' -bench 'BenchmarkPeak|BenchmarkGemm$$|BenchmarkFusedStep' -benchtime 1x ./convlstm; } > $(BENCH_OUT)
+	@{ $(GO) test -run '^$$' -bench 'BenchmarkForward/naive' -benchtime 1x ./convlstm/fast && \
+	   $(GO) test -run '^$$' -bench 'BenchmarkForward/fast' -benchtime $(BENCH_FAST_N)x -count $(BENCH_COUNT) ./convlstm/fast && \
+	   $(GO) test -run '^$$' -bench 'BenchmarkPeak|BenchmarkGemm$$|BenchmarkFusedStep' -benchtime 1x ./convlstm/fast; } > $(BENCH_OUT)
 
 bench: bench-go
 	@$(GO) run ./convlstm/internal/benchtable < $(BENCH_OUT)
@@ -31,5 +31,5 @@ bench-torch-deps:
 bench-torch: bench-torch-deps bench-go
 	@echo "running the same forward passes in PyTorch (CPU, 2 threads) ..."
 	@$(PY) testdata/bench_torch.py --threads 2 --reps 5 >> $(BENCH_OUT)
-	@$(GO) test -run '^$$' -bench 'BenchmarkForward/fast' -benchtime $(BENCH_FAST_N)x -count 1 ./convlstm >> $(BENCH_OUT)
+	@$(GO) test -run '^$$' -bench 'BenchmarkForward/fast' -benchtime $(BENCH_FAST_N)x -count 1 ./convlstm/fast >> $(BENCH_OUT)
 	@$(GO) run ./convlstm/internal/benchtable < $(BENCH_OUT)

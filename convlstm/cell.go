@@ -36,9 +36,6 @@ type Cell struct {
 	// Conv is the one convolution that computes all four gates
 	// (self.conv): InputDim+HiddenDim channels in, 4*HiddenDim out.
 	Conv *ConvLayer
-	// Path chooses the implementation of Forward and ForwardGates: Fast
-	// (the zero value, the default) or Naive (forward below).
-	Path ConvPath
 }
 
 // NewCell mirrors ConvLSTMCell.__init__(input_dim, hidden_dim, kernel_size,
@@ -73,7 +70,7 @@ func NewCell(inputDim, hiddenDim int, kernelSize [2]int, bias bool) (*Cell, erro
 	// py: self.conv = nn.Conv2d(in_channels=self.input_dim + self.hidden_dim,
 	// py:                       out_channels=4 * self.hidden_dim,
 	// py:                       kernel_size=self.kernel_size, padding=self.padding, bias=self.bias)
-	c.Conv = newConvLayer(c.InputDim+c.HiddenDim, 4*c.HiddenDim, c.KernelSize, c.Bias)
+	c.Conv = newConvLayer(c.InputDim+c.HiddenDim, 4*c.HiddenDim, c.KernelSize, c.Padding, c.Bias)
 	return c, nil
 }
 
@@ -125,20 +122,13 @@ func (c *Cell) Forward(input *Tensor, cur State) (State, error) {
 	return State{H: s.H, C: s.C}, nil
 }
 
-// ForwardGates is Forward that also returns the gate activations i, f, o, g
-// of the step, for plots and teaching.
-func (c *Cell) ForwardGates(input *Tensor, cur State) (*Step, error) {
-	if err := c.checkStep(input, cur); err != nil {
-		return nil, err
+// CheckStep returns the error Forward would return for these arguments, or
+// nil: input must be (B, InputDim, H, W), h and c (B, HiddenDim, H, W), and
+// the cell's fields must agree with its conv's weights.
+func (c *Cell) CheckStep(input *Tensor, cur State) error {
+	if c == nil {
+		return fmt.Errorf("convlstm: the cell is nil")
 	}
-	if c.Path != Naive {
-		return c.forwardFast(input, cur)
-	}
-	return c.forward(input, cur)
-}
-
-// checkStep validates the arguments of one step.
-func (c *Cell) checkStep(input *Tensor, cur State) error {
 	if input == nil || input.Dim() != 4 {
 		return fmt.Errorf("convlstm: input_tensor must be 4-D (B, %d, H, W), got shape %v", c.InputDim, shapeOf(input))
 	}
@@ -155,11 +145,37 @@ func (c *Cell) checkStep(input *Tensor, cur State) error {
 	if err := checkShape("cur_state c", cur.C, b, c.HiddenDim, h, w); err != nil {
 		return err
 	}
+	return c.check()
+}
+
+// check verifies that the cell's exported fields still agree with each
+// other and with its conv (a caller may have changed them after NewCell).
+func (c *Cell) check() error {
+	if c.Conv == nil {
+		return fmt.Errorf("convlstm: the cell's conv is nil")
+	}
+	if err := checkCellArgs(c.InputDim, c.HiddenDim, c.KernelSize); err != nil {
+		return err
+	}
+	if c.Conv.InChannels != c.InputDim+c.HiddenDim || c.Conv.OutChannels != 4*c.HiddenDim || c.Conv.KernelSize != c.KernelSize {
+		return fmt.Errorf("convlstm: the cell (input_dim %d, hidden_dim %d, kernel_size %v) disagrees with its conv %v: want %d in, %d out, kernel %v",
+			c.InputDim, c.HiddenDim, c.KernelSize, c.Conv, c.InputDim+c.HiddenDim, 4*c.HiddenDim, c.KernelSize)
+	}
+	same := [2]int{c.KernelSize[0] / 2, c.KernelSize[1] / 2}
+	if c.Padding != same || c.Conv.Padding != same {
+		return fmt.Errorf("convlstm: padding is %v (the conv's %v), want %v = kernel_size//2: only that padding keeps the frame size, so that c_next = f*c_cur + i*g lines up",
+			c.Padding, c.Conv.Padding, same)
+	}
 	return c.Conv.check()
 }
 
-// forward is the step itself, line by line as the seed writes it.
-func (c *Cell) forward(input *Tensor, cur State) (*Step, error) {
+// ForwardGates is the step itself, line by line as the seed writes
+// ConvLSTMCell.forward, that also returns the gate activations i, f, o, g
+// of the step (for plots and teaching); Forward returns only (h, c).
+func (c *Cell) ForwardGates(input *Tensor, cur State) (*Step, error) {
+	if err := c.CheckStep(input, cur); err != nil {
+		return nil, err
+	}
 	// The state from the previous step (zeros at t = 0, from InitHidden).
 	// py: h_cur, c_cur = cur_state
 	hCur, cCur := cur.H, cur.C // (B, hid, H, W) each

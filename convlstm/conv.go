@@ -17,6 +17,15 @@ import "fmt"
 // H' = H + 2*ph - kh + 1: equal to H for an odd kh, H+1 for an even one.
 // Errors name the argument and the shapes.
 func Conv2d(x, weight, bias *Tensor) (*Tensor, error) {
+	if weight == nil || weight.Dim() != 4 {
+		return nil, fmt.Errorf("convlstm: Conv2d: weight must be 4-D (Cout, Cin, kh, kw), got shape %v", shapeOf(weight))
+	}
+	return conv2d(x, weight, bias, [2]int{weight.Shape[2] / 2, weight.Shape[3] / 2})
+}
+
+// conv2d is Conv2d with the zero padding (ph, pw) given, as nn.Conv2d's
+// padding argument: the output is (B, Cout, H+2*ph-kh+1, W+2*pw-kw+1).
+func conv2d(x, weight, bias *Tensor, padding [2]int) (*Tensor, error) {
 	if x == nil || x.Dim() != 4 {
 		return nil, fmt.Errorf("convlstm: Conv2d: x must be 4-D (B, Cin, H, W), got shape %v", shapeOf(x))
 	}
@@ -41,10 +50,13 @@ func Conv2d(x, weight, bias *Tensor) (*Tensor, error) {
 		}
 		bdata = bias.Data
 	}
-	ph, pw := kh/2, kw/2
+	ph, pw := padding[0], padding[1]
 	oh, ow := h+2*ph-kh+1, w+2*pw-kw+1
+	if ph < 0 || pw < 0 || oh <= 0 || ow <= 0 {
+		return nil, fmt.Errorf("convlstm: Conv2d: padding (%d, %d) with kernel (%d, %d) on a %dx%d input gives no output", ph, pw, kh, kw, h, w)
+	}
 	out := Zeros(b, cout, oh, ow)
-	conv2dNaive(out.Data, x.Data, weight.Data, bdata, b, cin, h, w, cout, kh, kw)
+	conv2dNaive(out.Data, x.Data, weight.Data, bdata, b, cin, h, w, cout, kh, kw, ph, pw)
 	return out, nil
 }
 
@@ -54,10 +66,9 @@ func Conv2d(x, weight, bias *Tensor) (*Tensor, error) {
 // every output pixel walks the whole kernel again, and the innermost loop
 // strides through memory by whole rows.
 //
-// out is (B, cout, oh, ow) with oh = h + 2*(kh/2) - kh + 1 (likewise ow),
+// out is (B, cout, oh, ow) with oh = h + 2*ph - kh + 1 (likewise ow),
 // x is (B, cin, h, w), wt is (cout, cin, kh, kw), bias is (cout) or nil.
-func conv2dNaive(out, x, wt, bias []float32, batch, cin, h, w, cout, kh, kw int) {
-	ph, pw := kh/2, kw/2
+func conv2dNaive(out, x, wt, bias []float32, batch, cin, h, w, cout, kh, kw, ph, pw int) {
 	oh, ow := h+2*ph-kh+1, w+2*pw-kw+1
 	for b := 0; b < batch; b++ {
 		for o := 0; o < cout; o++ {

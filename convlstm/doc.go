@@ -2,6 +2,28 @@
 // PyTorch ConvLSTM (ConvLSTMCell and ConvLSTM of ndrplz/ConvLSTM_pytorch),
 // proven equal to PyTorch on golden data that PyTorch itself produced.
 //
+// # Reading map
+//
+// This package is the seed and only the seed. Read it in this order, each
+// file beside the Python it mirrors (every mirrored line carries it as a
+// // py: comment):
+//
+//	cell.go      ConvLSTMCell: __init__, init_hidden, forward (the cell step)
+//	model.go     ConvLSTM: __init__, forward (the layer loop), _init_hidden
+//	config.go    the constructor's argument checks and _extend_for_multilayer
+//	conv.go      nn.Conv2d as six loops; layer.go, the conv's parameters
+//	ops.go       torch.cat, split, stack, permute, sigmoid, tanh as loops
+//	tensor.go    the row-major float32 tensor
+//	init.go      PyTorch's default init; statedict.go and npz.go, weights I/O
+//	trace.go     the recorded gates of a forward pass, for plots
+//
+// The rest of convlstm/ is machinery beside the seed, to skip on a first
+// read: fast (the blocked fast path: fast.Forward(m, x, hs) gives the same
+// numbers as m.Forward(x, hs), much faster), bptt (backpropagation through
+// time, readable and fast), optim (Adam, gradient clipping), golden (the
+// PyTorch golden cases), movingshapes and train (a next-frame model), and
+// internal/kernel (the matrix kernels and assembly under the fast path).
+//
 // # The model
 //
 // A ConvLSTM is an LSTM whose matrix products are convolutions, so that the
@@ -62,35 +84,15 @@
 // states equals running T1+T2 at once. Setting ConvLSTM.Trace records the
 // gate activations i, f, o, g and the states c, h of every layer and step.
 //
-// # Two paths, the same numbers
-//
-// ConvLSTM.Path and Cell.Path choose the implementation. Naive is the
-// line-by-line port (cell.go, model.go, conv.go), each statement beside the
-// Python line it mirrors. Fast, the zero value and so the default, gives
-// the same results (every golden case is checked on both) about a hundred
-// times faster: a split weight instead of the concat, cache-blocked matrix
-// products with AVX-512 or AVX2 micro-kernels in Go assembly (portable Go
-// kernels elsewhere and with -tags purego), the gate activations and the
-// state update fused into the product's epilogue, all cores (fast.go,
-// fast_taps.go, gemm.go).
-//
-// # Training
-//
-// ForwardTrain records a Tape; Backward walks it back through time and
-// layers (BPTT) and returns the gradients of the input, the weights (by
-// state_dict name) and the initial state, checked against PyTorch autograd.
-// NewAdam is torch.optim.Adam with its defaults, ClipGradNorm is
-// torch.nn.utils.clip_grad_norm_. The packages movingshapes (synthetic
-// moving squares, discs and digits) and train (a next-frame model) build on
-// them.
-//
 // # Errors
 //
-// No function of the public API panics on bad input: each returns an error
-// that names the argument, the shape expected and the shape given (a 4-D
-// input where 5-D is needed, channels that do not match input_dim, T = 0,
-// even kernels, lists of the wrong length, hidden states of the wrong
-// shape, missing or mis-shaped weights, corrupt .npz files).
+// Bad input gets an error that names the argument, the shape expected and
+// the shape given (a 4-D input where 5-D is needed, channels that do not
+// match input_dim, T = 0, even kernels, lists of the wrong length, hidden
+// states of the wrong shape, missing or mis-shaped weights, fields changed
+// after New so that the cells and weights disagree, corrupt .npz files).
+// Tensor.At and Tensor.Set panic on an index out of range, as slice
+// indexing does.
 //
 // # Layout
 //

@@ -15,12 +15,12 @@ type ConvLayer struct {
 
 // newConvLayer builds the layer with PyTorch's default initialisation from
 // the package generator (see ManualSeed). Arguments are already validated.
-func newConvLayer(in, out int, kernel [2]int, bias bool) *ConvLayer {
+func newConvLayer(in, out int, kernel, padding [2]int, bias bool) *ConvLayer {
 	l := &ConvLayer{
 		InChannels:  in,
 		OutChannels: out,
 		KernelSize:  kernel,
-		Padding:     [2]int{kernel[0] / 2, kernel[1] / 2},
+		Padding:     padding,
 		Weight:      Zeros(out, in, kernel[0], kernel[1]), // (out, in, kh, kw)
 	}
 	fanIn := in * kernel[0] * kernel[1]
@@ -33,12 +33,12 @@ func newConvLayer(in, out int, kernel [2]int, bias bool) *ConvLayer {
 }
 
 // Forward applies the convolution to x (B, in, H, W) with the naive loops of
-// Conv2d.
+// Conv2d, zero-padded by l.Padding as nn.Conv2d(padding=...) is.
 func (l *ConvLayer) Forward(x *Tensor) (*Tensor, error) {
 	if err := l.check(); err != nil {
 		return nil, err
 	}
-	return Conv2d(x, l.Weight, l.Bias)
+	return conv2d(x, l.Weight, l.Bias, l.Padding)
 }
 
 // check verifies that the parameters still have the shapes the layer was

@@ -17,11 +17,6 @@ type ConvLSTM struct {
 	// every layer and time step during Forward. Nil by default: recording
 	// then costs nothing.
 	Trace *Trace
-	// Path chooses the implementation of Forward: Fast (the zero value,
-	// the default: the blocked path of fast.go, same numbers as the
-	// readable one, checked on every golden case) or Naive (the
-	// line-by-line port below, the code to read).
-	Path ConvPath
 }
 
 // NewConvLSTM mirrors the seed's constructor
@@ -114,11 +109,8 @@ func New(cfg Config) (*ConvLSTM, error) {
 // lastStates, the (h, c) of each returned layer after the last time step.
 // Without ReturnAllLayers both lists hold only the last layer.
 func (m *ConvLSTM) Forward(input *Tensor, hiddenState []State) (layerOutputs []*Tensor, lastStates []State, err error) {
-	if err := m.checkForward(input, hiddenState); err != nil {
+	if err := m.CheckForward(input, hiddenState); err != nil {
 		return nil, nil, err
-	}
-	if m.Path != Naive {
-		return m.forwardFast(input, hiddenState)
 	}
 	inputTensor := input
 	// The layer loop wants time on axis 1, so a time-major input is turned
@@ -172,7 +164,7 @@ func (m *ConvLSTM) Forward(input *Tensor, hiddenState []State) (layerOutputs []*
 			// frame at time t, (B, C, H, W), and the running state.
 			// py: h, c = self.cell_list[layer_idx](input_tensor=cur_layer_input[:, t, :, :, :],
 			// py:                                  cur_state=[h, c])
-			step, err := m.CellList[layerIdx].forward(timeSlice(curLayerInput, t), hc)
+			step, err := m.CellList[layerIdx].ForwardGates(timeSlice(curLayerInput, t), hc)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -240,8 +232,15 @@ func (m *ConvLSTM) InitHidden(batchSize, height, width int) ([]State, error) {
 	return m.initHidden(batchSize, height, width), nil
 }
 
-// checkForward validates the input and the hidden state of Forward.
-func (m *ConvLSTM) checkForward(input *Tensor, hiddenState []State) error {
+// CheckForward returns the error Forward would return for these arguments,
+// or nil: the input's layout and channels, the hidden state's shapes, and
+// the model's own consistency (cells, weights and configuration agree).
+// The fast path (convlstm/fast) validates with it too, so both paths
+// return the same errors.
+func (m *ConvLSTM) CheckForward(input *Tensor, hiddenState []State) error {
+	if m == nil {
+		return fmt.Errorf("convlstm: the model is nil")
+	}
 	layout := "(T, B, C, H, W)"
 	if m.BatchFirst {
 		layout = "(B, T, C, H, W)"
@@ -264,13 +263,8 @@ func (m *ConvLSTM) checkForward(input *Tensor, hiddenState []State) error {
 		want[2] = m.InputDim
 		return fmt.Errorf("convlstm: input_tensor %s has shape %v, want %v: %d channels, input_dim is %d", layout, input.Shape, want, input.Shape[2], m.InputDim)
 	}
-	if len(m.CellList) != m.NumLayers {
-		return fmt.Errorf("convlstm: model has %d cells, num_layers is %d", len(m.CellList), m.NumLayers)
-	}
-	for l, c := range m.CellList {
-		if err := c.Conv.check(); err != nil {
-			return fmt.Errorf("convlstm: cell_list.%d: %w", l, err)
-		}
+	if err := m.checkCells(); err != nil {
+		return err
 	}
 	if hiddenState == nil {
 		return nil
@@ -285,6 +279,38 @@ func (m *ConvLSTM) checkForward(input *Tensor, hiddenState []State) error {
 		}
 		if err := checkShape(fmt.Sprintf("hidden_state[%d].c", l), s.C, b, m.HiddenDim[l], h, w); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// checkCells verifies that the cells agree with the configuration and with
+// each other: layer l reads what layer l-1 writes. The fields are exported,
+// so a caller may have changed them after New.
+func (m *ConvLSTM) checkCells() error {
+	if err := m.Config.Validate(); err != nil {
+		return err
+	}
+	if len(m.CellList) != m.NumLayers {
+		return fmt.Errorf("convlstm: model has %d cells, num_layers is %d", len(m.CellList), m.NumLayers)
+	}
+	for l, c := range m.CellList {
+		if c == nil {
+			return fmt.Errorf("convlstm: cell_list.%d is nil", l)
+		}
+		in := m.InputDim
+		if l > 0 {
+			in = m.HiddenDim[l-1]
+		}
+		if c.InputDim != in || c.HiddenDim != m.HiddenDim[l] || c.KernelSize != m.KernelSize[l] {
+			return fmt.Errorf("convlstm: cell_list.%d has input_dim %d, hidden_dim %d, kernel_size %v; the model's config wants %d, %d, %v",
+				l, c.InputDim, c.HiddenDim, c.KernelSize, in, m.HiddenDim[l], m.KernelSize[l])
+		}
+		if (c.Conv != nil && c.Conv.Bias != nil) != m.Bias {
+			return fmt.Errorf("convlstm: cell_list.%d: conv bias present is %v, the model's bias is %v", l, c.Conv != nil && c.Conv.Bias != nil, m.Bias)
+		}
+		if err := c.check(); err != nil {
+			return fmt.Errorf("convlstm: cell_list.%d: %w", l, err)
 		}
 	}
 	return nil

@@ -1,7 +1,7 @@
 """Time the three benchmark forward passes of `make bench` in PyTorch on the CPU.
 
 The model is the seed's ConvLSTM as testdata/gen_golden.py defines it; the
-shapes and the FLOP count are those of convlstm.BenchConfigs (bench.go):
+shapes and the FLOP count are those of bench.Configs (convlstm/internal/bench):
 FLOPs = sum over layers of 2*(cin+hid)*4*hid*kh*kw*H*W*B*T.  Prints one line
 per shape in the format of `go test -bench`, best of --reps runs after a
 warm-up, so convlstm/internal/benchtable can put it beside the Go numbers.

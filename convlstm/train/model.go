@@ -16,6 +16,8 @@ import (
 	"sort"
 
 	"example.com/convlstm/convlstm"
+	"example.com/convlstm/convlstm/bptt"
+	"example.com/convlstm/convlstm/fast"
 )
 
 // Model predicts the next frame of a one-channel sequence:
@@ -41,6 +43,10 @@ type Model struct {
 	RNN        *convlstm.ConvLSTM
 	HeadWeight *convlstm.Tensor // (1, hid, 1, 1)
 	HeadBias   *convlstm.Tensor // (1)
+	// Readable runs the readable forward and BPTT (m.RNN.Forward,
+	// bptt.Forward) instead of the fast path (fast.Forward,
+	// bptt.ForwardFast), the default.
+	Readable bool
 }
 
 // NewModel builds a next-frame model with the given hidden channels per
@@ -146,7 +152,11 @@ func (m *Model) Predict(frames *convlstm.Tensor) (*convlstm.Tensor, error) {
 	if err := checkFrames(frames, 1); err != nil {
 		return nil, err
 	}
-	outs, _, err := m.RNN.Forward(frames, nil)
+	forward := fast.Forward
+	if m.Readable {
+		forward = (*convlstm.ConvLSTM).Forward
+	}
+	outs, _, err := forward(m.RNN, frames, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +195,11 @@ func (m *Model) LossAndGrad(frames *convlstm.Tensor) (float64, map[string]*convl
 		return 0, nil, err
 	}
 	in, target := timeRange(frames, 0, frames.Shape[1]-1), timeRange(frames, 1, frames.Shape[1])
-	tape, outs, _, err := m.RNN.ForwardTrain(in, nil)
+	forward := bptt.ForwardFast
+	if m.Readable {
+		forward = bptt.Forward
+	}
+	tape, outs, _, err := forward(m.RNN, in, nil)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -230,7 +244,7 @@ func (m *Model) LossAndGrad(frames *convlstm.Tensor) (float64, map[string]*convl
 	for c, v := range sw {
 		dW.Data[c] = float32(v)
 	}
-	g, err := m.RNN.BackwardWeights(tape, []*convlstm.Tensor{dh})
+	g, err := bptt.BackwardWeights(tape, []*convlstm.Tensor{dh})
 	if err != nil {
 		return 0, nil, err
 	}

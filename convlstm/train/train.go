@@ -9,6 +9,7 @@ import (
 
 	"example.com/convlstm/convlstm"
 	"example.com/convlstm/convlstm/movingshapes"
+	"example.com/convlstm/convlstm/optim"
 )
 
 // Options of Train. Zero fields take the defaults noted.
@@ -58,7 +59,7 @@ func Train(m *Model, gen *movingshapes.Generator, opts Options) (*Result, error)
 	if opts.Seconds < 0 || opts.BatchSize < 0 || opts.LR < 0 || opts.MaxSteps < 0 {
 		return nil, fmt.Errorf("train: Train: negative option in %+v", opts)
 	}
-	adam := convlstm.NewAdam()
+	adam := optim.NewAdam()
 	adam.LR = opts.LR
 	params := m.StateDict()
 	res := &Result{}
@@ -82,7 +83,7 @@ func Train(m *Model, gen *movingshapes.Generator, opts Options) (*Result, error)
 			return nil, fmt.Errorf("train: loss is %g at step %d", loss, res.Steps)
 		}
 		if opts.ClipNorm > 0 {
-			if _, err := convlstm.ClipGradNorm(grads, opts.ClipNorm); err != nil {
+			if _, err := optim.ClipGradNorm(grads, opts.ClipNorm); err != nil {
 				return nil, err
 			}
 		}

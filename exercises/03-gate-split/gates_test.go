@@ -84,7 +84,6 @@ func TestGatesMatchCell(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cell.Path = convlstm.Naive // the readable port
 		// Scale the weights up so the gates are spread out, not all near 0.5.
 		for k := range cell.Conv.Weight.Data {
 			cell.Conv.Weight.Data[k] *= 4

@@ -65,7 +65,6 @@ func TestStepMatchesCell(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cell.Path = convlstm.Naive // the readable port
 		for k := range cell.Conv.Weight.Data {
 			cell.Conv.Weight.Data[k] *= 4 // spread the gates out
 		}

@@ -138,7 +138,6 @@ func TestStatefulContinuation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		check.Readable(m)
 		x := check.Rand(rng, s.b, s.T, s.in, s.h, s.w)
 		start := convlstm.State{H: check.Rand(rng, s.b, s.hid, s.h, s.w), C: check.Rand(rng, s.b, s.hid, s.h, s.w)}
 		for _, init := range []*convlstm.State{nil, &start} {

@@ -106,7 +106,6 @@ func TestForwardMatchesModel(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			check.Readable(m)
 			b, T, h, w := 2, 3, 5, 4
 			shape := []int{T, b, 2, h, w}
 			if batchFirst {

@@ -2,10 +2,12 @@
 // notebooks/04-fast-path.ipynb, which explains why the readable
 // convolution of package convlstm is slow and how its fast path works.
 //
-// The fast path never builds the im2col matrix: for layers with fewer than
-// 16 hidden channels it writes it straight into the packed strips its
-// micro-kernel reads, and for the others it does not pack at all, but sums
-// over the kernel taps on a zero-padded band of rows. To show the pictures
+// The fast path (package example.com/convlstm/convlstm/fast, fast.Forward)
+// never builds the im2col matrix: for layers with fewer than 16 hidden
+// channels it writes it straight into the packed strips its micro-kernel
+// reads (and never builds cat[x, h]), and for the others it does not pack
+// at all, but sums over the kernel taps on a zero-padded band of rows that
+// holds cat[x, h]. To show the pictures
 // anyway, this package builds the plain matrices, for teaching and for
 // small inputs only:
 //

@@ -7,8 +7,9 @@ import (
 	"example.com/convlstm/convlstm"
 )
 
-// Micro-tile of the fast path's matrix product (gemmMR x gemmNR in
-// convlstm/gemm.go): 8 rows (gate channels) by 48 columns (pixels).
+// Micro-tile of the fast path's matrix product (MR x NR in
+// convlstm/internal/kernel/gemm.go): 8 rows (gate channels) by 48 columns
+// (pixels).
 const (
 	TileRows = 8
 	TileCols = 48
@@ -296,7 +297,7 @@ func tapsLayout(fn string, h, w, kh, kw int) (wp, rows int, err error) {
 }
 
 // PaddedPlane returns one channel plane x (H, W) laid out as the taps path
-// of the fast path stores it (convlstm/fast_taps.go), as a (H+kh, W+kw/2)
+// of the fast path stores it (convlstm/fast/taps.go), as a (H+kh, W+kw/2)
 // grid whose rows, read one after the other, are the flat padded plane:
 // every row is kw/2 zeros and then the W pixels, so the zeros at the start
 // of a row are both its left padding and the right padding of the row

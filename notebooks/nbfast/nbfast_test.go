@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"example.com/convlstm/convlstm"
+	"example.com/convlstm/convlstm/fast"
 )
 
 // rnd fills a tensor of the given shape with deterministic values in [-1, 1).
@@ -329,5 +330,94 @@ func TestTapsErrors(t *testing.T) {
 		if tc.err == nil || !strings.Contains(tc.err.Error(), tc.want) {
 			t.Errorf("%s: error %v, want one containing %q", tc.name, tc.err, tc.want)
 		}
+	}
+}
+
+// FLOPs on a shape small enough to count by hand.
+func TestShapeFLOPs(t *testing.T) {
+	s := Shape{Name: "hand", B: 1, T: 2, C: 1, H: 2, W: 3, Hidden: []int{2, 4}, Kernel: [2]int{3, 1}}
+	// H*W*B*T = 2*3*1*2 = 12 pixels, kh*kw = 3; 2*(cin+hid)*4*hid*3*12:
+	// layer 0: 2 * (1+2) * 8 * 3 * 12 = 1728; layer 1: 2 * (2+4) * 16 * 3 * 12 = 6912.
+	if got, want := s.FLOPs(), 1728.0+6912.0; got != want {
+		t.Errorf("FLOPs = %g, want %g", got, want)
+	}
+	shapes := BenchShapes()
+	if len(shapes) != 3 || shapes[0].Name != "mnist" || shapes[1].Name != "wide" || shapes[2].Name != "deep" {
+		t.Fatalf("BenchShapes = %+v", shapes)
+	}
+	if !shapes[0].BatchFirst || shapes[1].BatchFirst || shapes[2].BatchFirst || shapes[1].Kernel != [2]int{5, 5} || shapes[2].C != 64 {
+		t.Errorf("BenchShapes = %+v", shapes)
+	}
+}
+
+// Model is deterministic, lays the input out as BatchFirst says, and the
+// readable and the fast forward pass agree on it.
+func TestShapeModelFastEqualsReadable(t *testing.T) {
+	for _, s := range []Shape{
+		{Name: "im2col", B: 2, T: 3, C: 2, H: 5, W: 6, Hidden: []int{4, 3}, Kernel: [2]int{3, 3}, BatchFirst: true},
+		{Name: "taps", B: 2, T: 3, C: 3, H: 6, W: 5, Hidden: []int{16}, Kernel: [2]int{3, 5}},
+	} {
+		m, x, err := s.Model()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []int{s.T, s.B, s.C, s.H, s.W}
+		if s.BatchFirst {
+			want = []int{s.B, s.T, s.C, s.H, s.W}
+		}
+		if !convlstm.SameShape(x.Shape, want) {
+			t.Fatalf("%s: input shape %v, want %v", s.Name, x.Shape, want)
+		}
+		m2, x2, err := s.Model()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d, _ := MaxAbsDiff(x, x2); d != 0 {
+			t.Errorf("%s: two inputs differ by %g", s.Name, d)
+		}
+		if d, _ := MaxAbsDiff(m.CellList[0].Conv.Weight, m2.CellList[0].Conv.Weight); d != 0 {
+			t.Errorf("%s: two models differ by %g", s.Name, d)
+		}
+		m.ReturnAllLayers = true
+		outsN, statesN, err := m.Forward(x, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outsF, statesF, err := fast.Forward(m, x, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for l := range outsN {
+			for _, p := range [][2]*convlstm.Tensor{{outsN[l], outsF[l]}, {statesN[l].H, statesF[l].H}, {statesN[l].C, statesF[l].C}} {
+				if d, err := MaxAbsDiff(p[0], p[1]); err != nil || d > 1e-5 {
+					t.Errorf("%s layer %d: readable and fast differ by %g (%v)", s.Name, l, d, err)
+				}
+			}
+		}
+	}
+	if _, _, err := (Shape{Name: "empty", B: 1, T: 1, C: 1, H: 1, W: 1}).Model(); err == nil {
+		t.Error("Model of a shape without layers accepted")
+	}
+}
+
+// TimeForward runs both paths and reports a positive time and rate;
+// StepGFLOPS wants two time steps.
+func TestTimeForwardAndStep(t *testing.T) {
+	s := Shape{Name: "small", B: 1, T: 2, C: 1, H: 8, W: 8, Hidden: []int{4}, Kernel: [2]int{3, 3}, BatchFirst: true}
+	for _, useFast := range []bool{false, true} {
+		d, g, err := TimeForward(s, useFast, 2)
+		if err != nil || d <= 0 || !(g > 0) {
+			t.Errorf("TimeForward(fast=%v) = %v, %g, %v", useFast, d, g, err)
+		}
+	}
+	if g, err := StepGFLOPS(s, 1); err != nil || !(g > 0) {
+		t.Errorf("StepGFLOPS = %g, %v", g, err)
+	}
+	s.T = 1
+	if _, err := StepGFLOPS(s, 1); err == nil {
+		t.Error("StepGFLOPS with T = 1 accepted")
+	}
+	if _, _, err := TimeForward(Shape{Name: "bad"}, true, 1); err == nil {
+		t.Error("TimeForward of an empty shape accepted")
 	}
 }

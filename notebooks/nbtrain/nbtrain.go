@@ -91,8 +91,7 @@ func Clone(m *train.Model) (*train.Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("nbtrain: Clone: %w", err)
 	}
-	rnn.Path = m.RNN.Path
-	c := &train.Model{RNN: rnn, HeadWeight: m.HeadWeight.Clone(), HeadBias: m.HeadBias.Clone()}
+	c := &train.Model{RNN: rnn, HeadWeight: m.HeadWeight.Clone(), HeadBias: m.HeadBias.Clone(), Readable: m.Readable}
 	if err := c.LoadStateDict(m.StateDict()); err != nil {
 		return nil, fmt.Errorf("nbtrain: Clone: %w", err)
 	}
@@ -102,8 +101,10 @@ func Clone(m *train.Model) (*train.Model, error) {
 // Run runs m on frames (B, T, 1, H, W) once and returns the trace of its
 // ConvLSTM (trace.Layers[l][t] holds the gates i, f, o, g and the states
 // c, h of layer l at step t, each (B, hid, H, W)) and its predictions
-// pred (B, T, 1, H, W), where pred[:, t] is the guess for frame t+1. The
-// model's own Trace field is left as it was.
+// pred (B, T, 1, H, W), where pred[:, t] is the guess for frame t+1. It
+// runs m.Predict, so the fast path (fast.Forward, which fills the trace
+// like the readable m.RNN.Forward) unless m.Readable is set. The model's
+// own Trace field is left as it was.
 func Run(m *train.Model, frames *convlstm.Tensor) (*convlstm.Trace, *convlstm.Tensor, error) {
 	if m == nil || m.RNN == nil {
 		return nil, nil, fmt.Errorf("nbtrain: Run: m is nil")

@@ -21,9 +21,11 @@
 //     of two sequences), Permute10 (permute(1, 0, 2, 3, 4)) and Cat0
 //     (torch.cat(dim=0), to build a batch);
 //   - elementwise arithmetic for the state update: Mul, Add, Diff;
-//   - comparisons and summaries: MaxAbsDiff, Summary, Scale;
-//   - golden data made by PyTorch (testdata/golden): GoldenCases,
-//     LoadGolden, and Golden's Model, HiddenState and Compare.
+//   - comparisons and summaries: MaxAbsDiff, Summary, Scale.
+//
+// The golden data made by PyTorch (testdata/golden) is read with package
+// example.com/convlstm/convlstm/golden (import "../convlstm/golden"), the one
+// loader the Go tests and the notebooks share.
 //
 // Every function checks its arguments and returns an error naming the
 // argument and the shape it expected; none panics on bad input.

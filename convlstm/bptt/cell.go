@@ -1,0 +1,74 @@
+package bptt
+
+import (
+	"math"
+
+	"example.com/convlstm/convlstm"
+)
+
+// stepTape is what one naive cell step keeps for its backward pass: the
+// step's inputs (x, h_cur, c_cur) and everything the forward computed
+// (i, f, o, g, c_next, h_next). All are (B, ., H, W).
+type stepTape struct {
+	X          *convlstm.Tensor // input_tensor (B, in, H, W)
+	HCur, CCur *convlstm.Tensor // cur_state (B, hid, H, W) each
+	Step       *convlstm.Step   // i, f, o, g, c_next, h_next (B, hid, H, W) each
+}
+
+// backwardStep is the backward of one cell step. Given dh = dL/dh_next and
+// dc = dL/dc_next (the part of the loss that reaches c_next directly, from
+// the next time step), it accumulates the conv's weight and bias gradients
+// into dw and db (db nil without bias) and returns dL/dinput_tensor,
+// dL/dh_cur and dL/dc_cur.
+//
+// reference: Cell.ForwardGates (convlstm/cell.go). Line by line, last line first:
+//
+//	h_next = o * tanh(c_next)     do = dh * tanh(c_next)
+//	                              dc += dh * o * (1 - tanh(c_next)^2)
+//	c_next = f*c_cur + i*g        df = dc * c_cur,  dc_cur = dc * f
+//	                              di = dc * g,      dg = dc * i
+//	i, f, o = sigmoid(cc_i, ...)  dcc_i = di * i*(1-i)  (likewise f, o)
+//	g = tanh(cc_g)                dcc_g = dg * (1-g^2)
+//	split(combined_conv)          dcombined_conv = cat(dcc_i, dcc_f, dcc_o, dcc_g)
+//	combined_conv = conv(combined) Conv2dBackward
+//	combined = cat(input, h_cur)   dinput, dh_cur = split(dcombined)
+func backwardStep(c *convlstm.Cell, st *stepTape, dh, dc *convlstm.Tensor, dw, db []float32) (dx, dhCur, dcCur *convlstm.Tensor) {
+	s := st.Step
+	shape := s.C.Shape // (B, hid, H, W)
+	dcci := convlstm.Zeros(shape...)
+	dccf := convlstm.Zeros(shape...)
+	dcco := convlstm.Zeros(shape...)
+	dccg := convlstm.Zeros(shape...)
+	dcCur = convlstm.Zeros(shape...)
+	for k := range s.C.Data {
+		i, f, o, g := s.I.Data[k], s.F.Data[k], s.O.Data[k], s.G.Data[k]
+		// py: h_next = o * torch.tanh(c_next)
+		tc := float32(math.Tanh(float64(s.C.Data[k]))) // as the forward computed it
+		do := dh.Data[k] * tc
+		// c_next reaches the loss twice: through h_next and directly.
+		dcn := dc.Data[k] + tanhBackward(dh.Data[k]*o, tc)
+		// py: c_next = f * c_cur + i * g
+		df := dcn * st.CCur.Data[k]
+		dcCur.Data[k] = dcn * f
+		di := dcn * g
+		dg := dcn * i
+		// py: i = torch.sigmoid(cc_i) ... g = torch.tanh(cc_g)
+		dcci.Data[k] = sigmoidBackward(di, i)
+		dccf.Data[k] = sigmoidBackward(df, f)
+		dcco.Data[k] = sigmoidBackward(do, o)
+		dccg.Data[k] = tanhBackward(dg, g)
+	}
+	// py: cc_i, cc_f, cc_o, cc_g = torch.split(combined_conv, self.hidden_dim, dim=1)
+	dCombinedConv := split1Backward([]*convlstm.Tensor{dcci, dccf, dcco, dccg}) // (B, 4*hid, H, W)
+
+	// py: combined_conv = self.conv(combined)
+	combined, _ := convlstm.Cat1(st.X, st.HCur)    // (B, in+hid, H, W), recomputed: a copy is cheap
+	dCombined := convlstm.Zeros(combined.Shape...) // (B, in+hid, H, W)
+	b, cin, h, w := combined.Shape[0], combined.Shape[1], combined.Shape[2], combined.Shape[3]
+	conv2dBackwardNaive(dCombined.Data, dw, db, dCombinedConv.Data, combined.Data, c.Conv.Weight.Data,
+		b, cin, h, w, c.Conv.OutChannels, c.KernelSize[0], c.KernelSize[1])
+
+	// py: combined = torch.cat([input_tensor, h_cur], dim=1)
+	dx, dhCur = cat1Backward(dCombined, c.InputDim) // (B, in, H, W), (B, hid, H, W)
+	return dx, dhCur, dcCur
+}

@@ -1,0 +1,236 @@
+package bptt
+
+import (
+	"fmt"
+
+	"example.com/convlstm/convlstm"
+)
+
+// Tape records one training forward pass: what the backward pass needs of
+// every layer and time step. It refers to the model's weights, so call
+// Backward before they change (before the optimiser step).
+type Tape struct {
+	model      *convlstm.ConvLSTM
+	inputShape []int // as passed to the forward
+	b, t, h, w int
+	// naive[l][t] is layer l at time step t (Forward, the readable path).
+	naive [][]stepTape
+	// fast is the fast path's tape (ForwardFast), nil on the readable path.
+	fast *fastTape
+}
+
+// Fast reports whether the tape was recorded by ForwardFast.
+func (tp *Tape) Fast() bool { return tp != nil && tp.fast != nil }
+
+// Grads holds the gradients Backward computes.
+type Grads struct {
+	// Input is dL/dinput, with the shape of the input the forward was given
+	// ((T, B, C, H, W) when the model is not batch first); nil from
+	// BackwardWeights.
+	Input *convlstm.Tensor
+	// Weights holds dL/dparameter under the state_dict names,
+	// cell_list.<l>.conv.weight and cell_list.<l>.conv.bias.
+	Weights map[string]*convlstm.Tensor
+	// HiddenState holds dL/dh and dL/dc of the initial state of every
+	// layer (the zeros, when no hidden state was passed).
+	HiddenState []convlstm.State
+}
+
+// Forward is m.Forward that also returns the Tape Backward needs: the same
+// arguments, outputs and errors. It runs the readable cell step
+// (Cell.ForwardGates) in the readable layer loop and keeps each step's
+// inputs and outputs.
+//
+// reference: ConvLSTM.Forward (convlstm/model.go).
+func Forward(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []convlstm.State) (*Tape, []*convlstm.Tensor, []convlstm.State, error) {
+	if err := m.CheckForward(input, hiddenState); err != nil {
+		return nil, nil, nil, err
+	}
+	inputTensor := input
+	// py: input_tensor = input_tensor.permute(1, 0, 2, 3, 4)
+	if !m.BatchFirst {
+		var err error
+		if inputTensor, err = convlstm.Permute10(inputTensor); err != nil { // (B, T, C, H, W)
+			return nil, nil, nil, err
+		}
+	}
+	b, seqLen, h, w := inputTensor.Shape[0], inputTensor.Shape[1], inputTensor.Shape[3], inputTensor.Shape[4]
+	if hiddenState == nil {
+		// py: hidden_state = self._init_hidden(batch_size=b, image_size=(h, w))
+		var err error
+		if hiddenState, err = m.InitHidden(b, h, w); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	tape := &Tape{model: m, inputShape: append([]int(nil), input.Shape...), b: b, t: seqLen, h: h, w: w,
+		naive: make([][]stepTape, m.NumLayers)}
+	var outs []*convlstm.Tensor
+	var states []convlstm.State
+	curLayerInput := inputTensor // (B, T, C, H, W)
+	// py: for layer_idx in range(self.num_layers):
+	for l := 0; l < m.NumLayers; l++ {
+		// py: h, c = hidden_state[layer_idx]
+		hc := hiddenState[l]
+		outputInner := make([]*convlstm.Tensor, 0, seqLen)
+		// py: for t in range(seq_len):
+		for t := 0; t < seqLen; t++ {
+			x := timeSlice(curLayerInput, t) // (B, in, H, W)
+			// py: h, c = self.cell_list[layer_idx](input_tensor=cur_layer_input[:, t, :, :, :], cur_state=[h, c])
+			step, err := m.CellList[l].ForwardGates(x, hc)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			tape.naive[l] = append(tape.naive[l], stepTape{X: x, HCur: hc.H, CCur: hc.C, Step: step})
+			hc = convlstm.State{H: step.H, C: step.C}
+			// py: output_inner.append(h)
+			outputInner = append(outputInner, hc.H)
+		}
+		// py: layer_output = torch.stack(output_inner, dim=1)
+		layerOutput, err := convlstm.Stack1(outputInner) // (B, T, hid, H, W)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		// py: cur_layer_input = layer_output
+		curLayerInput = layerOutput
+		outs = append(outs, layerOutput)
+		states = append(states, hc)
+	}
+	// py: if not self.return_all_layers: (keep the last layer only)
+	if !m.ReturnAllLayers {
+		outs, states = outs[len(outs)-1:], states[len(states)-1:]
+	}
+	return tape, outs, states, nil
+}
+
+// Backward returns the gradients of a loss L with respect to the input, the
+// weights and the initial state, given gradOutputs[k] = dL/dlayer_output[k]
+// for the outputs the forward returned (one per returned layer, same
+// shapes; a nil entry counts as zero). The last states are taken not to
+// reach the loss, as in the golden data. The tape says which backward runs:
+// the readable one for Forward's tape, the fast one for ForwardFast's.
+func Backward(tape *Tape, gradOutputs []*convlstm.Tensor) (*Grads, error) {
+	return backward(tape, gradOutputs, true)
+}
+
+// BackwardWeights is Backward without dL/dinput (Grads.Input is nil), which
+// training does not need: on the fast path it saves the input half of the
+// conv backward of layer 0.
+func BackwardWeights(tape *Tape, gradOutputs []*convlstm.Tensor) (*Grads, error) {
+	return backward(tape, gradOutputs, false)
+}
+
+func backward(tape *Tape, gradOutputs []*convlstm.Tensor, needInput bool) (*Grads, error) {
+	if tape == nil || tape.model == nil {
+		return nil, fmt.Errorf("bptt: Backward: tape is nil; get one from Forward or ForwardFast")
+	}
+	m := tape.model
+	nOut := 1
+	if m.ReturnAllLayers {
+		nOut = m.NumLayers
+	}
+	if len(gradOutputs) != nOut {
+		return nil, fmt.Errorf("bptt: Backward: got %d output gradients, want %d (one per returned layer)", len(gradOutputs), nOut)
+	}
+	for k, g := range gradOutputs {
+		if g == nil {
+			continue
+		}
+		l := k
+		if !m.ReturnAllLayers {
+			l = m.NumLayers - 1
+		}
+		if err := checkShape(fmt.Sprintf("gradOutputs[%d]", k), g, tape.b, tape.t, m.HiddenDim[l], tape.h, tape.w); err != nil {
+			return nil, fmt.Errorf("bptt: Backward: %w (the shape of layer_output[%d])", err, k)
+		}
+	}
+	// The weights must still have the shapes the tape was recorded with.
+	if err := m.CheckForward(convlstm.Zeros(tape.inputShape...), nil); err != nil {
+		return nil, fmt.Errorf("bptt: Backward: the model changed since the forward: %w", err)
+	}
+	if tape.fast != nil {
+		return backwardFast(tape, gradOutputs, needInput)
+	}
+	g := backwardNaive(tape, gradOutputs)
+	if !needInput {
+		g.Input = nil
+	}
+	return g, nil
+}
+
+// gradOutputOf returns dL/dlayer_output of layer l, or nil when layer l is
+// not returned (or its gradient is nil).
+func gradOutputOf(m *convlstm.ConvLSTM, gradOutputs []*convlstm.Tensor, l int) *convlstm.Tensor {
+	if m.ReturnAllLayers {
+		return gradOutputs[l]
+	}
+	if l == m.NumLayers-1 {
+		return gradOutputs[0]
+	}
+	return nil
+}
+
+// newGrads allocates zero weight gradients under the state_dict names.
+func newGrads(m *convlstm.ConvLSTM) *Grads {
+	g := &Grads{Weights: map[string]*convlstm.Tensor{}, HiddenState: make([]convlstm.State, m.NumLayers)}
+	for k, p := range m.StateDict() {
+		g.Weights[k] = convlstm.Zeros(p.Shape...)
+	}
+	return g
+}
+
+// backwardNaive is BPTT over the readable tape.
+//
+// reference: Forward. The forward ran layer 0 over all of time, then layer
+// 1, ...; the backward runs the layers in reverse, and inside a layer the
+// time steps in reverse. The gradient reaching h_t of layer l is the sum of
+//
+//	dL/dlayer_output[l][:, t]       when layer l is returned,
+//	dinput of layer l+1 at step t   (layer_output[l] is its input), and
+//	dh_cur of layer l at step t+1   (h_t is the next step's h_cur);
+//
+// c_t gets only dc_cur of step t+1. After step 0 what is left is the
+// gradient of the initial state.
+func backwardNaive(tape *Tape, gradOutputs []*convlstm.Tensor) *Grads {
+	m := tape.model
+	grads := newGrads(m)
+	b, T, h, w := tape.b, tape.t, tape.h, tape.w
+	var dAbove *convlstm.Tensor // dL/dlayer_output[l] from layer l+1's input, (B, T, hid_l, H, W)
+	for l := m.NumLayers - 1; l >= 0; l-- {
+		cell := m.CellList[l]
+		hid := cell.HiddenDim
+		dOut := convlstm.Zeros(b, T, hid, h, w) // dL/dlayer_output[l]
+		if g := gradOutputOf(m, gradOutputs, l); g != nil {
+			addInto(dOut, g)
+		}
+		if dAbove != nil {
+			addInto(dOut, dAbove)
+		}
+		dw := grads.Weights[fmt.Sprintf("cell_list.%d.conv.weight", l)].Data
+		var db []float32
+		if bt := grads.Weights[fmt.Sprintf("cell_list.%d.conv.bias", l)]; bt != nil {
+			db = bt.Data
+		}
+		dInput := convlstm.Zeros(b, T, cell.InputDim, h, w) // dL/dcur_layer_input
+		dh := convlstm.Zeros(b, hid, h, w)                  // carried from step t+1
+		dc := convlstm.Zeros(b, hid, h, w)
+		for t := T - 1; t >= 0; t-- {
+			// py: layer_output = torch.stack(output_inner, dim=1)
+			// => the gradient of h_t is slab t of dOut, plus the carry.
+			dht := timeSlice(dOut, t)
+			addInto(dht, dh)
+			var dx *convlstm.Tensor
+			dx, dh, dc = backwardStep(cell, &tape.naive[l][t], dht, dc, dw, db)
+			// py: cur_layer_input[:, t, :, :, :]
+			addTimeSlice(dInput, t, dx)
+		}
+		grads.HiddenState[l] = convlstm.State{H: dh, C: dc}
+		dAbove = dInput
+	}
+	// py: input_tensor = input_tensor.permute(1, 0, 2, 3, 4); a permutation
+	// of the first two axes is its own inverse.
+	grads.Input = dAbove
+	if !m.BatchFirst {
+		grads.Input, _ = convlstm.Permute10(dAbove)
+	}
+	return grads
+}

@@ -1,0 +1,26 @@
+// Package fast is the blocked fast path of the ConvLSTM of package
+// convlstm: the same model, the same numbers (checked against PyTorch on
+// every golden case, at every kernel level), tens of times faster than the
+// readable port.
+//
+//	outs, states, err := m.Forward(x, nil)       // readable: convlstm/model.go
+//	outs, states, err := fast.Forward(m, x, nil) // fast: this package
+//
+// Forward has the signature of the method expression
+// (*convlstm.ConvLSTM).Forward and CellForward that of (*convlstm.Cell).Forward,
+// so a caller swaps one for the other. Both read the model's weights at
+// every call and validate their arguments with the model's own checks, so
+// they return the same errors.
+//
+// How it works, per layer, for the whole sequence at once (fast.go):
+// the conv over cat[x, h] is split by its weight's input-channel axis,
+// W = [Wx | Wh], so that conv(cat[x, h]) = conv_x(x) + conv_h(h). The x half
+// does not depend on h, so it is one large matrix product for all B*T
+// frames ahead of the time loop; the loop then adds the h half tile by tile
+// and applies the gates and the state update to each tile while it is
+// still in cache (the fused epilogue). Layers with hidden >= 16 take the
+// taps variant instead (taps.go): the conv as a sum over the kernel taps,
+// each tap an offset into a zero-padded band that holds cat[x, h], with no
+// im2col copies. The matrix kernels (register-blocked micro-kernels in Go,
+// AVX2 and AVX-512 assembly) are in convlstm/internal/kernel.
+package fast

@@ -1,0 +1,426 @@
+package fast
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"example.com/convlstm/convlstm"
+	"example.com/convlstm/convlstm/internal/kernel"
+)
+
+// The fast path, per layer, for the whole sequence at once.
+//
+// The conv over cat[x, h] is split by its weight's input-channel axis:
+// W = [Wx | Wh], so conv(cat[x, h]) = conv_x(x) + conv_h(h), and on this
+// path no concatenated tensor is built. As matrices, with the output channels
+// (the 4*hid gate rows i, f, o, g) as rows and the pixels of one frame as
+// columns:
+//
+//	gates[b,t] (4hid x HW) = bias + Wx (4hid x cin*kh*kw) . im2col(x[b,t]) (cin*kh*kw x HW)
+//	                              + Wh (4hid x hid*kh*kw) . im2col(h[b,t-1])
+//
+// The first term does not depend on h, so it is computed for all B*T
+// frames in one large product before the time loop ("input phase"). The
+// time loop then only adds the Wh term, frame by frame and tile of pixels
+// by tile of pixels, and applies the gates and the state update to each
+// tile right after its product, while the tile is still in cache
+// ("epilogue"). im2col is never materialised: it is written straight into
+// the packed B strips the micro-kernel reads.
+//
+// Layers with many hidden channels (hid >= tapsMinCin) take the taps
+// variant of taps.go instead: no im2col; the padded band there does hold
+// cat[x, h] (both halves side by side), and one product over it per band of
+// rows, within the time step, gives both terms.
+
+// fastTileCols is the number of pixels (columns) one job handles.
+const fastTileCols = 4 * kernel.NR
+
+// packedMat is a weight matrix (m x k) packed once into the micro-kernel's
+// A panels: for each KC block starting at k0, for each MR-row panel at
+// row ip, the kc x MR panel is at data[k0*mpad+ip*kc:].
+type packedMat struct {
+	m, k, mpad int
+	data       []float32
+}
+
+// packWeights packs columns [k0, k0+k) of the row-major m x ktot matrix w.
+func packWeights(dst []float32, w []float32, m, ktot, k0, k int) packedMat {
+	mpad := (m + kernel.MR - 1) / kernel.MR * kernel.MR
+	pm := packedMat{m: m, k: k, mpad: mpad, data: dst[:mpad*k]}
+	for kb := 0; kb < k; kb += kernel.KC {
+		kc := min(kernel.KC, k-kb)
+		kernel.PackA(pm.data[kb*mpad:], false, w, ktot, 0, m, k0+kb, kc, 1)
+	}
+	return pm
+}
+
+// im2colRow fills dst[i] with the pixel of plane (h x w) at (y+oy, x+ox),
+// where (y, x) is pixel p0+i of the frame in row-major order, and with zero
+// where that falls in the padding. Rows are copied a run at a time.
+func im2colRow(dst, plane []float32, h, w, oy, ox, p0 int) {
+	y, x := p0/w, p0%w
+	for i := 0; i < len(dst); {
+		seg := min(w-x, len(dst)-i)
+		d := dst[i : i+seg]
+		iy := y + oy
+		if iy < 0 || iy >= h {
+			clear(d)
+		} else {
+			row := plane[iy*w : iy*w+w]
+			lo := max(x, -ox)      // first x whose x+ox is inside the row
+			hi := min(x+seg, w-ox) // end of the x whose x+ox is inside
+			if lo >= hi {
+				clear(d)
+			} else {
+				clear(d[:lo-x])
+				copy(d[lo-x:hi-x], row[lo+ox:hi+ox])
+				clear(d[hi-x:])
+			}
+		}
+		i += seg
+		x = 0
+		y++
+	}
+}
+
+// packIm2col packs rows [k0, k0+kc) and columns [p0, p0+n) of the im2col
+// matrix of src (channels of h x w pixels, kernel kh x kw, padding kh/2,
+// kw/2) into NR-column strips: row k = (c*kh+dy)*kw+dx, column p holds
+// src[c, y+dy-kh/2, x+dx-kw/2] for pixel p = (y, x).
+func packIm2col(dst, src []float32, h, w, kh, kw, k0, kc, p0, n int) {
+	khw, hw := kh*kw, h*w
+	ph, pw := kh/2, kw/2
+	for js := 0; js < n; js += kernel.NR {
+		cols := min(kernel.NR, n-js)
+		s := dst[js*kc : js*kc+kc*kernel.NR]
+		for kk := 0; kk < kc; kk++ {
+			k := k0 + kk
+			c, r := k/khw, k%khw
+			d := s[kk*kernel.NR : kk*kernel.NR+kernel.NR]
+			im2colRow(d[:cols], src[c*hw:(c+1)*hw], h, w, r/kw-ph, r%kw-pw, p0+js)
+			clear(d[cols:])
+		}
+	}
+}
+
+// fastLayer is one layer of the fast path over a whole sequence.
+type fastLayer struct {
+	b, t, cin, hid, h, w, hw, kh, kw int
+	ntiles                           int
+	wx, wh                           packedMat
+	bias                             []float32 // (4hid) or nil
+	x                                []float32 // input (B, T, cin, H, W), or (T, B, ...) when xTimeMajor
+	xTimeMajor                       bool
+	gx                               []float32       // gate pre-activations (B, T, 4hid, H*W)
+	out                              []float32       // hidden states (B, T, hid, H, W): the layer output
+	c                                []float32       // cell state (B, hid, H, W), updated in place
+	h0                               []float32       // initial h (B, hid, H, W), nil for zeros
+	steps                            []convlstm.Step // per time step, when tracing
+
+	// The convs by taps (taps.go), when taps is set: the gates are
+	// then computed band by band into each worker's scratch, row stride
+	// gs; else they are in gx, row stride gs = H*W.
+	taps    bool
+	gs      int
+	tc      tapsConv  // the whole conv over cat[x, h]
+	wp      int       // padded row width
+	offs    []int     // offset of each tap in the padded band
+	biasPad []float32 // the bias (or zeros), padded to whole MR panels
+}
+
+// gemmTile adds W (packed) . im2col(src)[:, p0:p0+n] into g (4hid rows of
+// stride hw), columns p0..p0+n, using the worker's scratch.
+func (l *fastLayer) gemmTile(pm *packedMat, src, g []float32, p0, n int, s *fastScratch) {
+	for kb := 0; kb < pm.k; kb += kernel.KC {
+		kc := min(kernel.KC, pm.k-kb)
+		packIm2col(s.b, src, l.h, l.w, l.kh, l.kw, kb, kc, p0, n)
+		ablk := pm.data[kb*pm.mpad:]
+		for js := 0; js < n; js += kernel.NR {
+			cols := min(kernel.NR, n-js)
+			bs := s.b[js*kc : js*kc+kc*kernel.NR]
+			for ip := 0; ip < pm.m; ip += kernel.MR {
+				rows := min(kernel.MR, pm.m-ip)
+				kernel.TileKernel(kc, ablk[ip*kc:ip*kc+kc*kernel.MR], bs, g[ip*l.hw+p0+js:], l.hw, rows, cols, s.tmp[:])
+			}
+		}
+	}
+}
+
+// inputJob computes bias + Wx . im2col(x[f]) for frame f = b*T+t, tile j.
+func (l *fastLayer) inputJob(job int, s *fastScratch) {
+	f, tile := job/l.ntiles, job%l.ntiles
+	p0 := tile * fastTileCols
+	n := min(fastTileCols, l.hw-p0)
+	m := 4 * l.hid
+	g := l.gx[f*m*l.hw : (f+1)*m*l.hw]
+	for o := 0; o < m; o++ {
+		row := g[o*l.hw+p0 : o*l.hw+p0+n]
+		if l.bias == nil {
+			clear(row)
+		} else {
+			bv := l.bias[o]
+			for i := range row {
+				row[i] = bv
+			}
+		}
+	}
+	xf := l.xFrame(f/l.t, f%l.t)
+	l.gemmTile(&l.wx, l.x[xf*l.cin*l.hw:(xf+1)*l.cin*l.hw], g, p0, n, s)
+}
+
+// xFrame is the index of frame (b, t) in x: b*T+t, or t*B+b when x is
+// time-major (B and T swapped, the layout of a batch_first=false input).
+func (l *fastLayer) xFrame(b, t int) int {
+	if l.xTimeMajor {
+		return t*l.b + b
+	}
+	return b*l.t + t
+}
+
+// stepJob runs time step t for batch item b and tile j (a band of rows on
+// the taps path): the Wh product into the precomputed gates, then the
+// fused epilogue.
+func (l *fastLayer) stepJob(t, job int, s *fastScratch) {
+	var b, p0, n, y0, nr int
+	if l.taps {
+		var band int
+		b, band = job/l.tc.bands, job%l.tc.bands
+		y0 = band * l.tc.bandRows
+		nr = min(l.tc.bandRows, l.h-y0)
+		if nr <= 0 {
+			return
+		}
+	} else {
+		var tile int
+		b, tile = job/l.ntiles, job%l.ntiles
+		p0 = tile * fastTileCols
+		n = min(fastTileCols, l.hw-p0)
+	}
+	hid, hw, gs := l.hid, l.hw, l.gs
+	fr := b*l.t + t
+	var hPrev []float32
+	if t > 0 {
+		hPrev = l.out[(fr-1)*hid*hw : fr*hid*hw]
+	} else if l.h0 != nil {
+		hPrev = l.h0[b*hid*hw : (b+1)*hid*hw]
+	}
+	if !l.taps {
+		g := l.gx[fr*4*hid*gs : (fr+1)*4*hid*gs]
+		if hPrev != nil { // a zero h adds nothing
+			l.gemmTile(&l.wh, hPrev, g, p0, n, s)
+		}
+		l.epilogue(t, b, g, p0, p0, n)
+		return
+	}
+	g := grow(s.gates, (4*hid+kernel.MR-1)/kernel.MR*kernel.MR*gs)
+	s.gates = g
+	xf := l.xFrame(b, t)
+	l.tapsBand(l.x[xf*l.cin*hw:(xf+1)*l.cin*hw], hPrev, g, y0, nr, s)
+	for y := y0; y < y0+nr; y++ {
+		l.epilogue(t, b, g, (y-y0)*l.wp, y*l.w, l.w)
+	}
+}
+
+// epilogue applies the gates and the state update to n pixels of batch
+// item b at step t: gate values from g at offset gq of each gate row,
+// state and output at offset p of each channel plane.
+func (l *fastLayer) epilogue(t, b int, g []float32, gq, p, n int) {
+	hid, hw, gs := l.hid, l.hw, l.gs
+	fr := b*l.t + t
+	c := l.c[b*hid*hw : (b+1)*hid*hw]
+	h := l.out[fr*hid*hw : (fr+1)*hid*hw]
+	for j := 0; j < hid; j++ {
+		q := j*gs + gq
+		gi := g[q : q+n]
+		gf := g[hid*gs+q : hid*gs+q+n]
+		go_ := g[2*hid*gs+q : 2*hid*gs+q+n]
+		gg := g[3*hid*gs+q : 3*hid*gs+q+n]
+		o := j*hw + p
+		cj := c[o : o+n]
+		hj := h[o : o+n]
+		if l.steps == nil {
+			kernel.FusedGates(gi, gf, go_, gg, cj, hj)
+			continue
+		}
+		// Tracing: keep the activations too (the gate buffer is
+		// overwritten with them, then copied out).
+		kernel.FusedGatesKeep(gi, gf, go_, gg, cj, hj)
+		st := &l.steps[t]
+		bo := b*hid*hw + o
+		copy(st.I.Data[bo:bo+n], gi)
+		copy(st.F.Data[bo:bo+n], gf)
+		copy(st.O.Data[bo:bo+n], go_)
+		copy(st.G.Data[bo:bo+n], gg)
+		copy(st.C.Data[bo:bo+n], cj)
+		copy(st.H.Data[bo:bo+n], hj)
+	}
+}
+
+// fastScratch is one worker's scratch: a packed B block and an edge tile.
+type fastScratch struct {
+	b     []float32
+	pad   []float32 // the taps path's padded band of x or h
+	gates []float32 // the taps path's gates of the band
+	tmp   [kernel.MR * kernel.NR]float32
+}
+
+// fastPool runs the jobs of one phase on all cores: the calling goroutine
+// and nw-1 workers started once per Forward take job numbers from an
+// atomic counter. Starting a phase sends one token per worker on a channel
+// and waits on a WaitGroup: nothing is allocated per phase.
+type fastPool struct {
+	nw      int
+	scratch []fastScratch
+	wake    chan int
+	wg      sync.WaitGroup
+	next    atomic.Int64
+	njobs   int64
+	layer   *fastLayer
+	phase   int // -1: input phase; t >= 0: time step t
+	errMu   sync.Mutex
+	err     error
+}
+
+func newFastPool(nw int) *fastPool {
+	p := &fastPool{nw: nw, scratch: make([]fastScratch, nw), wake: make(chan int, nw)}
+	for i := range p.scratch {
+		p.scratch[i].b = make([]float32, kernel.KC*fastTileCols)
+	}
+	for w := 1; w < nw; w++ {
+		go func() {
+			for range p.wake {
+				p.work(w)
+				p.wg.Done()
+			}
+		}()
+	}
+	return p
+}
+
+func (p *fastPool) close() { close(p.wake) }
+
+// run executes njobs jobs of the given phase of layer l and waits for them.
+func (p *fastPool) run(l *fastLayer, phase, njobs int) {
+	p.layer, p.phase, p.njobs = l, phase, int64(njobs)
+	p.next.Store(0)
+	helpers := min(p.nw-1, njobs-1)
+	p.wg.Add(helpers)
+	for i := 0; i < helpers; i++ {
+		p.wake <- 0
+	}
+	p.work(0)
+	p.wg.Wait()
+}
+
+func (p *fastPool) work(w int) {
+	defer func() {
+		if r := recover(); r != nil {
+			p.errMu.Lock()
+			if p.err == nil {
+				p.err = fmt.Errorf("convlstm: fast path: internal error: %v", r)
+			}
+			p.errMu.Unlock()
+			p.next.Store(p.njobs) // stop the phase
+		}
+	}()
+	l, s := p.layer, &p.scratch[w]
+	for {
+		j := p.next.Add(1) - 1
+		if j >= p.njobs {
+			return
+		}
+		if p.phase < 0 {
+			l.inputJob(int(j), s)
+		} else {
+			l.stepJob(p.phase, int(j), s)
+		}
+	}
+}
+
+// fastWorkspace holds the buffers reused from one Forward to the next
+// (through a sync.Pool, so concurrent calls each get their own).
+type fastWorkspace struct {
+	gx, wx, wh []float32
+}
+
+var fastWorkspaces sync.Pool
+
+func grow(s []float32, n int) []float32 {
+	if cap(s) < n {
+		return make([]float32, n)
+	}
+	return s[:n]
+}
+
+// newFastLayer prepares one layer: x is (B, T, cin, H, W); h0 and c0 are
+// the initial state (B, hid, H, W) or nil for zeros; trace keeps every
+// step's activations.
+func newFastLayer(cell *convlstm.Cell, ws *fastWorkspace, x []float32, b, t, h, w int, h0, c0 []float32, trace bool) *fastLayer {
+	hid, cin := cell.HiddenDim, cell.InputDim
+	kh, kw := cell.KernelSize[0], cell.KernelSize[1]
+	hw := h * w
+	l := &fastLayer{
+		b: b, t: t, cin: cin, hid: hid, h: h, w: w, hw: hw, kh: kh, kw: kw,
+		ntiles: (hw + fastTileCols - 1) / fastTileCols,
+		x:      x, h0: h0,
+		out: make([]float32, b*t*hid*hw),
+		c:   make([]float32, b*hid*hw),
+	}
+	if c0 != nil {
+		copy(l.c, c0)
+	}
+	if cell.Conv.Bias != nil {
+		l.bias = cell.Conv.Bias.Data
+	}
+	m, khw := 4*hid, kh*kw
+	ktot := (cin + hid) * khw
+	mpad := (m + kernel.MR - 1) / kernel.MR * kernel.MR
+	ws.wx = grow(ws.wx, mpad*cin*khw)
+	ws.wh = grow(ws.wh, mpad*hid*khw)
+	l.taps = hid >= tapsMinCin
+	if l.taps {
+		ws.wx = grow(ws.wx, mpad*ktot)
+		l.tc = l.newTapsConv(ws.wx, cell.Conv.Weight.Data, m, ktot, 0, cin+hid, b, runtime.GOMAXPROCS(0))
+		// Whole strips per gate row, and an odd number of 64-byte
+		// lines between rows.
+		l.gs = (l.tc.bandRows*l.wp + kernel.NR - 1) / kernel.NR * kernel.NR
+		if (l.gs/16)%2 == 0 {
+			l.gs += 16
+		}
+		l.biasPad = make([]float32, mpad)
+		copy(l.biasPad, l.bias)
+	} else {
+		l.gs = hw
+		ws.gx = grow(ws.gx, b*t*m*hw)
+		l.gx = ws.gx
+		l.wx = packWeights(ws.wx, cell.Conv.Weight.Data, m, ktot, 0, cin*khw)
+		l.wh = packWeights(ws.wh, cell.Conv.Weight.Data, m, ktot, cin*khw, hid*khw)
+	}
+	if trace {
+		l.steps = make([]convlstm.Step, t)
+		for i := range l.steps {
+			l.steps[i] = convlstm.Step{I: convlstm.Zeros(b, hid, h, w), F: convlstm.Zeros(b, hid, h, w), O: convlstm.Zeros(b, hid, h, w),
+				G: convlstm.Zeros(b, hid, h, w), C: convlstm.Zeros(b, hid, h, w), H: convlstm.Zeros(b, hid, h, w)}
+		}
+	}
+	return l
+}
+
+// runInput runs the input phase: the gate pre-activations of all frames.
+func (l *fastLayer) runInput(p *fastPool) {
+	if l.taps { // done within the time steps
+		return
+	}
+	p.run(l, -1, l.b*l.t*l.ntiles)
+}
+
+// runStep runs time step t of every batch item.
+func (l *fastLayer) runStep(p *fastPool, t int) {
+	if l.taps {
+		p.run(l, t, l.b*l.tc.bands)
+		return
+	}
+	p.run(l, t, l.b*l.ntiles)
+}

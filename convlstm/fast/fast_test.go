@@ -1,0 +1,268 @@
+package fast
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"example.com/convlstm/convlstm"
+	"example.com/convlstm/convlstm/internal/bench"
+)
+
+// maxDiff returns the largest |a-b| over two tensors of the same shape.
+func maxDiff(t *testing.T, name string, a, b *convlstm.Tensor) float64 {
+	t.Helper()
+	if !convlstm.SameShape(a.Shape, b.Shape) {
+		t.Fatalf("%s: shape %v vs %v", name, a.Shape, b.Shape)
+	}
+	d := 0.0
+	for i := range a.Data {
+		d = max(d, math.Abs(float64(a.Data[i]-b.Data[i])))
+	}
+	return d
+}
+
+// TestFastMatchesNaive runs both paths on shapes the goldens do not cover
+// (wide channels, K above one KC block, frames wider than a tile, odd
+// sizes, traces and given states) and compares every output and traced
+// activation.
+func TestFastMatchesNaive(t *testing.T) {
+	cases := []struct {
+		cin, b, tt, h, w int
+		hid              []int
+		k                [2]int
+		bf, bias, hs     bool
+	}{
+		{3, 2, 3, 13, 21, []int{5, 7}, [2]int{3, 5}, true, true, false},
+		{40, 1, 2, 9, 9, []int{33}, [2]int{3, 3}, false, false, true},     // K = 73*9 > 256
+		{2, 3, 2, 17, 16, []int{8, 4, 3}, [2]int{1, 1}, true, true, true}, // 272 pixels > one tile
+		{1, 1, 1, 1, 1, []int{1}, [2]int{3, 3}, true, true, false},
+		{4, 2, 2, 6, 40, []int{12}, [2]int{5, 7}, false, true, true},
+		{20, 2, 3, 11, 50, []int{16, 9}, [2]int{5, 3}, false, true, true}, // taps path, bands, rows wider than a strip
+		{17, 1, 1, 3, 2, []int{18, 17}, [2]int{1, 1}, true, false, false}, // taps path, 1x1, tiny frame
+		{64, 1, 2, 70, 9, []int{10}, [2]int{3, 7}, true, true, true},      // taps path, several bands per frame
+	}
+	// Every case on the default split between the im2col and the taps
+	// input phase, then with every layer forced onto each of them.
+	// All of it at each kernel level.
+	forEachLevel(t, func(t *testing.T) {
+		defer func(v int) { tapsMinCin = v }(tapsMinCin)
+		for _, minCin := range []int{tapsMinCin, 1, 1 << 30} {
+			for ci, c := range cases {
+				tapsMinCin = minCin
+				runFastVsNaive(t, fmt.Sprintf("%d/tapsMinCin=%d", ci, minCin), ci, c.cin, c.b, c.tt, c.h, c.w, c.hid, c.k, c.bf, c.bias, c.hs)
+			}
+		}
+	})
+}
+
+func runFastVsNaive(t *testing.T, name string, ci, cin, b, tt, h, w int, hid []int, k [2]int, bf, bias, hs bool) {
+	c := struct {
+		cin, b, tt, h, w int
+		hid              []int
+		k                [2]int
+		bf, bias, hs     bool
+	}{cin, b, tt, h, w, hid, k, bf, bias, hs}
+	{
+		t.Run(name, func(t *testing.T) {
+			convlstm.ManualSeed(int64(ci + 1))
+			ks := make([][2]int, len(c.hid))
+			for i := range ks {
+				ks[i] = c.k
+			}
+			m, err := convlstm.New(convlstm.Config{InputDim: c.cin, HiddenDim: c.hid, KernelSize: ks, NumLayers: len(c.hid), BatchFirst: c.bf, Bias: c.bias, ReturnAllLayers: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			shape := []int{c.tt, c.b, c.cin, c.h, c.w}
+			if c.bf {
+				shape = []int{c.b, c.tt, c.cin, c.h, c.w}
+			}
+			x := convlstm.Zeros(shape...)
+			for i := range x.Data {
+				x.Data[i] = float32(math.Sin(float64(i)*0.37)) * 2
+			}
+			var hs []convlstm.State
+			if c.hs {
+				for l, hid := range c.hid {
+					s := convlstm.State{H: convlstm.Zeros(c.b, hid, c.h, c.w), C: convlstm.Zeros(c.b, hid, c.h, c.w)}
+					for i := range s.H.Data {
+						s.H.Data[i] = float32(math.Cos(float64(i+l)*0.11)) * 0.9
+						s.C.Data[i] = float32(math.Sin(float64(i+l)*0.23)) * 1.5
+					}
+					hs = append(hs, s)
+				}
+			}
+			run := func(fwd func(*convlstm.ConvLSTM, *convlstm.Tensor, []convlstm.State) ([]*convlstm.Tensor, []convlstm.State, error)) ([]*convlstm.Tensor, []convlstm.State, *convlstm.Trace) {
+				m.Trace = &convlstm.Trace{}
+				o, s, err := fwd(m, x, hs)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return o, s, m.Trace
+			}
+			on, sn, trn := run((*convlstm.ConvLSTM).Forward)
+			of, sf, trf := run(Forward)
+			worst := 0.0
+			for l := range on {
+				worst = max(worst, maxDiff(t, "out", of[l], on[l]), maxDiff(t, "h", sf[l].H, sn[l].H), maxDiff(t, "c", sf[l].C, sn[l].C))
+				for st := range trn.Layers[l] {
+					a, b := trf.Layers[l][st], trn.Layers[l][st]
+					for _, p := range [][2]*convlstm.Tensor{{a.I, b.I}, {a.F, b.F}, {a.O, b.O}, {a.G, b.G}, {a.C, b.C}, {a.H, b.H}} {
+						worst = max(worst, maxDiff(t, "trace", p[0], p[1]))
+					}
+				}
+			}
+			t.Logf("max |fast-naive| %.3g", worst)
+			if worst > 2e-5 {
+				t.Errorf("fast and naive differ by %g", worst)
+			}
+		})
+	}
+}
+
+// TestCellFastMatchesNaive checks CellForwardGates against the readable
+// Cell.ForwardGates.
+func TestCellFastMatchesNaive(t *testing.T) {
+	convlstm.ManualSeed(7)
+	cell, err := convlstm.NewCell(3, 6, [2]int{3, 5}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, cur := convlstm.Zeros(2, 3, 7, 9), convlstm.State{H: convlstm.Zeros(2, 6, 7, 9), C: convlstm.Zeros(2, 6, 7, 9)}
+	for i := range x.Data {
+		x.Data[i] = float32(math.Sin(float64(i)))
+	}
+	for i := range cur.H.Data {
+		cur.H.Data[i], cur.C.Data[i] = float32(math.Cos(float64(i))), float32(math.Sin(float64(i)*0.5))
+	}
+	hBefore := cur.H.Clone()
+	sn, err := cell.ForwardGates(x, cur)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sf, err := CellForwardGates(cell, x, cur)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range [][2]*convlstm.Tensor{{sf.I, sn.I}, {sf.F, sn.F}, {sf.O, sn.O}, {sf.G, sn.G}, {sf.C, sn.C}, {sf.H, sn.H}, {cur.H, hBefore}} {
+		if d := maxDiff(t, "cell", p[0], p[1]); d > 2e-6 {
+			t.Errorf("cell fast vs naive: max diff %g", d)
+		}
+	}
+	if _, err := CellForward(cell, x, convlstm.State{H: cur.H}); err == nil {
+		t.Error("CellForward accepted a nil c")
+	}
+}
+
+// TestFastStepAllocs checks that a time step of the fast path allocates
+// nothing once the layer is set up: the workspace, the packed weights and
+// the worker pool are reused from step to step.
+func TestFastStepAllocs(t *testing.T) {
+	cfg := bench.Config{Name: "small", B: 2, T: 4, C: 3, H: 16, W: 24, Hidden: []int{8}, Kernel: [2]int{3, 3}, BatchFirst: true}
+	m, x, err := cfg.Model()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := newFastPool(2)
+	defer pool.close()
+	l := newFastLayer(m.CellList[0], &fastWorkspace{}, x.Data, cfg.B, cfg.T, cfg.H, cfg.W, nil, nil, false)
+	l.runInput(pool)
+	allocs := testing.AllocsPerRun(20, func() {
+		for step := 0; step < cfg.T; step++ {
+			l.runStep(pool, step)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("fast path time loop: %v allocations per run of %d steps, want 0", allocs, cfg.T)
+	}
+	if pool.err != nil {
+		t.Fatal(pool.err)
+	}
+}
+
+// TestForwardReadsCurrentWeights: a weight change between two calls (as an
+// optimiser step or LoadNPZ makes) is seen by the next call, on both
+// kernels: the packed weights are never cached across calls.
+func TestForwardReadsCurrentWeights(t *testing.T) {
+	for _, minCin := range []int{1, 1 << 30} {
+		saved := tapsMinCin
+		tapsMinCin = minCin
+		convlstm.ManualSeed(4)
+		m, err := convlstm.NewConvLSTM(2, 16, [2]int{3, 3}, 1, true, true, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := convlstm.Zeros(1, 3, 2, 6, 7)
+		for i := range x.Data {
+			x.Data[i] = float32(math.Cos(float64(i)))
+		}
+		first, _, err := Forward(m, x, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := first[0].Clone()
+		for i := range m.CellList[0].Conv.Weight.Data {
+			m.CellList[0].Conv.Weight.Data[i] *= -0.5
+		}
+		second, _, err := Forward(m, x, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _, err := m.Forward(x, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := maxDiff(t, "after the change", second[0], want[0]); d > 2e-5 {
+			t.Errorf("tapsMinCin=%d: after a weight change fast.Forward differs from m.Forward by %g", minCin, d)
+		}
+		if d := maxDiff(t, "before vs after", second[0], before); d == 0 {
+			t.Errorf("tapsMinCin=%d: the output did not change with the weights", minCin)
+		}
+		tapsMinCin = saved
+	}
+}
+
+// TestSameErrors: after an exported field is changed so that the model no
+// longer matches its weights, or given bad arguments, fast.Forward returns
+// the readable Forward's error (and neither panics).
+func TestSameErrors(t *testing.T) {
+	cases := []struct {
+		name   string
+		mutate func(m *convlstm.ConvLSTM)
+		x      []int
+		want   string
+	}{
+		{"cell hidden_dim", func(m *convlstm.ConvLSTM) { m.CellList[0].HiddenDim++ }, nil, "hidden_dim"},
+		{"cell input_dim", func(m *convlstm.ConvLSTM) { m.CellList[1].InputDim = 7 }, nil, "input_dim"},
+		{"model input_dim", func(m *convlstm.ConvLSTM) { m.InputDim = 3 }, []int{2, 3, 3, 6, 5}, "input_dim"},
+		{"kernel", func(m *convlstm.ConvLSTM) { m.CellList[0].KernelSize = [2]int{5, 5} }, nil, "kernel_size"},
+		{"padding", func(m *convlstm.ConvLSTM) { m.CellList[0].Conv.Padding = [2]int{0, 0} }, nil, "padding"},
+		{"nil cell", func(m *convlstm.ConvLSTM) { m.CellList[0] = nil }, nil, "cell_list.0 is nil"},
+		{"weight", func(m *convlstm.ConvLSTM) { m.CellList[1].Conv.Weight = convlstm.Zeros(3) }, nil, "conv.weight"},
+		{"4-D input", func(*convlstm.ConvLSTM) {}, []int{2, 3, 6, 5}, "5-D"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m, err := convlstm.New(convlstm.Config{InputDim: 2, HiddenDim: []int{4, 16}, KernelSize: [][2]int{{3, 3}, {3, 3}}, NumLayers: 2, BatchFirst: true, Bias: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.mutate(m)
+			shape := c.x
+			if shape == nil {
+				shape = []int{2, 3, 2, 6, 5}
+			}
+			x := convlstm.Zeros(shape...)
+			_, _, errR := m.Forward(x, nil)
+			_, _, errF := Forward(m, x, nil)
+			if errR == nil || errF == nil || errR.Error() != errF.Error() {
+				t.Fatalf("readable: %v\nfast:     %v", errR, errF)
+			}
+			if !strings.Contains(errR.Error(), c.want) {
+				t.Errorf("error %q does not mention %q", errR, c.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,128 @@
+package fast
+
+import (
+	"runtime"
+
+	"example.com/convlstm/convlstm"
+)
+
+// Forward is the fast path's ConvLSTM.Forward: the same arguments, the same
+// validation and errors, the same results (to float32 rounding; every
+// golden case is checked against PyTorch on both), computed with the
+// blocked kernels on all cores. It has the signature of the method
+// expression (*convlstm.ConvLSTM).Forward, so either can be passed where
+// the other is expected:
+//
+//	outs, states, err := m.Forward(x, nil)    // the readable port
+//	outs, states, err := fast.Forward(m, x, nil) // the same numbers, fast
+//
+// It reads the model's weights at every call: a LoadNPZ or an optimiser
+// step between two calls is seen by the second. When m.Trace is non-nil,
+// every layer's steps are appended to it, as the readable Forward does.
+func Forward(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []convlstm.State) (layerOutputs []*convlstm.Tensor, lastStates []convlstm.State, err error) {
+	return ForwardTrace(m, input, hiddenState, m.Trace)
+}
+
+// ForwardTrace is Forward that appends the steps of every layer to trace
+// (none when trace is nil) instead of m.Trace. The training tape of
+// convlstm/bptt is recorded this way, by the same code that Forward runs.
+func ForwardTrace(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []convlstm.State, trace *convlstm.Trace) (layerOutputs []*convlstm.Tensor, lastStates []convlstm.State, err error) {
+	if err := m.CheckForward(input, hiddenState); err != nil {
+		return nil, nil, err
+	}
+	// A (T, B, C, H, W) input is read in place by the first layer (no
+	// permuted copy); every layer's output is (B, T, hid, H, W).
+	x := input
+	b, t, h, w := x.Shape[0], x.Shape[1], x.Shape[3], x.Shape[4]
+	if !m.BatchFirst {
+		b, t = t, b
+	}
+	ws, _ := fastWorkspaces.Get().(*fastWorkspace)
+	if ws == nil {
+		ws = &fastWorkspace{}
+	}
+	defer fastWorkspaces.Put(ws)
+	pool := newFastPool(runtime.GOMAXPROCS(0))
+	defer pool.close()
+
+	cur := x.Data
+	for li, cell := range m.CellList {
+		var h0, c0 []float32
+		if hiddenState != nil {
+			h0, c0 = hiddenState[li].H.Data, hiddenState[li].C.Data
+		}
+		l := newFastLayer(cell, ws, cur, b, t, h, w, h0, c0, trace != nil)
+		l.xTimeMajor = li == 0 && !m.BatchFirst
+		l.runInput(pool)
+		for step := 0; step < t && pool.err == nil; step++ {
+			l.runStep(pool, step)
+		}
+		if pool.err != nil {
+			return nil, nil, pool.err
+		}
+		hid := cell.HiddenDim
+		out := &convlstm.Tensor{Shape: []int{b, t, hid, h, w}, Data: l.out} // (B, T, hid, H, W)
+		state := convlstm.State{
+			H: lastFrame(l.out, b, t, hid, h, w),                       // (B, hid, H, W)
+			C: &convlstm.Tensor{Shape: []int{b, hid, h, w}, Data: l.c}, // (B, hid, H, W)
+		}
+		if trace != nil {
+			trace.Layers = append(trace.Layers, l.steps)
+		}
+		layerOutputs = append(layerOutputs, out)
+		lastStates = append(lastStates, state)
+		cur = l.out
+	}
+	if !m.ReturnAllLayers {
+		layerOutputs = layerOutputs[len(layerOutputs)-1:]
+		lastStates = lastStates[len(lastStates)-1:]
+	}
+	return layerOutputs, lastStates, nil
+}
+
+// lastFrame copies out[:, t-1] of a (B, T, hid, H, W) sequence.
+func lastFrame(out []float32, b, t, hid, h, w int) *convlstm.Tensor {
+	n := hid * h * w
+	s := convlstm.Zeros(b, hid, h, w)
+	for i := 0; i < b; i++ {
+		copy(s.Data[i*n:(i+1)*n], out[(i*t+t-1)*n:(i*t+t)*n])
+	}
+	return s
+}
+
+// CellForward is the fast path's Cell.Forward: one time step of one cell,
+// with the same arguments, validation and errors. It has the signature of
+// the method expression (*convlstm.Cell).Forward.
+func CellForward(c *convlstm.Cell, input *convlstm.Tensor, cur convlstm.State) (convlstm.State, error) {
+	s, err := CellForwardGates(c, input, cur)
+	if err != nil {
+		return convlstm.State{}, err
+	}
+	return convlstm.State{H: s.H, C: s.C}, nil
+}
+
+// CellForwardGates is the fast path's Cell.ForwardGates: one step that also
+// returns the gate activations i, f, o, g. It runs the step as a sequence
+// of length 1 with the given state, traced.
+func CellForwardGates(c *convlstm.Cell, input *convlstm.Tensor, cur convlstm.State) (*convlstm.Step, error) {
+	if err := c.CheckStep(input, cur); err != nil {
+		return nil, err
+	}
+	b, h, w := input.Shape[0], input.Shape[2], input.Shape[3]
+	ws, _ := fastWorkspaces.Get().(*fastWorkspace)
+	if ws == nil {
+		ws = &fastWorkspace{}
+	}
+	defer fastWorkspaces.Put(ws)
+	pool := newFastPool(runtime.GOMAXPROCS(0))
+	defer pool.close()
+	l := newFastLayer(c, ws, input.Data, b, 1, h, w, cur.H.Data, cur.C.Data, true)
+	l.runInput(pool)
+	if pool.err == nil {
+		l.runStep(pool, 0)
+	}
+	if pool.err != nil {
+		return nil, pool.err
+	}
+	return &l.steps[0], nil
+}

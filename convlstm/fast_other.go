@@ -1,6 +1,0 @@
-//go:build !amd64 || purego
-
-package convlstm
-
-// fusedGatesVec does nothing on this build: the Go loops do every pixel.
-func fusedGatesVec(gi, gf, gO, gg, c, h []float32, keep bool) int { return 0 }

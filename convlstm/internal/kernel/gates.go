@@ -1,0 +1,46 @@
+package kernel
+
+// FusedGates is the fast path's epilogue on one row of pixels of one hidden
+// channel: the four gate pre-activations of the row (gi, gf, gO, gg), the
+// cell state c (updated in place) and the hidden state h (written):
+//
+//	i, f, o = sigmoid(cc_i), sigmoid(cc_f), sigmoid(cc_o);  g = tanh(cc_g)
+//	c = f*c + i*g;  h = o*tanh(c)
+//
+// The vector kernel of the current level does the longest multiple of its
+// lane count; the scalar loop below does the rest (all of it at the
+// generic level).
+func FusedGates(gi, gf, gO, gg, c, h []float32) {
+	v := fusedGatesVec(gi, gf, gO, gg, c, h, false)
+	gi, gf, gO, gg, c, h = gi[v:], gf[v:], gO[v:], gg[v:], c[v:], h[v:]
+	n := len(c)
+	gi, gf, gO, gg, h = gi[:n], gf[:n], gO[:n], gg[:n], h[:n]
+	for p := range c {
+		i := Sigmoid(gi[p])
+		f := Sigmoid(gf[p])
+		o := Sigmoid(gO[p])
+		g := Tanh(gg[p])
+		cn := f*c[p] + i*g
+		c[p] = cn
+		h[p] = o * Tanh(cn)
+	}
+}
+
+// FusedGatesKeep is FusedGates that also leaves the activations i, f, o, g
+// in place of the pre-activations (for a trace or a training tape).
+func FusedGatesKeep(gi, gf, gO, gg, c, h []float32) {
+	v := fusedGatesVec(gi, gf, gO, gg, c, h, true)
+	gi, gf, gO, gg, c, h = gi[v:], gf[v:], gO[v:], gg[v:], c[v:], h[v:]
+	n := len(c)
+	gi, gf, gO, gg, h = gi[:n], gf[:n], gO[:n], gg[:n], h[:n]
+	for p := range c {
+		i := Sigmoid(gi[p])
+		f := Sigmoid(gf[p])
+		o := Sigmoid(gO[p])
+		g := Tanh(gg[p])
+		gi[p], gf[p], gO[p], gg[p] = i, f, o, g
+		cn := f*c[p] + i*g
+		c[p] = cn
+		h[p] = o * Tanh(cn)
+	}
+}

@@ -1,0 +1,6 @@
+//go:build !amd64 || purego
+
+package kernel
+
+// fusedGatesVec does nothing on this build: the Go loops do every pixel.
+func fusedGatesVec(gi, gf, gO, gg, c, h []float32, keep bool) int { return 0 }

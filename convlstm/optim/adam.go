@@ -1,0 +1,119 @@
+// Package optim is the optimiser of the training loop: torch.optim.Adam and
+// torch.nn.utils.clip_grad_norm_, over parameters and gradients named as in
+// a state_dict (ConvLSTM.StateDict and bptt.Grads.Weights).
+package optim
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"example.com/convlstm/convlstm"
+)
+
+// Adam is torch.optim.Adam over parameters named as in a state_dict, with
+// PyTorch's defaults (NewAdam): lr 1e-3, betas (0.9, 0.999), eps 1e-8, no
+// weight decay, no amsgrad. Each Step does, per element, with t the step
+// number:
+//
+//	g = grad + weight_decay*p
+//	m = beta1*m + (1-beta1)*g
+//	v = beta2*v + (1-beta2)*g*g
+//	p -= lr/(1-beta1^t) * m / (sqrt(v)/sqrt(1-beta2^t) + eps)
+//
+// m and v are float32, as in PyTorch; the moments start at zero.
+type Adam struct {
+	LR, Beta1, Beta2, Eps, WeightDecay float64
+	// Steps counts the calls to Step (PyTorch's state["step"]).
+	Steps int
+	m, v  map[string][]float32
+}
+
+// NewAdam returns Adam with PyTorch's defaults.
+func NewAdam() *Adam {
+	return &Adam{LR: 1e-3, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, m: map[string][]float32{}, v: map[string][]float32{}}
+}
+
+// Step updates every parameter in params in place from the gradient of the
+// same name in grads (e.g. m.StateDict() and Grads.Weights). Every parameter
+// needs a gradient of its shape; on error nothing is changed.
+func (a *Adam) Step(params, grads map[string]*convlstm.Tensor) error {
+	if a.m == nil {
+		a.m, a.v = map[string][]float32{}, map[string][]float32{}
+	}
+	if a.LR < 0 || a.Eps < 0 || a.Beta1 < 0 || a.Beta1 >= 1 || a.Beta2 < 0 || a.Beta2 >= 1 {
+		return fmt.Errorf("optim: Adam: invalid hyperparameters lr=%g betas=(%g, %g) eps=%g", a.LR, a.Beta1, a.Beta2, a.Eps)
+	}
+	keys := make([]string, 0, len(params))
+	for k, p := range params {
+		g, ok := grads[k]
+		if !ok || g == nil {
+			return fmt.Errorf("optim: Adam: no gradient for %q", k)
+		}
+		if p == nil {
+			return fmt.Errorf("optim: Adam: parameter %q is nil", k)
+		}
+		if !convlstm.SameShape(p.Shape, g.Shape) || len(p.Data) != len(g.Data) {
+			return fmt.Errorf("optim: Adam: gradient of %q has shape %v, parameter %v", k, g.Shape, p.Shape)
+		}
+		if m, ok := a.m[k]; ok && len(m) != len(p.Data) {
+			return fmt.Errorf("optim: Adam: parameter %q changed size (%d values, state has %d)", k, len(p.Data), len(m))
+		}
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	a.Steps++
+	t := float64(a.Steps)
+	b1, b2 := float32(a.Beta1), float32(a.Beta2)
+	stepSize := float32(a.LR / (1 - math.Pow(a.Beta1, t)))
+	bc2Sqrt := float32(math.Sqrt(1 - math.Pow(a.Beta2, t)))
+	eps, wd := float32(a.Eps), float32(a.WeightDecay)
+	for _, k := range keys {
+		p, g := params[k].Data, grads[k].Data
+		m, ok := a.m[k]
+		if !ok {
+			m, a.v[k] = make([]float32, len(p)), make([]float32, len(p))
+			a.m[k] = m
+		}
+		v := a.v[k]
+		for i, gi := range g {
+			if wd != 0 {
+				gi += wd * p[i]
+			}
+			m[i] = b1*m[i] + (1-b1)*gi
+			v[i] = b2*v[i] + (1-b2)*gi*gi
+			denom := float32(math.Sqrt(float64(v[i])))/bc2Sqrt + eps
+			p[i] -= stepSize * m[i] / denom
+		}
+	}
+	return nil
+}
+
+// ClipGradNorm is torch.nn.utils.clip_grad_norm_ with the 2-norm: it
+// computes the norm of all gradients taken together as one vector and, if
+// it exceeds maxNorm, scales every gradient in place by
+// maxNorm/(norm+1e-6). It returns the norm before clipping.
+func ClipGradNorm(grads map[string]*convlstm.Tensor, maxNorm float64) (float64, error) {
+	if !(maxNorm > 0) {
+		return 0, fmt.Errorf("optim: ClipGradNorm: max_norm must be positive, got %g", maxNorm)
+	}
+	var sum float64
+	for k, g := range grads {
+		if g == nil {
+			return 0, fmt.Errorf("optim: ClipGradNorm: gradient %q is nil", k)
+		}
+		for _, v := range g.Data {
+			sum += float64(v) * float64(v)
+		}
+	}
+	norm := math.Sqrt(sum)
+	if coef := maxNorm / (norm + 1e-6); coef < 1 {
+		c := float32(coef)
+		for _, g := range grads {
+			for i := range g.Data {
+				g.Data[i] *= c
+			}
+		}
+	}
+	return norm, nil
+}

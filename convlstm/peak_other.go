@@ -1,7 +1,0 @@
-//go:build !amd64 || purego
-
-package convlstm
-
-const fmaLoopFLOPs = fmaLoopGoFLOPs
-
-func fmaLoop(n int) { fmaLoopGo(n) }
