@@ -13,13 +13,15 @@
 // What there is:
 //
 //   - inputs: MovingSquare (a bright square moving across a dark frame);
-//   - the tensor operations of the seed that package convlstm keeps
-//     unexported, written out again so that a notebook can call them one by
-//     one: Cat1 (torch.cat(dim=1)), Split1 (torch.split(dim=1)), Pad2d (the
-//     zero padding nn.Conv2d applies), Frame and TimeRange (x[:, t] and
-//     x[:, t0:t1]), Stack1 (torch.stack(dim=1)), CatTime (torch.cat(dim=1)
-//     of two sequences), Permute10 (permute(1, 0, 2, 3, 4)) and Cat0
-//     (torch.cat(dim=0), to build a batch);
+//   - the tensor operations of the seed, so that a notebook can call them
+//     one by one: Cat1 (torch.cat(dim=1)), Split1 (torch.split(dim=1)),
+//     Stack1 (torch.stack(dim=1)) and Permute10 (permute(1, 0, 2, 3, 4))
+//     check their arguments the notebook's way and then call package
+//     convlstm's own (convlstm.Cat1, ... run the loops the readable forward
+//     runs); Pad2d (the zero padding nn.Conv2d applies), Frame and TimeRange
+//     (x[:, t] and x[:, t0:t1]), CatTime (torch.cat(dim=1) of two
+//     sequences) and Cat0 (torch.cat(dim=0), to build a batch) are written
+//     out here;
 //   - elementwise arithmetic for the state update: Mul, Add, Diff;
 //   - comparisons and summaries: MaxAbsDiff, Summary, Scale.
 //
