@@ -50,6 +50,9 @@ func NewCell(inputDim, hiddenDim int, kernelSize [2]int, bias bool) (*Cell, erro
 	if err := checkCellArgs(inputDim, hiddenDim, kernelSize); err != nil {
 		return nil, err
 	}
+	if err := CheckAlloc("NewCell", []int{4 * hiddenDim, inputDim + hiddenDim, kernelSize[0], kernelSize[1]}); err != nil {
+		return nil, err
+	}
 	c := &Cell{
 		// py: self.input_dim = input_dim
 		InputDim: inputDim,
@@ -101,6 +104,10 @@ func checkKernel(arg string, k [2]int) error {
 func (c *Cell) InitHidden(batchSize, height, width int) (State, error) {
 	if batchSize <= 0 || height <= 0 || width <= 0 {
 		return State{}, fmt.Errorf("convlstm: InitHidden: batch_size, height and width must be positive, got (%d, %d, %d)", batchSize, height, width)
+	}
+	shape := []int{batchSize, c.HiddenDim, height, width}
+	if err := CheckAlloc("InitHidden", shape, shape); err != nil {
+		return State{}, err
 	}
 	// py: height, width = image_size
 	// py: return (torch.zeros(batch_size, self.hidden_dim, height, width, device=self.conv.weight.device),

@@ -43,7 +43,7 @@ func (cfg Config) Validate() error {
 	// py: if not len(kernel_size) == len(hidden_dim) == num_layers:
 	if !(len(cfg.KernelSize) == len(cfg.HiddenDim) && len(cfg.HiddenDim) == cfg.NumLayers) {
 		// py: raise ValueError('Inconsistent list length.')
-		return fmt.Errorf("convlstm: %w: kernel_size has %d entries, hidden_dim %d, num_layers is %d",
+		return fmt.Errorf("convlstm: %w kernel_size has %d entries, hidden_dim %d, num_layers is %d",
 			ErrInconsistentListLength, len(cfg.KernelSize), len(cfg.HiddenDim), cfg.NumLayers)
 	}
 	for l, h := range cfg.HiddenDim {

@@ -86,13 +86,14 @@
 //
 // # Errors
 //
-// Bad input gets an error that names the argument, the shape expected and
-// the shape given (a 4-D input where 5-D is needed, channels that do not
-// match input_dim, T = 0, even kernels, lists of the wrong length, hidden
-// states of the wrong shape, missing or mis-shaped weights, fields changed
-// after New so that the cells and weights disagree, corrupt .npz files).
-// Tensor.At and Tensor.Set panic on an index out of range, as slice
-// indexing does.
+// Bad input gets an error, never a panic: it names the argument, the shape
+// expected and the shape given (a 4-D input where 5-D is needed, channels
+// that do not match input_dim, T = 0, even kernels, lists of the wrong
+// length, hidden states of the wrong shape, nil cells, fields changed after
+// New so that cells and weights disagree, corrupt .npz files). Sizes are
+// checked before anything is allocated (MaxElements, MaxCallBytes). What
+// panics, as slice indexing does, is an index out of range given to
+// Tensor.At, Set or Size.
 //
 // # Layout
 //

@@ -64,6 +64,17 @@ func New(cfg Config) (*ConvLSTM, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	var weights [][]int // every layer's conv weight, checked before any is made
+	for l, hid := range cfg.HiddenDim {
+		in := cfg.InputDim
+		if l > 0 {
+			in = cfg.HiddenDim[l-1]
+		}
+		weights = append(weights, []int{4 * hid, in + hid, cfg.KernelSize[l][0], cfg.KernelSize[l][1]})
+	}
+	if err := CheckAlloc("New", weights...); err != nil {
+		return nil, err
+	}
 	cfg.HiddenDim = append([]int(nil), cfg.HiddenDim...)
 	cfg.KernelSize = append([][2]int(nil), cfg.KernelSize...)
 	m := &ConvLSTM{Config: cfg}
@@ -111,6 +122,13 @@ func New(cfg Config) (*ConvLSTM, error) {
 func (m *ConvLSTM) Forward(input *Tensor, hiddenState []State) (layerOutputs []*Tensor, lastStates []State, err error) {
 	if err := m.CheckForward(input, hiddenState); err != nil {
 		return nil, nil, err
+	}
+	trace := m.Trace // records this call's steps when set (trace.go)
+	if trace != nil {
+		if err := trace.Begin(); err != nil {
+			return nil, nil, err
+		}
+		defer trace.End()
 	}
 	inputTensor := input
 	// The layer loop wants time on axis 1, so a time-major input is turned
@@ -169,15 +187,15 @@ func (m *ConvLSTM) Forward(input *Tensor, hiddenState []State) (layerOutputs []*
 				return nil, nil, err
 			}
 			hc = State{H: step.H, C: step.C}
-			if m.Trace != nil {
+			if trace != nil {
 				steps = append(steps, *step)
 			}
 			// Keep every h: together they are this layer's output sequence.
 			// py: output_inner.append(h)
 			outputInner = append(outputInner, hc.H)
 		}
-		if m.Trace != nil {
-			m.Trace.Layers = append(m.Trace.Layers, steps)
+		if trace != nil {
+			trace.Layers = append(trace.Layers, steps)
 		}
 		// Stack the T hidden states on axis 1: a 5-D tensor shaped like
 		// the input, with hidden_dim channels.
@@ -229,6 +247,16 @@ func (m *ConvLSTM) InitHidden(batchSize, height, width int) ([]State, error) {
 	if batchSize <= 0 || height <= 0 || width <= 0 {
 		return nil, fmt.Errorf("convlstm: InitHidden: batch_size, height and width must be positive, got (%d, %d, %d)", batchSize, height, width)
 	}
+	if err := m.Check(); err != nil {
+		return nil, err
+	}
+	var shapes [][]int
+	for _, hid := range m.HiddenDim {
+		shapes = append(shapes, []int{batchSize, hid, height, width}, []int{batchSize, hid, height, width})
+	}
+	if err := CheckAlloc("InitHidden", shapes...); err != nil {
+		return nil, err
+	}
 	return m.initHidden(batchSize, height, width), nil
 }
 
@@ -263,16 +291,34 @@ func (m *ConvLSTM) CheckForward(input *Tensor, hiddenState []State) error {
 		want[2] = m.InputDim
 		return fmt.Errorf("convlstm: input_tensor %s has shape %v, want %v: %d channels, input_dim is %d", layout, input.Shape, want, input.Shape[2], m.InputDim)
 	}
-	if err := m.checkCells(); err != nil {
+	if err := m.Check(); err != nil {
+		return err
+	}
+	b, t, h, w := input.Shape[bAxis], input.Shape[tAxis], input.Shape[3], input.Shape[4]
+	// What either path allocates, at most: the permuted input; per layer
+	// its output (twice: the list and the stack), the c of every step, the
+	// gates of every step, the last state, and the trace's six tensors.
+	shapes := [][]int{input.Shape}
+	for _, hid := range m.HiddenDim {
+		seq, gates, st := []int{b, t, hid, h, w}, []int{b, t, 4 * hid, h, w}, []int{b, hid, h, w}
+		shapes = append(shapes, seq, seq, seq, gates, st, st)
+		if m.Trace != nil {
+			shapes = append(shapes, seq, seq, seq, seq, seq, seq)
+		}
+	}
+	if err := CheckAlloc("Forward", shapes...); err != nil {
 		return err
 	}
 	if hiddenState == nil {
 		return nil
 	}
 	if len(hiddenState) != m.NumLayers {
-		return fmt.Errorf("convlstm: hidden_state has %d (h, c) pairs, want one per layer: %d", len(hiddenState), m.NumLayers)
+		hint := ""
+		if len(hiddenState) == 1 && !m.ReturnAllLayers {
+			hint = " (lastStates of a model with return_all_layers=False holds only the last layer's state: build it with return_all_layers=True to continue a sequence)"
+		}
+		return fmt.Errorf("convlstm: hidden_state has %d (h, c) pairs, want one per layer: %d%s", len(hiddenState), m.NumLayers, hint)
 	}
-	b, h, w := input.Shape[bAxis], input.Shape[3], input.Shape[4]
 	for l, s := range hiddenState {
 		if err := checkShape(fmt.Sprintf("hidden_state[%d].h", l), s.H, b, m.HiddenDim[l], h, w); err != nil {
 			return err
@@ -284,10 +330,15 @@ func (m *ConvLSTM) CheckForward(input *Tensor, hiddenState []State) error {
 	return nil
 }
 
-// checkCells verifies that the cells agree with the configuration and with
-// each other: layer l reads what layer l-1 writes. The fields are exported,
-// so a caller may have changed them after New.
-func (m *ConvLSTM) checkCells() error {
+// Check verifies that the model is whole and its parts agree: the
+// configuration is valid, there is one cell per layer, each cell matches
+// the configuration (layer l reads what layer l-1 writes) and its conv's
+// weights. The fields are exported, so a caller may have changed them after
+// New; Forward (both paths) and the backward pass call Check first.
+func (m *ConvLSTM) Check() error {
+	if m == nil {
+		return fmt.Errorf("convlstm: the model is nil")
+	}
 	if err := m.Config.Validate(); err != nil {
 		return err
 	}

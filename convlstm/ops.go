@@ -36,8 +36,12 @@ func split1(x *Tensor, size int) []*Tensor {
 	return parts
 }
 
-// Sigmoid returns 1/(1+exp(-x)) elementwise, in a new tensor (torch.sigmoid).
+// Sigmoid returns 1/(1+exp(-x)) elementwise, in a new tensor (torch.sigmoid);
+// nil for nil.
 func Sigmoid(x *Tensor) *Tensor {
+	if x == nil {
+		return nil
+	}
 	out := &Tensor{Shape: append([]int(nil), x.Shape...), Data: make([]float32, len(x.Data))}
 	for i, v := range x.Data {
 		out.Data[i] = sigmoid32(v)
@@ -45,8 +49,12 @@ func Sigmoid(x *Tensor) *Tensor {
 	return out
 }
 
-// Tanh returns tanh(x) elementwise, in a new tensor (torch.tanh).
+// Tanh returns tanh(x) elementwise, in a new tensor (torch.tanh); nil for
+// nil.
 func Tanh(x *Tensor) *Tensor {
+	if x == nil {
+		return nil
+	}
 	out := &Tensor{Shape: append([]int(nil), x.Shape...), Data: make([]float32, len(x.Data))}
 	for i, v := range x.Data {
 		out.Data[i] = tanh32(v)
@@ -55,8 +63,15 @@ func Tanh(x *Tensor) *Tensor {
 }
 
 // sigmoid32 evaluates the logistic function in float64 and rounds once, so
-// the float32 result is as close to exact as float32 allows.
-func sigmoid32(v float32) float32 { return float32(1 / (1 + math.Exp(-float64(v)))) }
+// the float32 result is as close to exact as float32 allows; where exp(-v)
+// overflows float32 (v < -88.72) it is 0, as PyTorch's float32 exp makes it.
+func sigmoid32(v float32) float32 {
+	e := math.Exp(-float64(v))
+	if e > math.MaxFloat32 {
+		return 0
+	}
+	return float32(1 / (1 + e))
+}
 
 // tanh32 is tanh evaluated in float64 and rounded once to float32.
 func tanh32(v float32) float32 { return float32(math.Tanh(float64(v))) }

@@ -52,26 +52,69 @@ func FromSlice(data []float32, shape ...int) (*Tensor, error) {
 	return &Tensor{Shape: append([]int(nil), shape...), Data: data}, nil
 }
 
-// numel checks that every size is positive and returns their product.
+// The sizes a call may allocate are checked before anything is allocated:
+// one tensor holds at most MaxElements values, and one call (a constructor,
+// InitHidden, a forward or a backward pass, on either path) allocates at
+// most MaxCallBytes in all, counted from the shapes it will create. A call
+// over a limit returns an error naming the size. Raise the limits, before
+// any call, to go past them.
+var (
+	// MaxElements is the most values one tensor may hold: 2^31-1.
+	MaxElements int64 = math.MaxInt32
+	// MaxCallBytes is the most bytes one call may allocate: 8 GiB.
+	MaxCallBytes int64 = 8 << 30
+)
+
+// numel checks that every size is positive and the product within
+// MaxElements, and returns the product.
 func numel(what string, shape []int) (int, error) {
-	n := 1
+	n := int64(1)
 	for i, s := range shape {
 		if s <= 0 {
 			return 0, fmt.Errorf("convlstm: %s %v: size %d at axis %d must be positive", what, shape, s, i)
 		}
-		if n > math.MaxInt32/s {
-			return 0, fmt.Errorf("convlstm: %s %v is too large", what, shape)
+		if n > MaxElements/int64(s) {
+			return 0, fmt.Errorf("convlstm: %s %v has more than MaxElements = %d values", what, shape, MaxElements)
 		}
-		n *= s
+		n *= int64(s)
 	}
-	return n, nil
+	return int(n), nil
 }
 
-// Dim returns the number of axes (torch: t.dim()).
-func (t *Tensor) Dim() int { return len(t.Shape) }
+// CheckAlloc returns an error when the tensors of the given shapes, which
+// one call of what is about to allocate, break a limit: a size that is not
+// positive, a tensor over MaxElements, or more than MaxCallBytes in all.
+func CheckAlloc(what string, shapes ...[]int) error {
+	var total int64
+	for _, sh := range shapes {
+		n, err := numel(what+": tensor", sh)
+		if err != nil {
+			return err
+		}
+		if total += 4 * int64(n); total > MaxCallBytes {
+			return fmt.Errorf("convlstm: %s would allocate more than MaxCallBytes = %d bytes (%.3g GiB) for %d tensors such as %v",
+				what, MaxCallBytes, float64(MaxCallBytes)/(1<<30), len(shapes), sh)
+		}
+	}
+	return nil
+}
 
-// Numel returns the number of elements (torch: t.numel()).
-func (t *Tensor) Numel() int { return len(t.Data) }
+// Dim returns the number of axes (torch: t.dim()); 0 for a nil tensor.
+func (t *Tensor) Dim() int {
+	if t == nil {
+		return 0
+	}
+	return len(t.Shape)
+}
+
+// Numel returns the number of elements (torch: t.numel()); 0 for a nil
+// tensor.
+func (t *Tensor) Numel() int {
+	if t == nil {
+		return 0
+	}
+	return len(t.Data)
+}
 
 // Size returns the size of axis i (torch: t.size(i)); a negative i counts
 // from the end as in Python.
@@ -82,8 +125,11 @@ func (t *Tensor) Size(i int) int {
 	return t.Shape[i]
 }
 
-// Clone returns a deep copy.
+// Clone returns a deep copy (nil for nil).
 func (t *Tensor) Clone() *Tensor {
+	if t == nil {
+		return nil
+	}
 	return &Tensor{Shape: append([]int(nil), t.Shape...), Data: append([]float32(nil), t.Data...)}
 }
 

@@ -1,5 +1,10 @@
 package convlstm
 
+import (
+	"errors"
+	"sync/atomic"
+)
+
 // Step holds what one cell step computed: the four gate activations after
 // their nonlinearities and the new state. Every tensor is (B, hid, H, W).
 //
@@ -15,9 +20,29 @@ type Step struct {
 // Layers[l][t] is layer l at time step t. Set ConvLSTM.Trace to a non-nil
 // *Trace before calling Forward to fill it; a nil Trace (the default) costs
 // nothing in the ordinary forward pass.
+//
+// Each Forward (readable or fast) empties the trace first, so it holds
+// exactly the layers and steps of the last call (of the steps that ran, if
+// that call failed). Two calls may not record into one Trace at the same
+// time: the second returns an error (give each goroutine its own Trace).
 type Trace struct {
 	Layers [][]Step
+	busy   atomic.Bool
 }
 
-// Reset empties the trace so that it can be reused for another forward pass.
-func (tr *Trace) Reset() { tr.Layers = tr.Layers[:0] }
+// Reset empties the trace.
+func (tr *Trace) Reset() { tr.Layers = nil }
+
+// Begin claims the trace for one forward pass and empties it; End releases
+// it. They are for implementations of Forward (this package's and
+// convlstm/fast's): Begin errs when another pass is recording into tr.
+func (tr *Trace) Begin() error {
+	if !tr.busy.CompareAndSwap(false, true) {
+		return errors.New("convlstm: the Trace is in use by another Forward: give each concurrent Forward its own Trace")
+	}
+	tr.Layers = nil
+	return nil
+}
+
+// End releases the trace that Begin claimed.
+func (tr *Trace) End() { tr.busy.Store(false) }

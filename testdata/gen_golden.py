@@ -332,6 +332,8 @@ MAX_TOTAL_MACS = 2_000_000   # forward + backward (~3x forward) per case
 # exact in float32: golden weight / 4 is exactly PyTorch's init for the seed.
 WEIGHT_SCALE = 4.0
 
+NAN, INF = float('nan'), float('inf')
+
 CASES = [
     # --- one layer -----------------------------------------------------------
     dict(name='l1_k3x3_bf', seed=101,
@@ -407,6 +409,52 @@ CASES = [
          input_dim=8, hidden_dim=4, kernel_size=(3, 3), num_layers=1,
          batch_first=True, bias=True, return_all_layers=False,
          B=2, T=3, H=6, W=6, with_hidden_state=False),
+    # --- non-finite values ---------------------------------------------------
+    # PyTorch propagates NaN and infinities by IEEE rules (NaN in, NaN out;
+    # 0 * Inf = NaN; Inf - Inf = NaN); the port must do the same on every
+    # path.  These cases overwrite a few values after all the random draws
+    # (so the draws are those of a finite case with the same seed), listed
+    # in 'nonfinite' as (index, value) for the input (indices in the input's
+    # own layout) and (layer, 'h' or 'c', index, value) for the hidden state.
+    #
+    # nf_nan_input: NaN in batch item 0 only, one at an edge pixel.  Item 1
+    # stays finite in the forward and in grad.input; the weight gradients
+    # sum over both items, so they are NaN.
+    dict(name='nf_nan_input', seed=401,
+         input_dim=2, hidden_dim=3, kernel_size=(3, 3), num_layers=1,
+         batch_first=True, bias=True, return_all_layers=False,
+         B=2, T=3, H=7, W=8, with_hidden_state=False,
+         nonfinite=dict(input=[((0, 1, 0, 3, 2), NAN), ((0, 2, 1, 0, 7), NAN)])),
+    # nf_inf_input: +Inf and -Inf in a time-first input, one pair side by
+    # side (a conv window over both sums +Inf and -Inf: NaN).  Infinite gate
+    # pre-activations saturate the gates (sigmoid 0 or 1, tanh -1 or 1), so
+    # much of the forward stays finite, while the backward multiplies
+    # infinite inputs by gradients that are exactly 0 there (NaN).
+    dict(name='nf_inf_input', seed=402,
+         input_dim=3, hidden_dim=4, kernel_size=(3, 3), num_layers=1,
+         batch_first=False, bias=True, return_all_layers=False,
+         B=2, T=3, H=6, W=7, with_hidden_state=False,
+         nonfinite=dict(input=[((0, 0, 0, 2, 3), INF), ((1, 1, 2, 5, 0), -INF),
+                               ((2, 0, 1, 1, 1), INF), ((2, 0, 1, 1, 2), -INF)])),
+    # nf_inf_input_finite_fwd: one +Inf and one -Inf, in different channels
+    # and steps.  The forward stays finite (the gates in their windows
+    # saturate), but there the gate gradients are exactly 0, and the weight
+    # gradient of their channels sums 0 * Inf = NaN; the other channels'
+    # weight gradients, the bias gradient and grad.input stay finite.
+    dict(name='nf_inf_input_finite_fwd', seed=404,
+         input_dim=2, hidden_dim=[4, 3], kernel_size=(3, 3), num_layers=2,
+         batch_first=True, bias=True, return_all_layers=False,
+         B=1, T=2, H=6, W=6, with_hidden_state=False,
+         nonfinite=dict(input=[((0, 0, 1, 1, 1), INF), ((0, 1, 0, 4, 4), -INF)])),
+    # nf_inf_state_hs: infinite c (f * Inf stays infinite, tanh(c) = +-1, so h
+    # stays finite), an infinite h (infinite gate pre-activations in its
+    # window) and a NaN c in the second layer.
+    dict(name='nf_inf_state_hs', seed=403,
+         input_dim=2, hidden_dim=[3, 2], kernel_size=[(3, 3), (1, 1)], num_layers=2,
+         batch_first=True, bias=True, return_all_layers=True,
+         B=2, T=2, H=5, W=5, with_hidden_state=True,
+         nonfinite=dict(hidden_state=[(0, 'c', (0, 1, 2, 2), INF), (0, 'c', (1, 0, 0, 4), -INF),
+                                      (0, 'h', (1, 2, 3, 1), INF), (1, 'c', (0, 0, 1, 1), NAN)])),
 ]
 
 
@@ -525,6 +573,14 @@ def run_case(case):
             c0 = torch.randn(B, hid[l], H, W).requires_grad_(True)
             hidden_state.append((h0, c0))
 
+    # The non-finite cases: overwrite the listed values (no random draw).
+    nonfinite = case.get('nonfinite', {})
+    with torch.no_grad():
+        for idx, val in nonfinite.get('input', []):
+            inp[idx] = val
+        for l, which, idx, val in nonfinite.get('hidden_state', []):
+            hidden_state[l][0 if which == 'h' else 1][idx] = val
+
     layer_outputs, last_states = model(inp, hidden_state)
 
     grad_outputs = [torch.randn_like(y) for y in layer_outputs]
@@ -626,7 +682,8 @@ def check_case(case):
             assert v.dtype == np.float32, '%s/%s %s: dtype %s' % (case['name'], fname, k, v.dtype)
             assert v.shape == tuple(want[k]), '%s/%s %s: shape %s, want %s' % (
                 case['name'], fname, k, v.shape, want[k])
-            assert np.isfinite(v).all(), '%s/%s %s: not finite' % (case['name'], fname, k)
+            if 'nonfinite' not in case:
+                assert np.isfinite(v).all(), '%s/%s %s: not finite' % (case['name'], fname, k)
         if fname == 'tensors.npz':
             stored_t = got
         else:
@@ -635,8 +692,20 @@ def check_case(case):
     # Internal consistency: the last time step of each returned layer output
     # is that layer's last h.
     for k in range(len(returned_layers(case))):
-        assert np.array_equal(stored_t['layer_output.%d' % k][:, -1], stored_t['last_state.%d.h' % k]), \
+        assert np.array_equal(stored_t['layer_output.%d' % k][:, -1], stored_t['last_state.%d.h' % k],
+                              equal_nan=True), \
             '%s: layer_output.%d[:, -1] != last_state.%d.h' % (case['name'], k, k)
+
+    # The non-finite cases hold their listed values (NaN where NaN was set).
+    nonfinite = case.get('nonfinite', {})
+    for idx, val in nonfinite.get('input', []):
+        got = stored_t['input'][idx]
+        assert got == val or (np.isnan(got) and np.isnan(val)), '%s: input%s = %g, want %g' % (
+            case['name'], idx, got, val)
+    for l, which, idx, val in nonfinite.get('hidden_state', []):
+        got = stored_t['hidden_state.%d.%s' % (l, which)][idx]
+        assert got == val or (np.isnan(got) and np.isnan(val)), '%s: hidden_state.%d.%s%s = %g, want %g' % (
+            case['name'], l, which, idx, got, val)
 
     # Reproduce: the stored weights must be WEIGHT_SCALE x PyTorch's init for
     # the seed, and a fresh run must give the same numbers.
@@ -651,9 +720,12 @@ def check_case(case):
             a, b = stored[k], fresh[k]
             # Bit-identical on the machine that wrote them; allow a little
             # slack for another CPU (other SIMD kernels, other rounding).
-            assert np.allclose(a, b, rtol=1e-5, atol=1e-6), '%s: %s does not reproduce (max diff %g)' % (
-                case['name'], k, np.abs(a - b).max())
-            worst = max(worst, float(np.abs(a - b).max()))
+            # NaN must match NaN and an infinity the same infinity.
+            assert np.allclose(a, b, rtol=1e-5, atol=1e-6, equal_nan=True), \
+                '%s: %s does not reproduce (max diff %g)' % (case['name'], k, np.nanmax(np.abs(a - b)))
+            fin = np.isfinite(a) & np.isfinite(b)
+            if fin.any():
+                worst = max(worst, float(np.abs(a[fin] - b[fin]).max()))
         return worst
 
     return maxdiff(stored_t, tensors), maxdiff(stored_g, grads)

@@ -75,10 +75,9 @@ func conv2dBackwardNaive(dx, dw, db, gout, x, wt []float32, batch, cin, h, w, co
 		for o := 0; o < cout; o++ {
 			for y := 0; y < h; y++ {
 				for xo := 0; xo < w; xo++ {
+					// No shortcut for g == 0: PyTorch multiplies it in, and
+					// 0 * Inf (an infinite input) is NaN in dweight.
 					g := gout[((b*cout+o)*h+y)*w+xo] // dL/dout[b, o, y, xo]
-					if g == 0 {
-						continue
-					}
 					// py: out = bias[o] + ...  =>  dbias[o] += g
 					if db != nil {
 						db[o] += g

@@ -218,6 +218,12 @@ func stateFromCN(cn []float32, B, C, H, W int) *convlstm.Tensor {
 // the code fast.Forward runs; its trace (every step's i, f, o, g, c and h)
 // becomes the matrices the backward's products read.
 func ForwardFast(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []convlstm.State) (*Tape, []*convlstm.Tensor, []convlstm.State, error) {
+	if err := m.CheckForward(input, hiddenState); err != nil {
+		return nil, nil, nil, err
+	}
+	if err := checkTape(m, input); err != nil {
+		return nil, nil, nil, err
+	}
 	trace := &convlstm.Trace{}
 	outs, states, err := fast.ForwardTrace(m, input, hiddenState, trace)
 	if err != nil {
@@ -230,7 +236,7 @@ func ForwardFast(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []con
 	H, W := input.Shape[3], input.Shape[4]
 	N := B * H * W
 	TN := T * N
-	tape := &Tape{model: m, inputShape: append([]int(nil), input.Shape...), b: B, t: T, h: H, w: W,
+	tape := &Tape{model: m, inputShape: append([]int(nil), input.Shape...), b: B, t: T, h: H, w: W, cells: recordCells(m),
 		fast: &fastTape{layers: make([]fastLayer, m.NumLayers)}}
 	cur := seqToCN(input, m.BatchFirst) // (in, TN)
 	for l, steps := range trace.Layers {

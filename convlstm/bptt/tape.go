@@ -13,10 +13,46 @@ type Tape struct {
 	model      *convlstm.ConvLSTM
 	inputShape []int // as passed to the forward
 	b, t, h, w int
+	cells      []convlstm.Cell // each layer's sizes at record time (no weights)
 	// naive[l][t] is layer l at time step t (Forward, the readable path).
 	naive [][]stepTape
 	// fast is the fast path's tape (ForwardFast), nil on the readable path.
 	fast *fastTape
+}
+
+// checkTape returns an error when recording a tape of m on input, and the
+// backward over it, would allocate past convlstm's limits (MaxElements per
+// tensor, MaxCallBytes in all; see convlstm.CheckAlloc). It counts, per
+// layer, the recorded sequences (inputs, states and the four gates of
+// every step, and the backward's gradients of them: 16 (B, T, hid, H, W)
+// tensors, an upper bound of either path) and the fast path's im2col
+// matrices (in*kh*kw and hid*kh*kw rows of T*B*H*W columns). The input is
+// valid (CheckForward passed).
+func checkTape(m *convlstm.ConvLSTM, input *convlstm.Tensor) error {
+	b, t := input.Shape[0], input.Shape[1]
+	if !m.BatchFirst {
+		b, t = t, b
+	}
+	h, w := input.Shape[3], input.Shape[4]
+	shapes := [][]int{input.Shape, input.Shape}
+	for _, c := range m.CellList {
+		seq := []int{b, t, c.HiddenDim, h, w}
+		for i := 0; i < 16; i++ {
+			shapes = append(shapes, seq)
+		}
+		kk := c.KernelSize[0] * c.KernelSize[1]
+		shapes = append(shapes, []int{c.InputDim * kk, t, b, h, w}, []int{c.HiddenDim * kk, t, b, h, w})
+	}
+	return convlstm.CheckAlloc("bptt: the training forward and backward", shapes...)
+}
+
+// recordCells keeps the sizes of m's cells, to check them at Backward.
+func recordCells(m *convlstm.ConvLSTM) []convlstm.Cell {
+	cells := make([]convlstm.Cell, len(m.CellList))
+	for l, c := range m.CellList {
+		cells[l] = convlstm.Cell{InputDim: c.InputDim, HiddenDim: c.HiddenDim, KernelSize: c.KernelSize}
+	}
+	return cells
 }
 
 // Fast reports whether the tape was recorded by ForwardFast.
@@ -46,6 +82,9 @@ func Forward(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []convlst
 	if err := m.CheckForward(input, hiddenState); err != nil {
 		return nil, nil, nil, err
 	}
+	if err := checkTape(m, input); err != nil {
+		return nil, nil, nil, err
+	}
 	inputTensor := input
 	// py: input_tensor = input_tensor.permute(1, 0, 2, 3, 4)
 	if !m.BatchFirst {
@@ -63,7 +102,7 @@ func Forward(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []convlst
 		}
 	}
 	tape := &Tape{model: m, inputShape: append([]int(nil), input.Shape...), b: b, t: seqLen, h: h, w: w,
-		naive: make([][]stepTape, m.NumLayers)}
+		cells: recordCells(m), naive: make([][]stepTape, m.NumLayers)}
 	var outs []*convlstm.Tensor
 	var states []convlstm.State
 	curLayerInput := inputTensor // (B, T, C, H, W)
@@ -124,6 +163,20 @@ func backward(tape *Tape, gradOutputs []*convlstm.Tensor, needInput bool) (*Grad
 		return nil, fmt.Errorf("bptt: Backward: tape is nil; get one from Forward or ForwardFast")
 	}
 	m := tape.model
+	// The weights must still have the shapes the tape was recorded with.
+	if err := m.Check(); err != nil {
+		return nil, fmt.Errorf("bptt: Backward: %w", err)
+	}
+	if len(tape.cells) != len(m.CellList) {
+		return nil, fmt.Errorf("bptt: Backward: the tape has %d layers, the model %d: the model changed after the forward", len(tape.cells), len(m.CellList))
+	}
+	for l, c := range m.CellList {
+		r := tape.cells[l]
+		if c.InputDim != r.InputDim || c.HiddenDim != r.HiddenDim || c.KernelSize != r.KernelSize {
+			return nil, fmt.Errorf("bptt: Backward: cell_list.%d has input_dim %d, hidden_dim %d, kernel_size %v; the tape was recorded with %d, %d, %v",
+				l, c.InputDim, c.HiddenDim, c.KernelSize, r.InputDim, r.HiddenDim, r.KernelSize)
+		}
+	}
 	nOut := 1
 	if m.ReturnAllLayers {
 		nOut = m.NumLayers
@@ -142,10 +195,6 @@ func backward(tape *Tape, gradOutputs []*convlstm.Tensor, needInput bool) (*Grad
 		if err := checkShape(fmt.Sprintf("gradOutputs[%d]", k), g, tape.b, tape.t, m.HiddenDim[l], tape.h, tape.w); err != nil {
 			return nil, fmt.Errorf("bptt: Backward: %w (the shape of layer_output[%d])", err, k)
 		}
-	}
-	// The weights must still have the shapes the tape was recorded with.
-	if err := m.CheckForward(convlstm.Zeros(tape.inputShape...), nil); err != nil {
-		return nil, fmt.Errorf("bptt: Backward: the model changed since the forward: %w", err)
 	}
 	if tape.fast != nil {
 		return backwardFast(tape, gradOutputs, needInput)

@@ -2,6 +2,7 @@ package fast
 
 import (
 	"fmt"
+	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -117,6 +118,7 @@ type fastLayer struct {
 	out                              []float32       // hidden states (B, T, hid, H, W): the layer output
 	c                                []float32       // cell state (B, hid, H, W), updated in place
 	h0                               []float32       // initial h (B, hid, H, W), nil for zeros
+	zeroH                            []float32       // a zero h (hid, H, W) when Wh is not all finite, else nil
 	steps                            []convlstm.Step // per time step, when tracing
 
 	// The convs by taps (taps.go), when taps is set: the gates are
@@ -208,7 +210,12 @@ func (l *fastLayer) stepJob(t, job int, s *fastScratch) {
 	}
 	if !l.taps {
 		g := l.gx[fr*4*hid*gs : (fr+1)*4*hid*gs]
-		if hPrev != nil { // a zero h adds nothing
+		if hPrev == nil {
+			// A zero h adds nothing unless Wh holds an Inf or NaN, whose
+			// product with 0 is NaN in PyTorch: then zeroH is set.
+			hPrev = l.zeroH
+		}
+		if hPrev != nil {
 			l.gemmTile(&l.wh, hPrev, g, p0, n, s)
 		}
 		l.epilogue(t, b, g, p0, p0, n)
@@ -397,6 +404,14 @@ func newFastLayer(cell *convlstm.Cell, ws *fastWorkspace, x []float32, b, t, h, 
 		l.gx = ws.gx
 		l.wx = packWeights(ws.wx, cell.Conv.Weight.Data, m, ktot, 0, cin*khw)
 		l.wh = packWeights(ws.wh, cell.Conv.Weight.Data, m, ktot, cin*khw, hid*khw)
+		for o := 0; o < m && l.zeroH == nil; o++ {
+			for _, v := range cell.Conv.Weight.Data[o*ktot+cin*khw : (o+1)*ktot] {
+				if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+					l.zeroH = make([]float32, hid*hw)
+					break
+				}
+			}
+		}
 	}
 	if trace {
 		l.steps = make([]convlstm.Step, t)

@@ -3,6 +3,7 @@ package fast
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -18,7 +19,14 @@ func maxDiff(t *testing.T, name string, a, b *convlstm.Tensor) float64 {
 	}
 	d := 0.0
 	for i := range a.Data {
-		d = max(d, math.Abs(float64(a.Data[i]-b.Data[i])))
+		x, y := float64(a.Data[i]), float64(b.Data[i])
+		switch {
+		case math.IsNaN(x) && math.IsNaN(y), x == y:
+		case math.IsNaN(x) || math.IsNaN(y) || math.IsInf(x, 0) || math.IsInf(y, 0):
+			return math.Inf(1) // a NaN or an infinity on one side only
+		default:
+			d = max(d, math.Abs(x-y))
+		}
 	}
 	return d
 }
@@ -264,5 +272,59 @@ func TestSameErrors(t *testing.T) {
 				t.Errorf("error %q does not mention %q", errR, c.want)
 			}
 		})
+	}
+}
+
+// TestSizeLimitsFast: the fast path and the training forward refuse what
+// would pass the size limits, with the readable path's error, before
+// allocating.
+func TestSizeLimitsFast(t *testing.T) {
+	m, err := convlstm.NewConvLSTM(1, 1024, [2]int{1, 1}, 1, true, true, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := convlstm.Zeros(1, 64, 1, 256, 256)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, _, errF := Forward(m, x, nil)
+	runtime.ReadMemStats(&after)
+	_, _, errR := m.Forward(x, nil)
+	if errF == nil || errR == nil || errF.Error() != errR.Error() || !strings.Contains(errF.Error(), "MaxElements") {
+		t.Fatalf("fast: %v\nreadable: %v", errF, errR)
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+		t.Errorf("fast.Forward allocated %d bytes before failing", n)
+	}
+}
+
+// TestInfWeightZeroState: an infinite weight of the h half meets the zero
+// initial h, 0*Inf = NaN, on both kernels as on the readable path (the
+// fast path must not skip the product with a zero h then).
+func TestInfWeightZeroState(t *testing.T) {
+	for _, minCin := range []int{1, 1 << 30} {
+		saved := tapsMinCin
+		tapsMinCin = minCin
+		m, err := convlstm.NewConvLSTM(1, 4, [2]int{3, 3}, 1, true, true, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := m.CellList[0].Conv.Weight // (16, 1+4, 3, 3): channel 1 is the first of h
+		w.Set(float32(math.Inf(1)), 2, 1, 1, 1)
+		x := convlstm.Zeros(1, 2, 1, 5, 6)
+		want, _, err := m.Forward(x, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _, err := Forward(m, x, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !math.IsNaN(float64(want[0].Data[2*30+2*6+2])) {
+			t.Fatalf("readable path: want NaN in h of channel 2, got %g", want[0].Data[2*30+2*6+2])
+		}
+		if d := maxDiff(t, "inf weight", got[0], want[0]); d > 2e-5 {
+			t.Errorf("tapsMinCin=%d: fast differs from readable (NaN placement or values): %g", minCin, d)
+		}
+		tapsMinCin = saved
 	}
 }

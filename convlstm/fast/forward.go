@@ -18,17 +18,23 @@ import (
 //
 // It reads the model's weights at every call: a LoadNPZ or an optimiser
 // step between two calls is seen by the second. When m.Trace is non-nil,
-// every layer's steps are appended to it, as the readable Forward does.
+// it records this call's steps, as the readable Forward does.
 func Forward(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []convlstm.State) (layerOutputs []*convlstm.Tensor, lastStates []convlstm.State, err error) {
 	return ForwardTrace(m, input, hiddenState, m.Trace)
 }
 
-// ForwardTrace is Forward that appends the steps of every layer to trace
+// ForwardTrace is Forward that records the steps of every layer into trace
 // (none when trace is nil) instead of m.Trace. The training tape of
 // convlstm/bptt is recorded this way, by the same code that Forward runs.
 func ForwardTrace(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []convlstm.State, trace *convlstm.Trace) (layerOutputs []*convlstm.Tensor, lastStates []convlstm.State, err error) {
 	if err := m.CheckForward(input, hiddenState); err != nil {
 		return nil, nil, err
+	}
+	if trace != nil {
+		if err := trace.Begin(); err != nil {
+			return nil, nil, err
+		}
+		defer trace.End()
 	}
 	// A (T, B, C, H, W) input is read in place by the first layer (no
 	// permuted copy); every layer's output is (B, T, hid, H, W).

@@ -12,12 +12,19 @@ import (
 // same random model, input and (sometimes) hidden state and requires the
 // same outputs and last states: equal errors, or values within 2e-5 +
 // 1e-4*|readable|. Sizes are kept small; frames up to 40 pixels wide
-// reach the vector epilogues and several tiles. make fuzz runs it.
+// reach the vector epilogues and several tiles. corrupt > 0 spoils one
+// argument or field (a hidden state of the wrong shape, a tensor whose data
+// disagrees with its shape, a nil h, too few states, a cell resized after
+// New, a weight replaced): both paths must then return the same error, and
+// neither may panic. make fuzz runs it.
 func FuzzFastVsReadable(f *testing.F) {
-	f.Add(uint8(3), uint8(5), uint8(1), uint8(2), uint8(3), uint8(7), uint8(9), uint8(2), uint8(0b111), int64(1))
-	f.Add(uint8(1), uint8(16), uint8(0), uint8(1), uint8(2), uint8(5), uint8(33), uint8(1), uint8(0b010), int64(2))
-	f.Add(uint8(20), uint8(17), uint8(2), uint8(2), uint8(1), uint8(3), uint8(40), uint8(3), uint8(0b101), int64(3))
-	f.Fuzz(func(t *testing.T, cin, hid, kSel, b, tt, h, w, layers, flags uint8, seed int64) {
+	f.Add(uint8(3), uint8(5), uint8(1), uint8(2), uint8(3), uint8(7), uint8(9), uint8(2), uint8(0b111), uint8(0), int64(1))
+	f.Add(uint8(1), uint8(16), uint8(0), uint8(1), uint8(2), uint8(5), uint8(33), uint8(1), uint8(0b010), uint8(0), int64(2))
+	f.Add(uint8(20), uint8(17), uint8(2), uint8(2), uint8(1), uint8(3), uint8(40), uint8(3), uint8(0b101), uint8(0), int64(3))
+	for c := uint8(1); c <= 6; c++ {
+		f.Add(uint8(2), uint8(4), uint8(1), uint8(1), uint8(2), uint8(4), uint8(17), uint8(2), uint8(0b111), c, int64(c))
+	}
+	f.Fuzz(func(t *testing.T, cin, hid, kSel, b, tt, h, w, layers, flags, corrupt uint8, seed int64) {
 		c := int(cin%24) + 1
 		hd := int(hid%24) + 1
 		k := [2]int{1 + 2*int(kSel%3), 1 + 2*int((kSel/3)%3)}
@@ -55,6 +62,26 @@ func FuzzFastVsReadable(f *testing.F) {
 				hs = append(hs, s)
 			}
 		}
+		switch corrupt % 7 {
+		case 1: // a hidden state of the wrong shape
+			if hs != nil {
+				hs[len(hs)-1].C = convlstm.Zeros(nb, hidden[len(hs)-1], ny, nx+1)
+			}
+		case 2: // data that disagrees with the shape
+			x.Data = x.Data[:len(x.Data)-1]
+		case 3: // a nil h
+			if hs != nil {
+				hs[0].H = nil
+			}
+		case 4: // too few states
+			if hs != nil {
+				hs = hs[:len(hs)-1]
+			}
+		case 5: // a cell resized after New
+			m.CellList[nl-1].HiddenDim++
+		case 6: // a weight replaced by one of another shape
+			m.CellList[0].Conv.Weight = convlstm.Zeros(4*hd, c, k[0], k[1])
+		}
 		on, sn, errN := m.Forward(x, hs)
 		of, sf, errF := Forward(m, x, hs)
 		if (errN == nil) != (errF == nil) || (errN != nil && errN.Error() != errF.Error()) {
@@ -62,6 +89,9 @@ func FuzzFastVsReadable(f *testing.F) {
 		}
 		if errN != nil {
 			return
+		}
+		if corrupt%7 != 0 && (corrupt%7 != 1 && corrupt%7 != 3 && corrupt%7 != 4 || hs != nil) {
+			t.Fatalf("corruption %d was accepted", corrupt%7)
 		}
 		for l := range on {
 			for _, p := range [][2]*convlstm.Tensor{{of[l], on[l]}, {sf[l].H, sn[l].H}, {sf[l].C, sn[l].C}} {

@@ -89,31 +89,67 @@ func (a *Adam) Step(params, grads map[string]*convlstm.Tensor) error {
 	return nil
 }
 
-// ClipGradNorm is torch.nn.utils.clip_grad_norm_ with the 2-norm: it
-// computes the norm of all gradients taken together as one vector and, if
-// it exceeds maxNorm, scales every gradient in place by
-// maxNorm/(norm+1e-6). It returns the norm before clipping.
+// ClipGradNorm is torch.nn.utils.clip_grad_norm_ with the 2-norm, as
+// PyTorch 1.13 computes it in float32 (error_if_nonfinite=False):
+//
+//	total_norm = torch.norm(torch.stack([torch.norm(g, 2.0) for g in grads]), 2.0)
+//	clip_coef = max_norm / (total_norm + 1e-6)
+//	clip_coef_clamped = torch.clamp(clip_coef, max=1.0)
+//	for g in grads: g.mul_(clip_coef_clamped)
+//
+// so every gradient is scaled in place by min(1, maxNorm/(norm+1e-6)), and
+// the norm before clipping is returned (a float32 value, as PyTorch's).
+// Non-finite gradients are no error, and come out as in PyTorch: a NaN
+// makes the norm and the coefficient NaN, and every gradient NaN; an
+// infinite norm (an infinite gradient, or squares past float32's range)
+// makes the coefficient 0, so finite gradients become 0 and infinite ones
+// NaN (Inf * 0).
 func ClipGradNorm(grads map[string]*convlstm.Tensor, maxNorm float64) (float64, error) {
 	if !(maxNorm > 0) {
 		return 0, fmt.Errorf("optim: ClipGradNorm: max_norm must be positive, got %g", maxNorm)
 	}
-	var sum float64
+	keys := make([]string, 0, len(grads))
 	for k, g := range grads {
 		if g == nil {
 			return 0, fmt.Errorf("optim: ClipGradNorm: gradient %q is nil", k)
 		}
-		for _, v := range g.Data {
-			sum += float64(v) * float64(v)
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	// py: total_norm = torch.norm(torch.stack([torch.norm(g, 2.0) for g in grads]), 2.0)
+	norms := make([]float32, len(keys))
+	for i, k := range keys {
+		norms[i] = norm32(grads[k].Data)
+	}
+	total := norm32(norms)
+	// py: clip_coef = max_norm / (total_norm + 1e-6), a float32 tensor
+	// (PyTorch divides a number by a tensor as reciprocal(tensor) * number).
+	coef := (1 / (total + float32(1e-6))) * float32(maxNorm)
+	// py: clip_coef_clamped = torch.clamp(clip_coef, max=1.0) (NaN stays NaN)
+	if coef > 1 {
+		coef = 1
+	}
+	// py: g.detach().mul_(clip_coef_clamped), also when it is 1
+	for _, k := range keys {
+		g := grads[k].Data
+		for i := range g {
+			g[i] *= coef
 		}
 	}
-	norm := math.Sqrt(sum)
-	if coef := maxNorm / (norm + 1e-6); coef < 1 {
-		c := float32(coef)
-		for _, g := range grads {
-			for i := range g.Data {
-				g.Data[i] *= c
-			}
-		}
+	return float64(total), nil
+}
+
+// norm32 is torch.norm(x, 2.0) of float32 values: the squares are rounded
+// to float32 as PyTorch's are (past 1.8e19 they overflow to +Inf, below
+// 1e-23 they underflow), summed (in float64, then rounded: PyTorch sums in
+// float32, so its total overflows to +Inf where this one does, up to the
+// last bit), and the square root is rounded to float32. NaN and infinities
+// go through: NaN anywhere gives NaN, else an infinity gives +Inf.
+func norm32(x []float32) float32 {
+	var s float64
+	for _, v := range x {
+		sq := v * v
+		s += float64(sq)
 	}
-	return norm, nil
+	return float32(math.Sqrt(float64(float32(s))))
 }

@@ -3,19 +3,28 @@
 #include "textflag.h"
 
 // The fast path's gate epilogue on 16 pixels per iteration, AVX-512.
-// exp(x) is the float32 Cody-Waite reduction and Cephes polynomial of
-// expf in fast_act.go, with VSCALEFPS for the 2^n; sigmoid and tanh are
-// built from it exactly as sigmoidf and tanhf are.
+// exp(x) is the float32 Cody-Waite reduction and Cephes polynomial of Exp
+// in act.go, with VSCALEFPS for the 2^n (one rounding: +Inf on overflow,
+// subnormal or 0 on underflow, as Exp's two factors give); sigmoid and tanh
+// are built from it exactly as Sigmoid and Tanh are.
 //
-// Constants: Z16 88, Z17 -87, Z18 log2(e), Z19 ln2hi, Z20 ln2lo,
+// NaN: MINPS/MAXPS return their second (Intel) source operand when either
+// is NaN, so the clamp is written VMINPS x, c, x (Intel vminps x, c, x):
+// a NaN x passes through and every later step keeps it NaN. With c first
+// a NaN became the clamp bound (i = 0, tanh(NaN) = 0.62).
+// The clamp [-104, 89] changes no result (e^x is 0 below it and +Inf
+// above it in float32), so ±Inf come out as PyTorch has them:
+// sigmoid(+Inf) = 1, sigmoid(-Inf) = 0, tanh(±Inf) = ±1.
+//
+// Constants: Z16 89, Z17 -104, Z18 log2(e), Z19 ln2hi, Z20 ln2lo,
 // Z21..Z26 the polynomial, Z27 1, Z28 2, Z29 -1.
 
 // func fusedGatesAVX512(gi, gf, gO, gg, c, h *float32, n, keep int)
 // n is a multiple of 16; keep != 0 stores i, f, o, g over gi, gf, gO, gg.
 TEXT ·fusedGatesAVX512(SB), NOSPLIT, $0-64
-	MOVL $0x42b00000, AX
+	MOVL $0x42b20000, AX
 	VPBROADCASTD AX, Z16
-	MOVL $0xc2ae0000, AX
+	MOVL $0xc2d00000, AX
 	VPBROADCASTD AX, Z17
 	MOVL $0x3fb8aa3b, AX
 	VPBROADCASTD AX, Z18
@@ -58,8 +67,8 @@ gloop:
 	VMOVUPS (R8), Z2
 	VMOVUPS (R9), Z3
 	VMULPS Z29, Z0, Z0
-	VMINPS Z16, Z0, Z0
-	VMAXPS Z17, Z0, Z0
+	VMINPS Z0, Z16, Z0
+	VMAXPS Z0, Z17, Z0
 	VMULPS Z18, Z0, Z8
 	VRNDSCALEPS $0, Z8, Z8
 	VFNMADD231PS Z19, Z8, Z0
@@ -76,8 +85,8 @@ gloop:
 	VADDPS Z27, Z0, Z0
 	VDIVPS Z0, Z27, Z0
 	VMULPS Z29, Z1, Z1
-	VMINPS Z16, Z1, Z1
-	VMAXPS Z17, Z1, Z1
+	VMINPS Z1, Z16, Z1
+	VMAXPS Z1, Z17, Z1
 	VMULPS Z18, Z1, Z10
 	VRNDSCALEPS $0, Z10, Z10
 	VFNMADD231PS Z19, Z10, Z1
@@ -94,8 +103,8 @@ gloop:
 	VADDPS Z27, Z1, Z1
 	VDIVPS Z1, Z27, Z1
 	VMULPS Z29, Z2, Z2
-	VMINPS Z16, Z2, Z2
-	VMAXPS Z17, Z2, Z2
+	VMINPS Z2, Z16, Z2
+	VMAXPS Z2, Z17, Z2
 	VMULPS Z18, Z2, Z12
 	VRNDSCALEPS $0, Z12, Z12
 	VFNMADD231PS Z19, Z12, Z2
@@ -112,8 +121,8 @@ gloop:
 	VADDPS Z27, Z2, Z2
 	VDIVPS Z2, Z27, Z2
 	VADDPS Z3, Z3, Z3
-	VMINPS Z16, Z3, Z3
-	VMAXPS Z17, Z3, Z3
+	VMINPS Z3, Z16, Z3
+	VMAXPS Z3, Z17, Z3
 	VMULPS Z18, Z3, Z14
 	VRNDSCALEPS $0, Z14, Z14
 	VFNMADD231PS Z19, Z14, Z3
@@ -134,8 +143,8 @@ gloop:
 	VFMADD231PS Z3, Z0, Z4
 	VMOVUPS Z4, (R10)
 	VADDPS Z4, Z4, Z4
-	VMINPS Z16, Z4, Z4
-	VMAXPS Z17, Z4, Z4
+	VMINPS Z4, Z16, Z4
+	VMAXPS Z4, Z17, Z4
 	VMULPS Z18, Z4, Z8
 	VRNDSCALEPS $0, Z8, Z8
 	VFNMADD231PS Z19, Z8, Z4

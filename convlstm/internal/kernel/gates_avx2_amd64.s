@@ -3,11 +3,18 @@
 #include "textflag.h"
 
 // The fast path's gate epilogue on 8 pixels per iteration, AVX2+FMA3: the
-// ymm version of fusedGatesAVX512 (fast_amd64.s), with the same float32
-// exp (expf in fast_act.go); 2^n is built in the exponent bits (n+127 is
-// in [1, 254] after the clamp) and multiplied in, as expf does.
+// ymm version of fusedGatesAVX512 (gates_amd64.s), with the same float32
+// exp (Exp in act.go). 2^n is built in the exponent bits as two factors
+// 2^n1 * 2^n2 (n1 = n>>1, n2 = n-n1, both in [-75, 64] after the clamp),
+// as Exp does: the first product is exact and the second rounds once, to
+// +Inf on overflow and to a subnormal or 0 on underflow.
 //
-// Registers: Y10 ln2lo, Y11 ln2hi, Y12 log2e, Y13 -87, Y14 88, Y15 1,
+// NaN: the clamp is VMINPS x, c, x (Intel vminps x, c, x), which returns x
+// when it is NaN (MINPS/MAXPS return their second Intel source then), and
+// NaN goes through every later step; the clamp [-104, 89] changes no result
+// (see gates_amd64.s), so ±Inf give what PyTorch gives.
+//
+// Registers: Y10 ln2lo, Y11 ln2hi, Y12 log2e, Y13 -104, Y14 89, Y15 1,
 // Y8 2, Y9 -1; Y5..Y7 are the temporaries of EXP8.
 
 DATA expc<>+0(SB)/4, $0x39506967  // 1.9875691500e-4
@@ -20,17 +27,17 @@ DATA expc<>+24(SB)/4, $127        // exponent bias
 DATA expc<>+28(SB)/4, $0x3fb8aa3b // log2(e)
 DATA expc<>+32(SB)/4, $0x3f318000 // ln2hi
 DATA expc<>+36(SB)/4, $0xb95e8083 // ln2lo
-DATA expc<>+40(SB)/4, $0x42b00000 // 88
-DATA expc<>+44(SB)/4, $0xc2ae0000 // -87
+DATA expc<>+40(SB)/4, $0x42b20000 // 89
+DATA expc<>+44(SB)/4, $0xc2d00000 // -104
 DATA expc<>+48(SB)/4, $0x3f800000 // 1
 DATA expc<>+52(SB)/4, $0x40000000 // 2
 DATA expc<>+56(SB)/4, $0xbf800000 // -1
 GLOBL expc<>(SB), RODATA|NOPTR, $60
 
-// EXP8 sets x to e^x, x clamped to [-87, 88].
+// EXP8 sets x to e^x (x clamped to [-104, 89], NaN kept).
 #define EXP8(x) \
-	VMINPS Y14, x, x; \
-	VMAXPS Y13, x, x; \
+	VMINPS x, Y14, x; \
+	VMAXPS x, Y13, x; \
 	VMULPS Y12, x, Y5; \
 	VROUNDPS $0, Y5, Y5; \
 	VFNMADD231PS Y11, Y5, x; \
@@ -49,9 +56,14 @@ GLOBL expc<>(SB), RODATA|NOPTR, $60
 	VFMADD213PS Y15, x, Y6; \
 	VFMADD213PS Y15, x, Y6; \
 	VCVTPS2DQ Y5, Y5; \
+	VPSRAD $1, Y5, x; \
+	VPSUBD x, Y5, Y5; \
 	VPBROADCASTD expc<>+24(SB), Y7; \
+	VPADDD Y7, x, x; \
+	VPSLLD $23, x, x; \
 	VPADDD Y7, Y5, Y5; \
 	VPSLLD $23, Y5, Y5; \
+	VMULPS x, Y6, Y6; \
 	VMULPS Y5, Y6, x
 
 // SIGMOID8 sets x to 1/(1+e^-x).

@@ -1,0 +1,45 @@
+package bptt
+
+import (
+	"testing"
+
+	"example.com/convlstm/convlstm"
+)
+
+// TestTapeSizeLimit: a tape that would pass convlstm.MaxCallBytes is an
+// error on both training paths, although the plain forward fits.
+func TestTapeSizeLimit(t *testing.T) {
+	defer func(v int64) { convlstm.MaxCallBytes = v }(convlstm.MaxCallBytes)
+	convlstm.MaxCallBytes = 1 << 20
+	m, err := convlstm.NewConvLSTM(1, 8, [2]int{3, 3}, 1, true, true, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := convlstm.Zeros(2, 4, 1, 16, 16)
+	if _, _, err := m.Forward(x, nil); err != nil {
+		t.Fatalf("the plain forward should fit: %v", err)
+	}
+	for _, p := range trainPaths()[:2] {
+		_, _, _, err := p.fwd(m, x, nil)
+		wantErr(t, err, "bptt: the training forward and backward", "MaxCallBytes")
+	}
+}
+
+// TestBackwardAfterModelChange: a cell resized between the forward and the
+// backward is an error, not a panic.
+func TestBackwardAfterModelChange(t *testing.T) {
+	for _, p := range trainPaths()[:2] {
+		m := mustModel(t, true)
+		tape, outs, _, err := p.fwd(m, convlstm.Zeros(2, 3, 2, 5, 4), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := convlstm.NewCell(3, 5, [2]int{1, 3}, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.CellList[1], m.HiddenDim[1] = c, 5
+		_, err = Backward(tape, outs)
+		wantErr(t, err, "cell_list.1", "recorded with 3, 4")
+	}
+}
