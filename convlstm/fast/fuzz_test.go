@@ -12,7 +12,9 @@ import (
 // same random model, input and (sometimes) hidden state and requires the
 // same outputs and last states: equal errors, or values within 2e-5 +
 // 1e-4*|readable|. Sizes are kept small; frames up to 40 pixels wide
-// reach the vector epilogues and several tiles. corrupt > 0 spoils one
+// reach the vector epilogues and several tiles; flag 16 puts NaN, +Inf and
+// -Inf into the input, which must come out where the readable path puts
+// them. corrupt > 0 spoils one
 // argument or field (a hidden state of the wrong shape, a tensor whose data
 // disagrees with its shape, a nil h, too few states, a cell resized after
 // New, a weight replaced): both paths must then return the same error, and
@@ -21,6 +23,8 @@ func FuzzFastVsReadable(f *testing.F) {
 	f.Add(uint8(3), uint8(5), uint8(1), uint8(2), uint8(3), uint8(7), uint8(9), uint8(2), uint8(0b111), uint8(0), int64(1))
 	f.Add(uint8(1), uint8(16), uint8(0), uint8(1), uint8(2), uint8(5), uint8(33), uint8(1), uint8(0b010), uint8(0), int64(2))
 	f.Add(uint8(20), uint8(17), uint8(2), uint8(2), uint8(1), uint8(3), uint8(40), uint8(3), uint8(0b101), uint8(0), int64(3))
+	f.Add(uint8(2), uint8(16), uint8(1), uint8(2), uint8(3), uint8(6), uint8(35), uint8(2), uint8(0b10111), uint8(0), int64(4))
+	f.Add(uint8(3), uint8(5), uint8(4), uint8(1), uint8(3), uint8(7), uint8(33), uint8(1), uint8(0b11011), uint8(0), int64(5))
 	for c := uint8(1); c <= 6; c++ {
 		f.Add(uint8(2), uint8(4), uint8(1), uint8(1), uint8(2), uint8(4), uint8(17), uint8(2), uint8(0b111), c, int64(c))
 	}
@@ -51,6 +55,11 @@ func FuzzFastVsReadable(f *testing.F) {
 		x := convlstm.Zeros(shape...)
 		for i := range x.Data {
 			x.Data[i] = float32(rng.NormFloat64() * 2)
+		}
+		if flags&16 != 0 { // a few NaN and infinities in the input
+			for _, v := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+				x.Data[rng.Intn(len(x.Data))] = float32(v)
+			}
 		}
 		var hs []convlstm.State
 		if withState {
@@ -96,8 +105,12 @@ func FuzzFastVsReadable(f *testing.F) {
 		for l := range on {
 			for _, p := range [][2]*convlstm.Tensor{{of[l], on[l]}, {sf[l].H, sn[l].H}, {sf[l].C, sn[l].C}} {
 				for i, want := range p[1].Data {
-					if d := math.Abs(float64(p[0].Data[i] - want)); !(d <= 2e-5+1e-4*math.Abs(float64(want))) {
-						t.Fatalf("layer %d, element %d: fast %g, readable %g", l, i, p[0].Data[i], want)
+					got, w := float64(p[0].Data[i]), float64(want)
+					if math.IsNaN(got) && math.IsNaN(w) || got == w {
+						continue
+					}
+					if d := math.Abs(got - w); !(d <= 2e-5+1e-4*math.Abs(w)) {
+						t.Fatalf("layer %d, element %d: fast %g, readable %g", l, i, got, w)
 					}
 				}
 			}
