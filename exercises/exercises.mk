@@ -3,13 +3,16 @@
 #   make exercises         progress table of every exercise (strict mode); always exits 0
 #   make exercise N=03     one exercise, verbosely, in strict mode
 #   make exercises-check   part of `make test`: every reference solution passes
-#                          (-tags solution) and every unsolved stub fails in strict mode
+#                          (-tags solution), every unsolved stub fails in strict mode, and
+#                          every wrong solution kept in exercises/*/testdata fails, pointing
+#                          to the hint it was written for (exercises-fixtures)
+#   make exercises-fixtures  only that last part (FIXTURES_FLAGS=-v shows each failure)
 
 EXERCISE_DIRS := $(sort $(wildcard exercises/[0-9][0-9]-*))
 
 TEST_TARGETS += exercises-check
 
-.PHONY: exercises exercise exercises-check
+.PHONY: exercises exercise exercises-check exercises-fixtures
 
 exercises:
 	@$(GO) run ./exercises/internal/progress
@@ -44,3 +47,14 @@ exercises-check:
 	  fi; \
 	done; \
 	exit $$fail
+	@echo "exercises-fixtures: every wrong solution in exercises/*/testdata fails, pointing to its hint"
+	$(GO) run ./exercises/internal/fixtures $(FIXTURES_FLAGS)
+
+# Each exercises/NN-*/testdata/wrong_*.go.txt is compiled in place of the stub
+# (go test -overlay) and must fail its checks, every failing check pointing to
+# the hint (or the "write it by hand" rule) its header names; the reference
+# solutions, run the same way, must pass. See exercises/internal/fixtures.
+FIXTURES_FLAGS ?=
+exercises-fixtures:
+	@echo "exercises-fixtures: every wrong solution in exercises/*/testdata fails, pointing to its hint"
+	$(GO) run ./exercises/internal/fixtures $(FIXTURES_FLAGS)

@@ -11,6 +11,17 @@ import (
 
 const ex = check.Exercise("01-padding")
 
+// What the functions of this exercise may not call: the project's cell and
+// conv know the padding and the output size, and the checks compare with
+// them. Every check that hands an error to ex.Started or ex.NoError also
+// checks this.
+func init() {
+	byHand := []string{"convlstm.NewCell", "convlstm.New", "convlstm.NewConvLSTM", "convlstm.Conv2d", "convlstm.ConvLayer.Forward", "fast.*", "bptt.*"}
+	ex.Forbid("SamePadding", 1, byHand...)
+	ex.Forbid("OutputSize", 2, byHand...)
+	ex.Forbid("KeepsSize", 2, byHand...)
+}
+
 // Kernels with odd, even and mixed sizes, square and not.
 var kernels = [][2]int{{1, 1}, {3, 3}, {5, 3}, {3, 5}, {7, 1}, {1, 5}, {2, 2}, {4, 3}, {3, 6}}
 
@@ -73,22 +84,27 @@ func TestOutputSizeMatchesConv(t *testing.T) {
 // TestOutputSizeStride covers what the seed never uses: no padding and
 // strides above 1 (the Moving MNIST encoders of other ConvLSTM code do).
 func TestOutputSizeStride(t *testing.T) {
+	// Stride 1 first (Hint 2 covers it), then the strides (Hint 3).
 	cases := []struct{ in, kernel, pad, stride, want int }{
-		{7, 3, 1, 2, 4},
-		{8, 3, 1, 2, 4},
 		{5, 5, 0, 1, 1},
 		{64, 5, 2, 1, 64},
-		{10, 4, 0, 3, 3},
 		{6, 2, 1, 1, 7},
 		{9, 3, 0, 1, 7},
+		{7, 3, 1, 2, 4},
+		{8, 3, 1, 2, 4},
+		{10, 4, 0, 3, 3},
 		{28, 5, 0, 2, 12},
 	}
 	for _, c := range cases {
 		got, err := OutputSize(c.in, c.kernel, c.pad, c.stride)
 		ex.NoError(t, "OutputSize", err, 2)
 		if got != c.want {
+			hint := 3
+			if c.stride == 1 {
+				hint = 2
+			}
 			t.Fatalf("OutputSize(in=%d, kernel=%d, pad=%d, stride=%d): want %d, got %d\n    hint: %s",
-				c.in, c.kernel, c.pad, c.stride, c.want, got, ex.Hint(3))
+				c.in, c.kernel, c.pad, c.stride, c.want, got, ex.Hint(hint))
 		}
 	}
 }

@@ -21,6 +21,7 @@ var ErrNotImplemented = check.ErrNotImplemented
 // combinedConv is (B, 4*hiddenDim, H, W); each result is a new
 // (B, hiddenDim, H, W) tensor. It returns an error (not ErrNotImplemented)
 // when combinedConv is not 4-D or its channel count is not 4*hiddenDim.
+// Write the copy yourself: convlstm.Split1 is what the checks compare with.
 func SplitGates(combinedConv *convlstm.Tensor, hiddenDim int) (ccI, ccF, ccO, ccG *convlstm.Tensor, err error) {
 	// TODO: copy channel block k (channels k*hid ... (k+1)*hid-1) of every
 	// batch item into the k-th result.
@@ -32,7 +33,9 @@ func SplitGates(combinedConv *convlstm.Tensor, hiddenDim int) (ccI, ccF, ccO, cc
 //	i = torch.sigmoid(cc_i); f = torch.sigmoid(cc_f)
 //	o = torch.sigmoid(cc_o); g = torch.tanh(cc_g)
 //
-// It returns new tensors and leaves its arguments unchanged.
+// It returns new tensors and leaves its arguments unchanged. Write the
+// sigmoid and the tanh yourself: convlstm.Sigmoid and convlstm.Tanh are what
+// the checks compare with.
 func Activate(ccI, ccF, ccO, ccG *convlstm.Tensor) (i, f, o, g *convlstm.Tensor, err error) {
 	// TODO: three sigmoids and one tanh, elementwise.
 	return nil, nil, nil, nil, ErrNotImplemented

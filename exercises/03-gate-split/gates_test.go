@@ -14,6 +14,47 @@ const ex = check.Exercise("03-gate-split")
 
 var gateNames = []string{"i", "f", "o", "g"}
 
+// The split and the squashing are the exercise: the library's Split1,
+// Sigmoid and Tanh (and the cell that uses them) are what the checks
+// compare with.
+func init() {
+	cell := []string{"convlstm.Cell.Forward", "convlstm.Cell.ForwardGates", "fast.*", "bptt.*"}
+	ex.Forbid("SplitGates", 1, append([]string{"convlstm.Split1"}, cell...)...)
+	ex.Forbid("Activate", 2, append([]string{"convlstm.Sigmoid", "convlstm.Tanh"}, cell...)...)
+}
+
+// refSplit is torch.split(cc, hid, dim=1): the four blocks, each a new
+// tensor, in the order i, f, o, g.
+func refSplit(cc *convlstm.Tensor, hid int) []*convlstm.Tensor {
+	b, c, plane := cc.Shape[0], cc.Shape[1], cc.Shape[2]*cc.Shape[3]
+	parts := make([]*convlstm.Tensor, 4)
+	for k := range parts {
+		parts[k] = convlstm.Zeros(b, hid, cc.Shape[2], cc.Shape[3])
+		for n := 0; n < b; n++ {
+			copy(parts[k].Data[n*hid*plane:(n+1)*hid*plane], cc.Data[(n*c+k*hid)*plane:])
+		}
+	}
+	return parts
+}
+
+// orderHint diagnoses a wrong split: when a result holds exactly the block
+// of another gate, the order is wrong (Hint 3); anything else is a wrong
+// cut (Hint 1).
+func orderHint(got, want []*convlstm.Tensor) (int, string) {
+	for k := range got {
+		if check.Close(got[k], want[k], check.Exact) {
+			continue
+		}
+		for j := range want {
+			if j != k && check.Close(got[k], want[j], check.Exact) {
+				return 3, fmt.Sprintf("your cc_%s holds the block of %s (channels [%d*hid, %d*hid)): the seed's order is i, f, o, g", gateNames[k], gateNames[j], j, j+1)
+			}
+		}
+		return 1, ""
+	}
+	return 0, ""
+}
+
 // TestSplitGatesLabels fills combined_conv with labels: the value tells
 // where it came from, batch*1000 + channel + pixel/1000. A mistake shows up
 // as a wrong label at a named position.
@@ -28,16 +69,23 @@ func TestSplitGatesLabels(t *testing.T) {
 		var err error
 		parts[0], parts[1], parts[2], parts[3], err = SplitGates(cc, s.hid)
 		ex.NoError(t, "SplitGates", err, 1)
-		for gate, got := range parts {
+		ex.NotNil(t, "SplitGates: cc_i, cc_f, cc_o, cc_g", parts, 1)
+		ex.Fresh(t, "SplitGates", []check.Named{check.N("cc_i", parts[0]), check.N("cc_f", parts[1]), check.N("cc_o", parts[2]), check.N("cc_g", parts[3])},
+			[]check.Named{check.N("combined_conv", cc)}, 1)
+		wants := make([]*convlstm.Tensor, 4)
+		for gate := range wants {
 			want := convlstm.Zeros(s.b, s.hid, s.h, s.w)
 			for k := range want.Data {
 				idx := check.Unravel(k, want.Shape)
 				ch := gate*s.hid + idx[1] // gate block, then channel inside it
 				want.Data[k] = float32(idx[0]*1000+ch) + float32(idx[2]*s.w+idx[3])/1000
 			}
+			wants[gate] = want
+		}
+		for gate, got := range parts {
 			name := fmt.Sprintf("cc_%s of combined_conv %v (hidden_dim %d; value = batch*1000 + source channel + pixel/1000)",
 				gateNames[gate], cc.Shape, s.hid)
-			ex.Tensor(t, name, got, want, check.Exact, 1)
+			ex.TensorDiag(t, name, got, wants[gate], check.Exact, 1, func([]int) (int, string) { return orderHint(parts, wants) })
 		}
 	}
 }
@@ -98,18 +146,22 @@ func TestGatesMatchCell(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ccI, ccF, ccO, ccG, err := SplitGates(cc, s.hid)
-		ex.NoError(t, "SplitGates", err, 1)
-		keep := cc.Clone()
+		// Activate gets the right pre-activations (the test's own split), so
+		// a mistake in SplitGates does not show up here.
+		ref := refSplit(cc, s.hid)
+		ccI, ccF, ccO, ccG := ref[0], ref[1], ref[2], ref[3]
+		keep := refSplit(cc, s.hid)
 		i, f, o, g, err := Activate(ccI, ccF, ccO, ccG)
 		ex.NoError(t, "Activate", err, 2)
+		ex.NotNil(t, "Activate: i, f, o, g", []*convlstm.Tensor{i, f, o, g}, 2)
+		ex.Fresh(t, "Activate", []check.Named{check.N("i", i), check.N("f", f), check.N("o", o), check.N("g", g)},
+			[]check.Named{check.N("cc_i", ccI), check.N("cc_f", ccF), check.N("cc_o", ccO), check.N("cc_g", ccG)}, 2)
 		for k, pair := range [][2]*convlstm.Tensor{{i, step.I}, {f, step.F}, {o, step.O}, {g, step.G}} {
 			ex.Tensor(t, fmt.Sprintf("gate %s for input %v, hidden_dim %d, kernel %v", gateNames[k], x.Shape, s.hid, s.k),
 				pair[0], pair[1], check.Tol{Abs: 1e-6, Rel: 1e-5}, 2)
 		}
 		// Activate must not squash its arguments in place.
-		a, b, c, d, _ := SplitGates(keep, s.hid)
-		for k, pair := range [][2]*convlstm.Tensor{{ccI, a}, {ccF, b}, {ccO, c}, {ccG, d}} {
+		for k, pair := range [][2]*convlstm.Tensor{{ccI, keep[0]}, {ccF, keep[1]}, {ccO, keep[2]}, {ccG, keep[3]}} {
 			ex.Tensor(t, fmt.Sprintf("cc_%s after Activate (it must not change its arguments)", gateNames[k]), pair[0], pair[1], check.Exact, 2)
 		}
 	}
@@ -136,12 +188,14 @@ func TestGateOrderAgainstPyTorch(t *testing.T) {
 		}
 		ccI, ccF, ccO, ccG, err := SplitGates(cc, hid)
 		ex.NoError(t, "SplitGates", err, 1)
-		i, _, o, g, err := Activate(ccI, ccF, ccO, ccG)
-		ex.NoError(t, "Activate", err, 2)
-		ex.NotNil(t, "Activate(SplitGates(...)): i, o, g", []*convlstm.Tensor{i, o, g}, 2)
-		ex.Shape(t, "i", i.Shape, []int{b, hid, h, w}, 1)
-		ex.Shape(t, "o", o.Shape, []int{b, hid, h, w}, 1)
-		ex.Shape(t, "g", g.Shape, []int{b, hid, h, w}, 1)
+		parts := []*convlstm.Tensor{ccI, ccF, ccO, ccG}
+		ex.NotNil(t, "SplitGates: cc_i, cc_f, cc_o, cc_g", parts, 1)
+		for k, p := range parts {
+			ex.Shape(t, "cc_"+gateNames[k], p.Shape, []int{b, hid, h, w}, 1)
+		}
+		// The project's sigmoid and tanh, so that only the split is tested
+		// here (Activate has its own check).
+		i, o, g := convlstm.Sigmoid(ccI), convlstm.Sigmoid(ccO), convlstm.Tanh(ccG)
 		got := convlstm.Zeros(b, hid, h, w)
 		for k := range got.Data {
 			got.Data[k] = o.Data[k] * float32(math.Tanh(float64(i.Data[k]*g.Data[k])))
@@ -151,6 +205,7 @@ func TestGateOrderAgainstPyTorch(t *testing.T) {
 		for n := 0; n < b; n++ {
 			copy(want.Data[n*hid*h*w:(n+1)*hid*h*w], out.Data[n*T*hid*h*w:])
 		}
-		ex.Tensor(t, "h_1 = o*tanh(i*g) from your gates vs PyTorch's layer_output[:, 0], golden case "+name, got, want, check.GoldenForward, 3)
+		ex.TensorDiag(t, "h_1 = o*tanh(i*g) from your split (and the project's sigmoid and tanh) vs PyTorch's layer_output[:, 0], golden case "+name,
+			got, want, check.GoldenForward, 3, func([]int) (int, string) { return orderHint(parts, refSplit(cc, hid)) })
 	}
 }

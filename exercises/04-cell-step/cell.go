@@ -20,7 +20,8 @@ var ErrNotImplemented = check.ErrNotImplemented
 // input is (B, Cin, H, W), h is (B, hid, H, W); the result is a new
 // (B, Cin+hid, H, W) tensor, per batch item the input channels first, then
 // the hidden ones. It returns an error (not ErrNotImplemented) when the
-// tensors are not 4-D or B, H or W differ.
+// tensors are not 4-D or B, H or W differ. Write the copy yourself:
+// convlstm.Cat1 is what the checks compare with.
 func Combine(input, h *convlstm.Tensor) (*convlstm.Tensor, error) {
 	// TODO: per batch item, copy input's channels, then h's.
 	return nil, ErrNotImplemented
@@ -34,7 +35,8 @@ func Combine(input, h *convlstm.Tensor) (*convlstm.Tensor, error) {
 // and an error (not ErrNotImplemented) for inconsistent shapes.
 //
 // You may call convlstm.Conv2d, convlstm.Sigmoid and convlstm.Tanh (you wrote
-// the first in exercise 02 and the split in exercise 03).
+// the first in exercise 02 and the split in exercise 03), not the library's
+// Cat1, Split1 or a Cell.
 func Step(input, h, c, weight, bias *convlstm.Tensor) (hNext, cNext *convlstm.Tensor, err error) {
 	// TODO: combine, conv, split into i, f, o, g, squash,
 	// c_next = f*c + i*g, h_next = o*tanh(c_next).

@@ -20,7 +20,8 @@ var ErrNotImplemented = check.ErrNotImplemented
 //	        torch.zeros(batch_size, self.hidden_dim, height, width, ...))
 //
 // It returns State{H, C} with two distinct zero tensors. It returns an error
-// (not ErrNotImplemented) when a size is not positive.
+// (not ErrNotImplemented) when a size is not positive. Do not call
+// cell.InitHidden: it is what the checks compare with.
 func InitHidden(cell *convlstm.Cell, batchSize, height, width int) (convlstm.State, error) {
 	// TODO: two zero tensors (B, cell.HiddenDim, H, W).
 	return convlstm.State{}, ErrNotImplemented

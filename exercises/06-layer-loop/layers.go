@@ -35,7 +35,8 @@ func Stack1(xs []*convlstm.Tensor) (*convlstm.Tensor, error) {
 // nil (else hidden[l] is layer l's starting (h, c)), the layer-major loop over
 // m.CellList (call each cell's Forward), the stack, and the cut to the last
 // layer when !m.ReturnAllLayers. The outputs are (B, T, hid, H, W) whatever
-// m.BatchFirst is, as in the seed.
+// m.BatchFirst is, as in the seed. Use your Permute10 and Stack1, not
+// convlstm's, and not m.Forward: those are what the checks compare with.
 func Forward(m *convlstm.ConvLSTM, input *convlstm.Tensor, hidden []convlstm.State) (layerOutputs []*convlstm.Tensor, lastStates []convlstm.State, err error) {
 	// TODO: the seed's forward, line by line.
 	return nil, nil, ErrNotImplemented

@@ -11,6 +11,62 @@ import (
 
 const ex = check.Exercise("06-layer-loop")
 
+// The permute, the stack and the layer loop are the exercise: the library's
+// Permute10, Stack1 and ConvLSTM.Forward are what the checks compare with.
+// Forward calls the cells' Forward and InitHidden (README).
+func init() {
+	others := []string{"convlstm.ConvLSTM.Forward", "fast.*", "bptt.*"}
+	ex.Forbid("Permute10", 1, append([]string{"convlstm.Permute10"}, others...)...)
+	ex.Forbid("Stack1", 2, append([]string{"convlstm.Stack1"}, others...)...)
+	ex.Forbid("Forward", 3, append([]string{"convlstm.Permute10", "convlstm.Stack1"}, others...)...)
+}
+
+// refPermute10 is x.permute(1, 0, 2, 3, 4), contiguous.
+func refPermute10(x *convlstm.Tensor) *convlstm.Tensor {
+	out := convlstm.Zeros(x.Shape[1], x.Shape[0], x.Shape[2], x.Shape[3], x.Shape[4])
+	for k := range out.Data {
+		i := check.Unravel(k, out.Shape)
+		out.Data[k] = x.At(i[1], i[0], i[2], i[3], i[4])
+	}
+	return out
+}
+
+// refStack1 is torch.stack(xs, dim=1).
+func refStack1(xs []*convlstm.Tensor) *convlstm.Tensor {
+	s := xs[0].Shape
+	out := convlstm.Zeros(s[0], len(xs), s[1], s[2], s[3])
+	for k := range out.Data {
+		i := check.Unravel(k, out.Shape)
+		out.Data[k] = xs[i[1]].At(i[0], i[2], i[3], i[4])
+	}
+	return out
+}
+
+// forwardHint says which hint a failure of Forward(m, input) points to: when
+// Forward uses the student's Permute10 (for a time-first model) or Stack1
+// and that is wrong, the hint of that function (1 or 2), else Hint 3.
+func forwardHint(m *convlstm.ConvLSTM, input *convlstm.Tensor) (int, string) {
+	if !m.BatchFirst && input != nil && input.Dim() == 5 && check.Reaches("Forward", "Permute10") {
+		if got, err := Permute10(input); err != nil || !check.Close(got, refPermute10(input), check.Exact) {
+			return 1, fmt.Sprintf("your Forward calls your Permute10, which gets this time-first input %v wrong: fix Permute10 first", input.Shape)
+		}
+	}
+	if check.Reaches("Forward", "Stack1") {
+		var xs []*convlstm.Tensor
+		for t := 0; t < 3; t++ {
+			x := labelled(2, 2, 1, 3)
+			for k := range x.Data {
+				x.Data[k] += float32(100 * t)
+			}
+			xs = append(xs, x)
+		}
+		if got, err := Stack1(xs); err != nil || !check.Close(got, refStack1(xs), check.Exact) {
+			return 2, "your Forward calls your Stack1, which stacks three (2, 2, 1, 3) tensors wrong: fix Stack1 first"
+		}
+	}
+	return 3, ""
+}
+
 // labelled returns a tensor whose value at every index encodes the index,
 // so a misplaced element shows where it came from.
 func labelled(shape ...int) *convlstm.Tensor {
@@ -26,6 +82,8 @@ func TestPermute10(t *testing.T) {
 		x := labelled(shape...)
 		got, err := Permute10(x)
 		ex.NoError(t, "Permute10", err, 1)
+		ex.NotNil(t, "Permute10", []*convlstm.Tensor{got}, 1)
+		ex.Fresh(t, "Permute10", []check.Named{check.N("the result", got)}, []check.Named{check.N("x", x)}, 1)
 		want := convlstm.Zeros(shape[1], shape[0], shape[2], shape[3], shape[4])
 		for k := range want.Data {
 			i := check.Unravel(k, want.Shape)
@@ -55,6 +113,12 @@ func TestStack1(t *testing.T) {
 		}
 		got, err := Stack1(xs)
 		ex.NoError(t, "Stack1", err, 2)
+		ex.NotNil(t, "Stack1", []*convlstm.Tensor{got}, 2)
+		var args []check.Named
+		for tt, x := range xs {
+			args = append(args, check.N(fmt.Sprintf("xs[%d]", tt), x))
+		}
+		ex.Fresh(t, "Stack1", []check.Named{check.N("the result", got)}, args, 2)
 		want := convlstm.Zeros(s.b, s.T, s.c, s.h, s.w)
 		for k := range want.Data {
 			i := check.Unravel(k, want.Shape)
@@ -69,6 +133,14 @@ func TestStack1(t *testing.T) {
 	}
 }
 
+// because turns a diagnosis into a clause of a failure message.
+func because(why string) string {
+	if why == "" {
+		return ""
+	}
+	return " (" + why + ")"
+}
+
 // TestForwardAgainstPyTorch runs every golden case: 1 to 3 layers, batch
 // first or time first, with and without bias, hidden state and
 // return_all_layers.
@@ -76,21 +148,25 @@ func TestForwardAgainstPyTorch(t *testing.T) {
 	for _, name := range check.GoldenNames(t) {
 		gc := check.LoadGolden(t, name)
 		m := gc.Model(t)
-		outs, lasts, err := Forward(m, gc.T(t, "input"), gc.HiddenState(t))
-		ex.NoError(t, "Forward", err, 3)
+		input := gc.T(t, "input")
+		outs, lasts, err := Forward(m, input, gc.HiddenState(t))
+		hint, why := forwardHint(m, input)
+		ex.NoError(t, "Forward", err, hint)
 		want := 1
 		if gc.Config.ReturnAllLayers {
 			want = gc.Config.NumLayers
 		}
 		if len(outs) != want || len(lasts) != want {
-			t.Fatalf("golden %s (%d layers, return_all_layers=%v): Forward returned %d outputs and %d states, want %d of each\n    hint: %s",
-				name, gc.Config.NumLayers, gc.Config.ReturnAllLayers, len(outs), len(lasts), want, ex.Hint(3))
+			t.Fatalf("golden %s (%d layers, return_all_layers=%v): Forward returned %d outputs and %d states, want %d of each%s\n    hint: %s",
+				name, gc.Config.NumLayers, gc.Config.ReturnAllLayers, len(outs), len(lasts), want, because(why), ex.Hint(hint))
 		}
 		cfg := fmt.Sprintf("golden %s (batch_first=%v, %d layers, return_all_layers=%v)", name, gc.Config.BatchFirst, gc.Config.NumLayers, gc.Config.ReturnAllLayers)
+		diag := func([]int) (int, string) { return hint, "" } // why is in the names
 		for k := range outs {
-			ex.Tensor(t, fmt.Sprintf("%s: layer_output_list[%d]", cfg, k), outs[k], gc.T(t, fmt.Sprintf("layer_output.%d", k)), check.GoldenForward, 3)
-			ex.Tensor(t, fmt.Sprintf("%s: last_state_list[%d] h", cfg, k), lasts[k].H, gc.T(t, fmt.Sprintf("last_state.%d.h", k)), check.GoldenForward, 3)
-			ex.Tensor(t, fmt.Sprintf("%s: last_state_list[%d] c", cfg, k), lasts[k].C, gc.T(t, fmt.Sprintf("last_state.%d.c", k)), check.GoldenForward, 3)
+			ex.NotNil(t, fmt.Sprintf("%s: layer_output_list[%d], last_state_list[%d] h and c", cfg, k, k), []*convlstm.Tensor{outs[k], lasts[k].H, lasts[k].C}, hint)
+			ex.TensorDiag(t, fmt.Sprintf("%s: layer_output_list[%d]%s", cfg, k, because(why)), outs[k], gc.T(t, fmt.Sprintf("layer_output.%d", k)), check.GoldenForward, hint, diag)
+			ex.TensorDiag(t, fmt.Sprintf("%s: last_state_list[%d] h%s", cfg, k, because(why)), lasts[k].H, gc.T(t, fmt.Sprintf("last_state.%d.h", k)), check.GoldenForward, hint, diag)
+			ex.TensorDiag(t, fmt.Sprintf("%s: last_state_list[%d] c%s", cfg, k, because(why)), lasts[k].C, gc.T(t, fmt.Sprintf("last_state.%d.c", k)), check.GoldenForward, hint, diag)
 		}
 	}
 }
@@ -123,16 +199,19 @@ func TestForwardMatchesModel(t *testing.T) {
 				t.Fatal(err)
 			}
 			outs, lasts, err := Forward(m, x, hidden)
-			ex.NoError(t, "Forward", err, 3)
+			hint, why := forwardHint(m, x)
+			ex.NoError(t, "Forward", err, hint)
 			if len(outs) != len(wantOuts) || len(lasts) != len(wantLasts) {
-				t.Fatalf("batch_first=%v return_all_layers=%v: Forward returned %d outputs and %d states, want %d\n    hint: %s",
-					batchFirst, all, len(outs), len(lasts), len(wantOuts), ex.Hint(3))
+				t.Fatalf("batch_first=%v return_all_layers=%v: Forward returned %d outputs and %d states, want %d%s\n    hint: %s",
+					batchFirst, all, len(outs), len(lasts), len(wantOuts), because(why), ex.Hint(hint))
 			}
-			what := fmt.Sprintf("3 layers, input %v, batch_first=%v, return_all_layers=%v, hidden state given=%v", x.Shape, batchFirst, all, hidden != nil)
+			what := fmt.Sprintf("3 layers, input %v, batch_first=%v, return_all_layers=%v, hidden state given=%v%s", x.Shape, batchFirst, all, hidden != nil, because(why))
+			diag := func([]int) (int, string) { return hint, "" } // why is in the names
 			for k := range outs {
-				ex.Tensor(t, fmt.Sprintf("%s: layer_output_list[%d]", what, k), outs[k], wantOuts[k], check.Float32Sum, 3)
-				ex.Tensor(t, fmt.Sprintf("%s: last_state_list[%d] h", what, k), lasts[k].H, wantLasts[k].H, check.Float32Sum, 3)
-				ex.Tensor(t, fmt.Sprintf("%s: last_state_list[%d] c", what, k), lasts[k].C, wantLasts[k].C, check.Float32Sum, 3)
+				ex.NotNil(t, fmt.Sprintf("%s: layer_output_list[%d], last_state_list[%d] h and c", what, k, k), []*convlstm.Tensor{outs[k], lasts[k].H, lasts[k].C}, hint)
+				ex.TensorDiag(t, fmt.Sprintf("%s: layer_output_list[%d]", what, k), outs[k], wantOuts[k], check.Float32Sum, hint, diag)
+				ex.TensorDiag(t, fmt.Sprintf("%s: last_state_list[%d] h", what, k), lasts[k].H, wantLasts[k].H, check.Float32Sum, hint, diag)
+				ex.TensorDiag(t, fmt.Sprintf("%s: last_state_list[%d] c", what, k), lasts[k].C, wantLasts[k].C, check.Float32Sum, hint, diag)
 			}
 		}
 	}

@@ -12,6 +12,59 @@ import (
 
 const ex = check.Exercise("07-im2col-gemm")
 
+// im2col, the product and the conv on top of them are the exercise: no
+// library conv, fast path or BLAS.
+func init() {
+	others := []string{"fast.*", "bptt.*", "gonum.*"}
+	ex.Forbid("Im2col", 1, append([]string{"convlstm.Conv2d"}, others...)...)
+	ex.Forbid("MatMul", 2, others...)
+	ex.Forbid("Conv2d", 3, append([]string{"convlstm.Conv2d", "convlstm.ConvLayer.Forward", "convlstm.Cell.Forward", "convlstm.Cell.ForwardGates"}, others...)...)
+}
+
+// refIm2col is the definition of cols, element by element.
+func refIm2col(x *convlstm.Tensor, kh, kw int) *convlstm.Tensor {
+	b, c, h, w := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
+	ph, pw := kh/2, kw/2
+	oh, ow := h+2*ph-kh+1, w+2*pw-kw+1
+	want := convlstm.Zeros(b, c*kh*kw, oh*ow)
+	for k := range want.Data {
+		i := check.Unravel(k, want.Shape)
+		n, r, p := i[0], i[1], i[2]
+		ch, dy, dx := r/(kh*kw), (r/kw)%kh, r%kw
+		iy, ix := p/ow+dy-ph, p%ow+dx-pw
+		if iy >= 0 && iy < h && ix >= 0 && ix < w {
+			want.Data[k] = x.At(n, ch, iy, ix)
+		}
+	}
+	return want
+}
+
+// convHint blames a wrong Conv2d on the student's Im2col or MatMul when
+// Conv2d uses them and they are wrong here (Hints 1 and 2), else on the
+// assembly (Hint 3).
+func convHint(x, w *convlstm.Tensor) check.Diagnose {
+	return func([]int) (int, string) {
+		kh, kw := w.Shape[2], w.Shape[3]
+		cols := refIm2col(x, kh, kw)
+		if check.Reaches("Conv2d", "Im2col") {
+			if got, err := Im2col(x, kh, kw); err != nil || !check.Close(got, cols, check.Exact) {
+				return 1, fmt.Sprintf("your Conv2d calls your Im2col, which unrolls this x %v wrong for a %dx%d kernel: fix Im2col first", x.Shape, kh, kw)
+			}
+		}
+		if check.Reaches("Conv2d", "MatMul") {
+			m, k, n := w.Shape[0], cols.Shape[1], cols.Shape[2]
+			b := cols.Data[:k*n]
+			for _, block := range []int{1, 7, 32} {
+				got, err := MatMul(w.Data, b, m, k, n, block)
+				if err != nil || !check.Close(&convlstm.Tensor{Shape: []int{m, n}, Data: got}, &convlstm.Tensor{Shape: []int{m, n}, Data: naiveMatMul(w.Data, b, m, k, n)}, check.Float32Sum) {
+					return 2, fmt.Sprintf("your Conv2d calls your MatMul, which gets the %dx%d times %dx%d product of this case wrong (block %d): fix MatMul first", m, k, k, n, block)
+				}
+			}
+		}
+		return 3, ""
+	}
+}
+
 // TestIm2colLayout checks every element of cols against its definition,
 // with labelled input values (value = flat index + 1, so padding zeros stand
 // out).
@@ -25,18 +78,9 @@ func TestIm2colLayout(t *testing.T) {
 		}
 		got, err := Im2col(x, s.kh, s.kw)
 		ex.NoError(t, "Im2col", err, 1)
-		ph, pw := s.kh/2, s.kw/2
-		oh, ow := s.h+2*ph-s.kh+1, s.w+2*pw-s.kw+1
-		want := convlstm.Zeros(s.b, s.c*s.kh*s.kw, oh*ow)
-		for k := range want.Data {
-			i := check.Unravel(k, want.Shape)
-			n, r, p := i[0], i[1], i[2]
-			c, dy, dx := r/(s.kh*s.kw), (r/s.kw)%s.kh, r%s.kw
-			iy, ix := p/ow+dy-ph, p%ow+dx-pw
-			if iy >= 0 && iy < s.h && ix >= 0 && ix < s.w {
-				want.Data[k] = x.At(n, c, iy, ix)
-			}
-		}
+		ex.NotNil(t, "Im2col", []*convlstm.Tensor{got}, 1)
+		ex.Fresh(t, "Im2col", []check.Named{check.N("cols", got)}, []check.Named{check.N("x", x)}, 1)
+		want := refIm2col(x, s.kh, s.kw)
 		ex.Tensor(t, fmt.Sprintf("Im2col(x %v holding 1,2,3,..., kernel %dx%d); index is [b, (c*kh+dy)*kw+dx, y*OW+x]", x.Shape, s.kh, s.kw),
 			got, want, check.Exact, 1)
 	}
@@ -84,6 +128,10 @@ func TestMatMul(t *testing.T) {
 			}
 			got, err := MatMul(a, b, m, k, n, block)
 			ex.NoError(t, "MatMul", err, 2)
+			if check.SharesFloats(got, a) || check.SharesFloats(got, b) {
+				t.Fatalf("MatMul(m=%d, k=%d, n=%d, block=%d): the result shares memory with a or b: return a new slice (make([]float32, m*n))\n    hint: %s",
+					m, k, n, block, ex.Hint(2))
+			}
 			ex.Floats(t, fmt.Sprintf("MatMul(m=%d, k=%d, n=%d, block=%d), index [i j]", m, k, n, block), []int{m, n}, got, want, check.Float32Sum, 2)
 		}
 	}
@@ -137,7 +185,8 @@ func TestConv2dMatchesNaive(t *testing.T) {
 		}
 		got, err := Conv2d(x, w, bias)
 		ex.NoError(t, "Conv2d", err, 3)
-		ex.Tensor(t, fmt.Sprintf("Conv2d(x %v, weight %v, bias %v) vs convlstm.Conv2d", x.Shape, w.Shape, s.bias), got, want, check.Float32Sum, 3)
+		ex.Builds(t, "Conv2d", 3, "Im2col", "MatMul")
+		ex.TensorDiag(t, fmt.Sprintf("Conv2d(x %v, weight %v, bias %v) vs convlstm.Conv2d", x.Shape, w.Shape, s.bias), got, want, check.Float32Sum, 3, convHint(x, w))
 	}
 }
 

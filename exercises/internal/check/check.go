@@ -48,19 +48,17 @@ func Strict() bool {
 // builds the hint pointers of its checks.
 type Exercise string
 
-// Hint returns a pointer to hint n of the exercise's README, for failure
-// messages.
-func (e Exercise) Hint(n int) string {
-	return fmt.Sprintf("see Hint %d in exercises/%s/README.md", n, string(e))
-}
-
 // Started stops the test when err is ErrNotImplemented: it skips the test
 // (pointing to `make exercises`), or fails it in strict mode. Any other
 // error, nil included, is left to the caller, so a test can call Started and
 // then check that invalid input gives an error.
+//
+// A started function is then checked for calls of the library functions
+// that Forbid registered for it (ByHand).
 func (e Exercise) Started(t testing.TB, fn string, err error) {
 	t.Helper()
 	if !errors.Is(err, ErrNotImplemented) {
+		e.checkForbidden(t, fn)
 		return
 	}
 	if Strict() {
@@ -104,6 +102,20 @@ func (e Exercise) Shape(t testing.TB, what string, got, want []int, hint int) {
 // computed value, and counts the elements that differ.
 func (e Exercise) Tensor(t testing.TB, what string, got, want *convlstm.Tensor, tol Tol, hint int) {
 	t.Helper()
+	e.TensorDiag(t, what, got, want, tol, hint, nil)
+}
+
+// Diagnose looks at a mismatch and says which hint fits it: it gets the
+// index of the first element that differs and returns the hint number and a
+// sentence on what the mistake looks like ("" for none). A zero hint keeps
+// the caller's.
+type Diagnose func(first []int) (hint int, why string)
+
+// TensorDiag is Tensor with a diagnosis of value mismatches (nil for none):
+// nil results and wrong shapes point to hint, differing values to the hint
+// diag names.
+func (e Exercise) TensorDiag(t testing.TB, what string, got, want *convlstm.Tensor, tol Tol, hint int, diag Diagnose) {
+	t.Helper()
 	if got == nil {
 		t.Fatalf("%s is nil, want a tensor of shape %v\n    hint: %s", what, want.Shape, e.Hint(hint))
 	}
@@ -111,22 +123,60 @@ func (e Exercise) Tensor(t testing.TB, what string, got, want *convlstm.Tensor, 
 	if len(got.Data) != len(want.Data) {
 		t.Fatalf("%s has shape %v but %d values, want %d\n    hint: %s", what, got.Shape, len(got.Data), len(want.Data), e.Hint(hint))
 	}
-	e.Floats(t, what, want.Shape, got.Data, want.Data, tol, hint)
+	e.FloatsDiag(t, what, want.Shape, got.Data, want.Data, tol, hint, diag)
 }
 
 // Floats compares two row-major arrays of the given shape elementwise (see
 // Tensor).
 func (e Exercise) Floats(t testing.TB, what string, shape []int, got, want []float32, tol Tol, hint int) {
 	t.Helper()
+	e.FloatsDiag(t, what, shape, got, want, tol, hint, nil)
+}
+
+// FloatsDiag is Floats with a diagnosis (see TensorDiag).
+func (e Exercise) FloatsDiag(t testing.TB, what string, shape []int, got, want []float32, tol Tol, hint int, diag Diagnose) {
+	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("%s has %d values, want %d\n    hint: %s", what, len(got), len(want), e.Hint(hint))
 	}
-	bad, first := 0, -1
-	var maxDiff float64
+	bad, first, maxDiff := Compare(got, want, tol)
+	if bad == 0 {
+		return
+	}
+	why := ""
+	if diag != nil {
+		h, w := diag(Unravel(first, shape))
+		if h != 0 {
+			hint = h
+		}
+		if w != "" {
+			why = "\n    " + w
+		}
+	}
+	t.Fatalf("%s: %d of %d elements differ (tolerance %v); first at index %v: want %.7g, got %.7g (largest |diff| %.3g)%s\n    hint: %s",
+		what, bad, len(want), tol, Unravel(first, shape), want[first], got[first], maxDiff, why, e.Hint(hint))
+}
+
+// Compare counts the elements of got outside the tolerance around want and
+// returns the first one's offset (-1 for none) and the largest difference.
+// As in convlstm/golden, a NaN in both places or the same infinity counts as
+// equal (PyTorch propagates them, and so must the student's code); a NaN or
+// an infinity in one place only is outside any tolerance.
+func Compare(got, want []float32, tol Tol) (bad, first int, maxDiff float64) {
+	first = -1
+	if len(got) != len(want) {
+		return max(len(got), len(want)), 0, math.Inf(1)
+	}
 	for k := range want {
 		g, w := float64(got[k]), float64(want[k])
+		if (math.IsNaN(g) && math.IsNaN(w)) || (math.IsInf(w, 0) && g == w) {
+			continue
+		}
 		d := math.Abs(g - w)
-		if !(d <= tol.Abs+tol.Rel*math.Abs(w)) { // also catches NaN
+		if math.IsInf(w, 0) || math.IsInf(g, 0) {
+			d = math.Inf(1) // unequal infinities, or one on one side only
+		}
+		if !(d <= tol.Abs+tol.Rel*math.Abs(w)) || math.IsInf(d, 0) { // also catches NaN
 			if first < 0 {
 				first = k
 			}
@@ -136,11 +186,17 @@ func (e Exercise) Floats(t testing.TB, what string, shape []int, got, want []flo
 			}
 		}
 	}
-	if bad == 0 {
-		return
+	return bad, first, maxDiff
+}
+
+// Close reports whether got has want's shape and every element within the
+// tolerance: for diagnoses that try what a typical mistake would give.
+func Close(got, want *convlstm.Tensor, tol Tol) bool {
+	if got == nil || want == nil || !convlstm.SameShape(got.Shape, want.Shape) {
+		return false
 	}
-	t.Fatalf("%s: %d of %d elements differ (tolerance %v); first at index %v: want %.7g, got %.7g (largest |diff| %.3g)\n    hint: %s",
-		what, bad, len(want), tol, Unravel(first, shape), want[first], got[first], maxDiff, e.Hint(hint))
+	bad, _, _ := Compare(got.Data, want.Data, tol)
+	return bad == 0
 }
 
 // Int fails the test when got != want.

@@ -2,8 +2,10 @@
 // runs `go test -json` on every exercises/NN-slug folder with
 // CONVLSTM_STRICT=1 and reports each one as passed, failing (with the first
 // failing check) or not started (every failing check is a stub that still
-// returns ErrNotImplemented). It exits 0 whatever the students' code does;
-// only a failure to run `go test` at all is an error.
+// returns ErrNotImplemented). It then names the exercise to work on next:
+// the first failing one in order, else the first one not started. It exits
+// 0 whatever the students' code does; only a failure to run `go test` at
+// all is an error.
 //
 //	go run ./exercises/internal/progress            # from the repository root
 //	go run ./exercises/internal/progress 03 05      # only some exercises
@@ -14,6 +16,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -33,11 +36,12 @@ const (
 
 // event is one line of `go test -json` (cmd/test2json).
 type event struct {
-	Action     string
-	Package    string
-	ImportPath string // build-output and build-fail events
-	Test       string
-	Output     string
+	Action      string
+	Package     string
+	ImportPath  string // build-output and build-fail events
+	Test        string
+	Output      string
+	FailedBuild string // on a package's fail event: the ImportPath whose build failed
 }
 
 // result collects what happened to one exercise package.
@@ -64,7 +68,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "progress:", err)
 		os.Exit(2)
 	}
-	report(dirs, results)
+	report(os.Stdout, dirs, results)
 }
 
 // exercises lists the exercise folders, or those whose number or name is
@@ -121,24 +125,82 @@ func run(dirs []string) (map[string]*result, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	sc := bufio.NewScanner(out)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		var ev event
-		if json.Unmarshal(sc.Bytes(), &ev) != nil {
-			continue
+	readErr := collect(out, byPkg)
+	werr := cmd.Wait()
+	if readErr != nil {
+		return nil, readErr
+	}
+	if _, ok := werr.(*exec.ExitError); werr != nil && !ok {
+		return nil, werr
+	}
+	// If go test could not even start (a broken go.mod, say), no package
+	// reported anything: show its stderr in every row.
+	for _, r := range byPkg {
+		if r.pkgAction == "" && len(r.buildError) == 0 {
+			r.buildError = strings.Split(strings.TrimSpace(stderr.String()), "\n")
 		}
-		pkg := ev.Package
-		if pkg == "" {
-			pkg = strings.Fields(ev.ImportPath + " ")[0] // "pkg [pkg.test]" -> pkg
+	}
+	res := map[string]*result{}
+	for _, r := range byPkg {
+		res[r.dir] = r
+	}
+	return res, nil
+}
+
+// collect reads the events of `go test -json` into the results of their
+// packages. Lines may be of any length (a test that prints a large tensor
+// must not cut the stream short). Build output is keyed by the import path
+// that failed to build, which need not be the exercise's own (an import of a
+// package that does not exist reports under that package's path); a
+// package's fail event names it in FailedBuild, and the output goes to that
+// package.
+func collect(out io.Reader, byPkg map[string]*result) error {
+	buildOut := map[string][]string{} // ImportPath -> build output
+	failedBuild := map[*result]string{}
+	br := bufio.NewReader(out)
+	for {
+		line, err := br.ReadBytes('\n')
+		if len(line) > 0 {
+			handle(line, byPkg, buildOut, failedBuild)
 		}
-		r := byPkg[pkg]
-		if r == nil {
-			continue
+		if err == io.EOF {
+			break
 		}
+		if err != nil {
+			return err
+		}
+	}
+	for r, ip := range failedBuild {
+		if len(r.buildError) == 0 {
+			r.buildError = append(r.buildError, buildOut[ip]...)
+		}
+		if len(r.buildError) == 0 {
+			r.buildError = []string{"build of " + ip + " failed"}
+		}
+	}
+	return nil
+}
+
+func handle(line []byte, byPkg map[string]*result, buildOut map[string][]string, failedBuild map[*result]string) {
+	var ev event
+	if json.Unmarshal(line, &ev) != nil {
+		return
+	}
+	if ev.Action == "build-output" || ev.Action == "build-fail" {
+		if ev.Action == "build-output" {
+			buildOut[ev.ImportPath] = append(buildOut[ev.ImportPath], strings.TrimRight(ev.Output, "\n"))
+		}
+		return
+	}
+	r := byPkg[ev.Package]
+	if r == nil {
+		return
+	}
+	{
 		switch {
-		case ev.Action == "build-output":
-			r.buildError = append(r.buildError, strings.TrimRight(ev.Output, "\n"))
+		case ev.Test == "" && ev.Action == "fail" && ev.FailedBuild != "":
+			r.pkgAction = ev.Action
+			failedBuild[r] = ev.FailedBuild
 		case ev.Test == "" && ev.Action == "output":
 			r.pkgOutput = append(r.pkgOutput, strings.TrimRight(ev.Output, "\n"))
 		case ev.Test == "" && (ev.Action == "pass" || ev.Action == "fail" || ev.Action == "skip"):
@@ -157,22 +219,6 @@ func run(dirs []string) (map[string]*result, error) {
 			r.failed = append(r.failed, ev.Test)
 		}
 	}
-	werr := cmd.Wait()
-	if _, ok := werr.(*exec.ExitError); werr != nil && !ok {
-		return nil, werr
-	}
-	// If go test could not even start (a broken go.mod, say), no package
-	// reported anything: show its stderr in every row.
-	for _, r := range byPkg {
-		if r.pkgAction == "" && len(r.buildError) == 0 {
-			r.buildError = strings.Split(strings.TrimSpace(stderr.String()), "\n")
-		}
-	}
-	res := map[string]*result{}
-	for _, r := range byPkg {
-		res[r.dir] = r
-	}
-	return res, nil
 }
 
 // status classifies a result and returns its first failing check.
@@ -246,30 +292,49 @@ func clip(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-func report(dirs []string, results map[string]*result) {
-	fmt.Printf("%-18s  %-11s  %s\n", "exercise", "status", "first failing check")
-	fmt.Printf("%-18s  %-11s  %s\n", strings.Repeat("-", 18), strings.Repeat("-", 11), strings.Repeat("-", 19))
+// nextExercise picks the exercise to work on: the first one, in order,
+// that is failing (started, not passing), so that a student who started
+// with 03 is sent back to 03 and not to an untouched 01; when none is
+// failing, the first one not started. "" when everything passes.
+func nextExercise(dirs []string, results map[string]*result) string {
+	for _, want := range []string{"failing", "not started"} {
+		for _, d := range dirs {
+			if st, _ := results[d].status(); st == want {
+				return d
+			}
+		}
+	}
+	return ""
+}
+
+func report(w io.Writer, dirs []string, results map[string]*result) {
+	fmt.Fprintf(w, "%-18s  %-11s  %s\n", "exercise", "status", "first failing check")
+	fmt.Fprintf(w, "%-18s  %-11s  %s\n", strings.Repeat("-", 18), strings.Repeat("-", 11), strings.Repeat("-", 19))
 	counts := map[string]int{}
-	next := ""
+	var notStarted []string
 	for _, d := range dirs {
 		st, first := results[d].status()
 		counts[st]++
-		if st != "passed" && next == "" {
-			next = d
+		if st == "not started" {
+			notStarted = append(notStarted, d[:2])
 		}
-		fmt.Printf("%-18s  %-11s  %s\n", d, st, clip(first, width))
+		fmt.Fprintf(w, "%-18s  %-11s  %s\n", d, st, clip(first, width))
 	}
-	fmt.Printf("\n%d passed, %d failing, %d not started (of %d).\n", counts["passed"], counts["failing"], counts["not started"], len(dirs))
+	fmt.Fprintf(w, "\n%d passed, %d failing, %d not started (of %d).\n", counts["passed"], counts["failing"], counts["not started"], len(dirs))
+	next := nextExercise(dirs, results)
 	if next == "" {
-		fmt.Println("All exercises pass. Well done.")
+		fmt.Fprintln(w, "All exercises pass. Well done.")
 		return
 	}
 	st, first := results[next].status()
-	fmt.Printf("Next: exercises/%s/README.md, then `make exercise N=%s`.\n", next, next[:2])
+	fmt.Fprintf(w, "Next: exercises/%s/README.md, then `make exercise N=%s`.\n", next, next[:2])
 	if st == "failing" {
-		fmt.Printf("  %s\n", first)
+		fmt.Fprintf(w, "  %s\n", first)
 		if h := results[next].hint(); h != "" {
-			fmt.Printf("  hint: %s\n", h)
+			fmt.Fprintf(w, "  hint: %s\n", h)
+		}
+		if len(notStarted) > 0 {
+			fmt.Fprintf(w, "Not started yet: %s.\n", strings.Join(notStarted, ", "))
 		}
 	}
 }
