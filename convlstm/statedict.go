@@ -2,8 +2,8 @@ package convlstm
 
 import (
 	"fmt"
-	"sort"
-	"strings"
+
+	"example.com/convlstm/convlstm/internal/npz"
 )
 
 // StateDict returns the model's parameters under their PyTorch names,
@@ -25,63 +25,49 @@ func (m *ConvLSTM) StateDict() map[string]*Tensor {
 // strictly like load_state_dict(strict=True): every expected key must be
 // present with its exact shape, and no other key may appear. On error the
 // model is left unchanged; the error names the key, the shape wanted and the
-// shape found.
+// shape found, or the prefix (such as "module." from nn.DataParallel) that
+// the keys carry.
 func (m *ConvLSTM) LoadStateDict(sd map[string]*Tensor) error {
 	want := m.StateDict()
-	var missing, unexpected []string
-	for k := range want {
-		if _, ok := sd[k]; !ok {
-			missing = append(missing, k)
+	if err := npz.CheckKeys(shapes(want), shapes(sd)); err != nil {
+		return fmt.Errorf("convlstm: %w", err)
+	}
+	for k, w := range want {
+		if len(sd[k].Data) != len(w.Data) {
+			return fmt.Errorf("convlstm: state_dict: key %q has %d values, shape %v needs %d", k, len(sd[k].Data), w.Shape, len(w.Data))
 		}
 	}
-	for k := range sd {
-		if _, ok := want[k]; !ok {
-			unexpected = append(unexpected, k)
-		}
-	}
-	sort.Strings(missing)
-	sort.Strings(unexpected)
-	if len(missing) > 0 {
-		return fmt.Errorf("convlstm: state_dict: missing key %q (want shape %v)%s", missing[0], want[missing[0]].Shape, more(missing))
-	}
-	if len(unexpected) > 0 {
-		return fmt.Errorf("convlstm: state_dict: unexpected key %q (shape %v)%s", unexpected[0], shapeOf(sd[unexpected[0]]), more(unexpected))
-	}
-	keys := make([]string, 0, len(want))
-	for k := range want {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		got := sd[k]
-		if got == nil || !SameShape(got.Shape, want[k].Shape) || len(got.Data) != len(want[k].Data) {
-			return fmt.Errorf("convlstm: state_dict: key %q has shape %v, want %v", k, shapeOf(got), want[k].Shape)
-		}
-	}
-	for _, k := range keys {
-		copy(want[k].Data, sd[k].Data)
+	for k, w := range want {
+		copy(w.Data, sd[k].Data)
 	}
 	return nil
 }
 
-func more(keys []string) string {
-	if len(keys) < 2 {
-		return ""
+func shapes(sd map[string]*Tensor) map[string][]int {
+	s := make(map[string][]int, len(sd))
+	for k, t := range sd {
+		s[k] = shapeOf(t)
 	}
-	return fmt.Sprintf(" and %d more: %s", len(keys)-1, strings.Join(keys[1:], ", "))
+	return s
 }
 
 // LoadNPZ loads weights saved by numpy.savez of a PyTorch state_dict (see
-// ReadNPZ) into the model, strictly (see LoadStateDict).
+// ReadNPZ) into the model, strictly (see LoadStateDict). It checks the
+// names and shapes in the file before it decodes any data.
 func (m *ConvLSTM) LoadNPZ(path string) error {
-	sd, err := ReadNPZ(path)
+	a, err := npz.OpenFile(path, MaxNPZBytes)
 	if err != nil {
-		return err
+		return fmt.Errorf("convlstm: %w", err)
 	}
-	if err := m.LoadStateDict(sd); err != nil {
-		return fmt.Errorf("%w (file %s)", err, path)
+	defer a.Close()
+	err = npz.CheckKeys(shapes(m.StateDict()), a.Shapes())
+	if err == nil {
+		var sd map[string]*Tensor
+		if sd, err = tensors(a.ReadAll()); err == nil {
+			return m.LoadStateDict(sd)
+		}
 	}
-	return nil
+	return fmt.Errorf("convlstm: %w (file %s)", err, path)
 }
 
 // SaveNPZ writes the model's state_dict to an .npz file that numpy.load

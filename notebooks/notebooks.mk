@@ -6,10 +6,13 @@
 #   make setup            Jupyter (Debian packages), gophernotes built into
 #                         build/gophernotes/, the `gophernotes` kernelspec, and the
 #                         project's modules in the module cache. Idempotent.
-#   make notebooks        execute notebooks/*.ipynb in name order into
-#                         build/notebooks/<name>.ipynb and .html
+#   make notebooks        execute notebooks/*.ipynb in name order (01-05, then the
+#                         appendix A1) into build/notebooks/<name>.ipynb and .html,
+#                         with MathJax copied next to the HTML (tools/bundle-js.sh)
 #   make notebooks-check  check build/notebooks/*.ipynb: no errors, every cell
-#                         ran, at least one PNG per notebook
+#                         ran, at least one PNG per notebook, no PNG stored twice,
+#                         counts in the text match the data; and, in headless
+#                         chromium, that the maths of every .html renders offline
 #   make notebooks-smoke  self-test of the kernel set-up with notebooks/tools/smoke.ipynb
 #   make lab              the Jupyter notebook UI on notebooks/
 #
@@ -20,7 +23,9 @@
 
 GO                  ?= go
 NB_PY               ?= /usr/bin/python3
-NB_APT_PACKAGES     ?= jupyter-notebook python3-nbconvert python3-nbclient python3-ipykernel
+# libjs-mathjax: the MathJax copied next to the HTML (tools/bundle-js.sh);
+# chromium: the headless browser that checks the maths renders (tools/check_html_math.py).
+NB_APT_PACKAGES     ?= jupyter-notebook python3-nbconvert python3-nbclient python3-ipykernel libjs-mathjax chromium
 NB_DIR              ?= notebooks
 NB_TOOLS            ?= $(NB_DIR)/tools
 NB_OUT              ?= build/notebooks
@@ -89,6 +94,7 @@ notebooks: setup
 # must have an executed copy in build/notebooks newer than itself.
 notebooks-check:
 	@$(NB_PY) $(NB_TOOLS)/check_notebooks.py --sources $(NB_DIR) $(sort $(wildcard $(NB_OUT)/*.ipynb))
+	@$(NB_PY) $(NB_TOOLS)/check_html_math.py $(sort $(wildcard $(NB_OUT)/*.html))
 
 notebooks-smoke: setup
 	@$(NB_RUN) $(NB_SMOKE_OUT) $(NB_SMOKE)

@@ -3,9 +3,10 @@ package viz
 import (
 	"fmt"
 	"math"
+	"strconv"
 
+	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
@@ -13,7 +14,9 @@ import (
 // BarOptions configures BarsWith. The zero value gives a chart without
 // title or axis label on a linear axis.
 type BarOptions struct {
-	Title, YLabel string
+	// XLabel names what the clusters along the x axis are (a shape, a
+	// channel, a test case); every chart should have one.
+	Title, XLabel, YLabel string
 
 	// LogY puts the values on a logarithmic axis, for values that span
 	// orders of magnitude (a naive and a fast implementation). Every value
@@ -70,6 +73,7 @@ func BarsWith(opt BarOptions, labels, groups []string, values [][]float64) ([]by
 	}
 
 	p := newPlot(opt.Title)
+	p.X.Label.Text = opt.XLabel
 	p.Y.Label.Text = opt.YLabel
 	p.NominalX(labels...)
 	p.Y.Tick.Marker = niceTicks{}
@@ -110,7 +114,7 @@ func BarsWith(opt BarOptions, labels, groups []string, values [][]float64) ([]by
 			bars.StackOn(base)
 		}
 		bars.Offset = (vg.Length(g) - vg.Length(len(groups)-1)/2) * barW
-		bars.Color = plotutil.Color(g)
+		bars.Color = categoryColour(g)
 		bars.LineStyle.Width = 0
 		p.Add(bars)
 		leg.Add(groups[g], bars)
@@ -119,7 +123,7 @@ func BarsWith(opt BarOptions, labels, groups []string, values [][]float64) ([]by
 			text := make([]string, len(vs))
 			pts := make(plotter.XYs, len(vs))
 			for k, v := range vs {
-				text[k] = fmt.Sprintf("%.3g", v)
+				text[k] = formatValue(v)
 				pts[k] = plotter.XY{X: float64(k), Y: v}
 			}
 			lbl, err := plotter.NewLabels(plotter.XYLabels{XYs: pts, Labels: text})
@@ -131,15 +135,56 @@ func BarsWith(opt BarOptions, labels, groups []string, values [][]float64) ([]by
 				lbl.TextStyle[i].YAlign = draw.YBottom
 			}
 			lbl.Offset = vg.Point{X: bars.Offset, Y: vg.Points(2)}
-			p.Add(lbl)
+			p.Add(valueLabels{lbl})
 		}
 	}
 	// Leave half a cluster of room left and right of the outer clusters.
 	p.X.Min, p.X.Max = -0.5, float64(len(labels))-0.5
 	if opt.LogY {
-		wholeDecades(&p.Y)
+		// The bars stand on the power of ten below the smallest value;
+		// above the tallest there is room for its value, not a whole
+		// empty decade.
+		p.Y.Min = base.Values[0]
+		p.Y.Max = highest(values) * 2
+	} else if opt.ShowValues {
+		p.Y.Max = highest(values) * 1.12
 	}
 	return render(barsW, barsH, func(dc draw.Canvas) {
 		drawWithLegend(dc, p, leg)
 	})
 }
+
+// highest returns the largest of all values.
+func highest(values [][]float64) float64 {
+	m := math.Inf(-1)
+	for _, vs := range values {
+		for _, v := range vs {
+			m = math.Max(m, v)
+		}
+	}
+	return m
+}
+
+// formatValue prints a value with three significant digits but never in
+// exponent form: 1510, 151, 15.1, 1.51, 0.151, 0.0151.
+func formatValue(v float64) string {
+	a := math.Abs(v)
+	switch {
+	case a == 0:
+		return "0"
+	case a >= 100:
+		return strconv.FormatFloat(math.Round(v), 'f', 0, 64)
+	}
+	decimals := 2 - int(math.Floor(math.Log10(a)))
+	return strconv.FormatFloat(v, 'f', min(decimals, 8), 64)
+}
+
+// valueLabels draws the values above the bars without asking the plot for
+// room: gonum/plot would shrink the data area to fit their text boxes
+// (badly on a logarithmic axis, leaving an empty band under the title).
+// The y range set in BarsWith leaves room for them instead.
+type valueLabels struct{ l *plotter.Labels }
+
+func (v valueLabels) Plot(c draw.Canvas, p *plot.Plot) { v.l.Plot(c, p) }
+
+func (v valueLabels) DataRange() (xmin, xmax, ymin, ymax float64) { return v.l.DataRange() }

@@ -90,6 +90,23 @@ func TestBadInput(t *testing.T) {
 		{"BarsWith log of negative", func() ([]byte, error) {
 			return viz.BarsWith(viz.BarOptions{LogY: true}, []string{"x"}, []string{"a"}, [][]float64{{-1}})
 		}, "values[0][0] = -1, want > 0"},
+		{"FrameRowsWith range", func() ([]byte, error) {
+			return viz.FrameRowsWith(viz.FrameOptions{Min: 1, Max: -1}, []string{"a"}, []*convlstm.Tensor{seq})
+		}, "want Min < Max"},
+		{"FramesAndDiff shapes", func() ([]byte, error) {
+			return viz.FramesAndDiff("", "a", "b", seq, synth(func(int) float64 { return 0 }, 2, 4, 5))
+		}, "want one shape"},
+		{"GatesOverTimeWith CMax", func() ([]byte, error) {
+			return viz.GatesOverTimeWith(viz.GateOptions{CMax: -1}, trace, 0, 0, 0)
+		}, "opt.CMax = -1"},
+		{"CellStateMax layer", func() ([]byte, error) { _, err := viz.CellStateMax(trace, 3, 0, 0); return nil, err }, "layer = 3"},
+		{"CategoryMap value", func() ([]byte, error) {
+			return viz.CategoryMap(synth(func(i int) float64 { return float64(i) }, 2, 2), "", "", "", []string{"a", "b"})
+		}, "t.Data[2] = 2"},
+		{"CategoryMap names", func() ([]byte, error) { return viz.CategoryMap(frame, "", "", "", nil) }, "0 names"},
+		{"CellDiagram even kernel", func() ([]byte, error) { return viz.CellDiagram(1, 1, 4, 8, 8, 4, 3) }, "want odd sizes"},
+		{"CellDiagram zero", func() ([]byte, error) { return viz.CellDiagram(1, 0, 4, 8, 8, 3, 3) }, "in = 0"},
+		{"LayerLoopDiagram layers", func() ([]byte, error) { return viz.LayerLoopDiagram(1, 4, 1, 8, 8, nil) }, "0 layers"},
 		{"Sub nil", func() ([]byte, error) { _, err := viz.Sub(nil, 0); return nil, err }, "t is nil"},
 		{"Sub too many", func() ([]byte, error) { _, err := viz.Sub(frame, 0, 0); return nil, err }, "2 indices for shape [4 5]"},
 		{"Sub range", func() ([]byte, error) { _, err := viz.Sub(seq, 0, 4); return nil, err }, "idx[1] = 4"},

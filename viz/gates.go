@@ -2,6 +2,7 @@ package viz
 
 import (
 	"fmt"
+	"math"
 
 	"example.com/convlstm/convlstm"
 )
@@ -57,12 +58,16 @@ func plane(t *convlstm.Tensor, b, ch int) []float32 {
 // planes[col] holds the six (H, W) images of one column, in the order of
 // gateRows. The scale of c is symmetric around 0 and fits the largest |c|
 // over all columns, so that columns can be compared.
-func gateGrid(title string, colTitles []string, planes [][][]float32, h, w int) ([]byte, error) {
+// A cMax > 0 fixes the scale of c to [-cMax, cMax] instead.
+func gateGrid(title string, colTitles []string, planes [][][]float32, h, w int, cMax float64) ([]byte, error) {
 	var cs [][]float32
 	for _, col := range planes {
 		cs = append(cs, col[cRow])
 	}
-	gates, tanh, cell := gateScale(), tanhScale(), cellScale(niceMax(maxAbs(cs...)))
+	if cMax <= 0 {
+		cMax = niceMax(maxAbs(cs...))
+	}
+	gates, tanh, cell := gateScale(), tanhScale(), cellScale(cMax)
 	rowScale := []*colourScale{gates, gates, gates, tanh, cell, tanh}
 
 	g := &tileGrid{
@@ -123,7 +128,7 @@ func GatePanel(step convlstm.Step, batch int, channels []int) ([]byte, error) {
 		planes = append(planes, col)
 	}
 	title := fmt.Sprintf("Gates and state of one step (sample %d of %d)", batch, b)
-	return gateGrid(title, colTitles, planes, h, w)
+	return gateGrid(title, colTitles, planes, h, w, 0)
 }
 
 // GatesOverTime follows one hidden channel of one layer through time: a
@@ -132,19 +137,69 @@ func GatePanel(step convlstm.Step, batch int, channels []int) ([]byte, error) {
 // (set model.Trace = &convlstm.Trace{} before calling Forward). At most 24
 // time steps fit in one figure.
 func GatesOverTime(trace *convlstm.Trace, layer, batch, channel int) ([]byte, error) {
-	const fn = "GatesOverTime"
+	return GatesOverTimeWith(GateOptions{}, trace, layer, batch, channel)
+}
+
+// GateOptions configures GatesOverTimeWith. The zero value is
+// GatesOverTime.
+type GateOptions struct {
+	// Title replaces the default title when not empty.
+	Title string
+	// CMax > 0 fixes the colour scale of the cell state c to
+	// [-CMax, CMax]. The gates and h always have fixed scales, but c is
+	// unbounded and by default fits the figure's own largest |c|. To
+	// compare two figures (an untrained and a trained model), give both
+	// the larger of their CellStateMax.
+	CMax float64
+}
+
+// GatesOverTimeWith draws the figure of GatesOverTime with options.
+func GatesOverTimeWith(opt GateOptions, trace *convlstm.Trace, layer, batch, channel int) ([]byte, error) {
+	const fn = "GatesOverTimeWith"
+	if math.IsNaN(opt.CMax) || math.IsInf(opt.CMax, 0) || opt.CMax < 0 {
+		return nil, fmt.Errorf("viz: %s: opt.CMax = %v, want a finite number >= 0", fn, opt.CMax)
+	}
+	planes, shape, colTitles, err := tracePlanes(fn, trace, layer, batch, channel)
+	if err != nil {
+		return nil, err
+	}
+	title := fmt.Sprintf("Layer %d, channel %d over time (sample %d)", layer, channel, batch)
+	if opt.Title != "" {
+		title = opt.Title
+	}
+	return gateGrid(title, colTitles, planes, shape[2], shape[3], opt.CMax)
+}
+
+// CellStateMax returns the largest |c| that GatesOverTime would draw for
+// the same arguments: pass the larger of two figures' values as
+// GateOptions.CMax to draw both on one scale.
+func CellStateMax(trace *convlstm.Trace, layer, batch, channel int) (float64, error) {
+	planes, _, _, err := tracePlanes("CellStateMax", trace, layer, batch, channel)
+	if err != nil {
+		return 0, err
+	}
+	var cs [][]float32
+	for _, col := range planes {
+		cs = append(cs, col[cRow])
+	}
+	return maxAbs(cs...), nil
+}
+
+// tracePlanes checks the arguments of GatesOverTime and returns the six
+// planes of every step, the (B, hid, H, W) shape and the column titles.
+func tracePlanes(fn string, trace *convlstm.Trace, layer, batch, channel int) ([][][]float32, []int, []string, error) {
 	if trace == nil {
-		return nil, fmt.Errorf("viz: %s: trace is nil, want a *convlstm.Trace filled by Forward", fn)
+		return nil, nil, nil, fmt.Errorf("viz: %s: trace is nil, want a *convlstm.Trace filled by Forward", fn)
 	}
 	if err := checkIndex(fn, "layer", layer, len(trace.Layers)); err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	steps := trace.Layers[layer]
 	if len(steps) == 0 {
-		return nil, fmt.Errorf("viz: %s: trace.Layers[%d] has no time steps", fn, layer)
+		return nil, nil, nil, fmt.Errorf("viz: %s: trace.Layers[%d] has no time steps", fn, layer)
 	}
 	if len(steps) > maxColumns {
-		return nil, fmt.Errorf("viz: %s: trace.Layers[%d] has %d time steps, want at most %d", fn, layer, len(steps), maxColumns)
+		return nil, nil, nil, fmt.Errorf("viz: %s: trace.Layers[%d] has %d time steps, want at most %d", fn, layer, len(steps), maxColumns)
 	}
 	var shape []int
 	var colTitles []string
@@ -152,18 +207,18 @@ func GatesOverTime(trace *convlstm.Trace, layer, batch, channel int) ([]byte, er
 	for t, step := range steps {
 		ts, err := stepTensors(fn, fmt.Sprintf("trace.Layers[%d][%d]", layer, t), step)
 		if err != nil {
-			return nil, err
+			return nil, nil, nil, err
 		}
 		if t == 0 {
 			shape = ts[0].Shape
 			if err := checkIndex(fn, "batch", batch, shape[0]); err != nil {
-				return nil, err
+				return nil, nil, nil, err
 			}
 			if err := checkIndex(fn, "channel", channel, shape[1]); err != nil {
-				return nil, err
+				return nil, nil, nil, err
 			}
 		} else if !convlstm.SameShape(ts[0].Shape, shape) {
-			return nil, fmt.Errorf("viz: %s: trace.Layers[%d][%d].I has shape %v, want %v like step 0",
+			return nil, nil, nil, fmt.Errorf("viz: %s: trace.Layers[%d][%d].I has shape %v, want %v like step 0",
 				fn, layer, t, ts[0].Shape, shape)
 		}
 		colTitles = append(colTitles, fmt.Sprintf("t = %d", t))
@@ -173,6 +228,5 @@ func GatesOverTime(trace *convlstm.Trace, layer, batch, channel int) ([]byte, er
 		}
 		planes = append(planes, col)
 	}
-	title := fmt.Sprintf("Layer %d, channel %d over time (sample %d)", layer, channel, batch)
-	return gateGrid(title, colTitles, planes, shape[2], shape[3])
+	return planes, shape, colTitles, nil
 }

@@ -129,14 +129,85 @@ func TestGoldenLinesLog(t *testing.T) {
 }
 
 func TestGoldenBars(t *testing.T) {
-	b, err := viz.Bars("Conv2d", "ms per call", []string{"1x1x8x8", "2x4x16x16", "4x8x32x32"},
+	b, err := viz.BarsWith(viz.BarOptions{Title: "Conv2d", XLabel: "input shape (B x C x H x W)", YLabel: "ms per call"},
+		[]string{"1x1x8x8", "2x4x16x16", "4x8x32x32"},
 		[]string{"naive", "fast", "other"}, [][]float64{{0.4, 6, 40}, {0.1, 1.2, 9}, {0.2, 2, 25}})
 	checkGolden(t, "bars.png", b, err)
 }
 
 func TestGoldenBarsLog(t *testing.T) {
-	b, err := viz.BarsWith(viz.BarOptions{Title: "Conv2d", YLabel: "ms per call", LogY: true, ShowValues: true},
+	b, err := viz.BarsWith(viz.BarOptions{Title: "Conv2d", XLabel: "problem size", YLabel: "ms per call", LogY: true, ShowValues: true},
 		[]string{"small", "medium", "large"}, []string{"naive", "fast"},
-		[][]float64{{0.8, 12, 410}, {0.05, 0.9, 14}})
+		[][]float64{{0.8, 12, 1510}, {0.05, 0.9, 14}})
 	checkGolden(t, "bars_log.png", b, err)
+}
+
+func TestGoldenFramesAndDiff(t *testing.T) {
+	a := blobs(5, 10, 10, 2, 1.5)
+	b := blobs(5, 10, 10, 2, 1.5)
+	b.Data[3*100+55] += 2e-3 // one pixel of one frame differs a little
+	got, err := viz.FramesAndDiff("Two runs and their difference", "run A", "run B", a, b)
+	checkGolden(t, "frames_and_diff.png", got, err)
+}
+
+func TestGoldenFrameRowsFixedRange(t *testing.T) {
+	// A faint sequence on a range fixed to [-1, 1], as for two figures
+	// that must share one scale.
+	faint := synth(func(i int) float64 { return 0.1 * math.Sin(float64(i)/5) }, 4, 8, 8)
+	got, err := viz.FrameRowsWith(viz.FrameOptions{Title: "Fixed range", Min: -1, Max: 1, ScaleLabel: "h"},
+		[]string{"faint"}, []*convlstm.Tensor{faint})
+	checkGolden(t, "frame_rows_fixed.png", got, err)
+}
+
+func TestGoldenGatesOverTimeShared(t *testing.T) {
+	trace := &convlstm.Trace{Layers: make([][]convlstm.Step, 1)}
+	for step := range 4 {
+		trace.Layers[0] = append(trace.Layers[0], synthStep(1, 2, 8, 8, float64(step)))
+	}
+	m, err := viz.CellStateMax(trace, 0, 0, 1)
+	if err != nil || m <= 0 {
+		t.Fatalf("CellStateMax = %v, %v, want > 0", m, err)
+	}
+	got, err := viz.GatesOverTimeWith(viz.GateOptions{Title: "c on a shared scale", CMax: 4 * m}, trace, 0, 0, 1)
+	checkGolden(t, "gates_over_time_shared.png", got, err)
+}
+
+func TestGoldenCategoryMap(t *testing.T) {
+	// A 12 x 30 matrix in tiles of 4 x 10, padded to 16 x 30: a
+	// checkerboard of tiles 1 and 2, padding 0.
+	tiles := synth(func(i int) float64 {
+		r, c := i/30, i%30
+		if r >= 12 {
+			return 0
+		}
+		return float64(1 + (r/4+c/10)%2)
+	}, 16, 30)
+	got, err := viz.CategoryMap(tiles, "Tiles", "matrix column", "matrix row",
+		[]string{"padding", "tile (even)", "tile (odd)"})
+	checkGolden(t, "category_map.png", got, err)
+}
+
+func TestGoldenCellDiagram(t *testing.T) {
+	got, err := viz.CellDiagram(1, 1, 4, 16, 20, 3, 3)
+	checkGolden(t, "cell_diagram.png", got, err)
+}
+
+func TestGoldenLayerLoopDiagram(t *testing.T) {
+	got, err := viz.LayerLoopDiagram(2, 8, 1, 16, 20, []int{6, 4, 2})
+	checkGolden(t, "layer_loop_diagram.png", got, err)
+}
+
+func TestGoldenLinesStyles(t *testing.T) {
+	var series [][]float64
+	for k := range 6 {
+		var y []float64
+		for x := range 10 {
+			y = append(y, math.Sin(float64(x)/3+float64(k)/2)+float64(k)/3)
+		}
+		series = append(series, y)
+	}
+	got, err := viz.LinesWith(viz.LineOptions{Title: "Paired series", XLabel: "t", YLabel: "value",
+		Colours: []int{0, 1, 2, 0, 1, 2}, Dashes: []int{0, 0, 0, 1, 1, 1}}, nil,
+		[]string{"i trained", "f trained", "c trained", "i untrained", "f untrained", "c untrained"}, series)
+	checkGolden(t, "lines_styles.png", got, err)
 }

@@ -128,3 +128,38 @@ func TestWholeDecades(t *testing.T) {
 		t.Errorf("range [%v, %v], want [10, 100]", a.Min, a.Max)
 	}
 }
+
+func TestFormatValue(t *testing.T) {
+	for v, want := range map[float64]string{
+		1510: "1510", 151.2: "151", 15.12: "15.1", 1.512: "1.51", 0.1512: "0.151", 0.01512: "0.0151", 0: "0", -2.5: "-2.50",
+	} {
+		if got := formatValue(v); got != want {
+			t.Errorf("formatValue(%v) = %q, want %q", v, got, want)
+		}
+	}
+}
+
+// TestPaletteNoRedGreen checks that the first colours of the category
+// palette never put a red next to a green: no two of the first four have
+// one with R > G and the other with G > R by a wide margin on both.
+func TestPaletteNoRedGreen(t *testing.T) {
+	isRed := func(c color.RGBA) bool { return int(c.R)-int(c.G) > 80 && int(c.R)-int(c.B) > 80 }
+	isGreen := func(c color.RGBA) bool { return int(c.G)-int(c.R) > 80 && int(c.G)-int(c.B) > 40 }
+	for i := 0; i < 4; i++ {
+		for j := 0; j < 4; j++ {
+			if isRed(categoryColour(i)) && isGreen(categoryColour(j)) {
+				t.Errorf("colours %d (%v) and %d (%v) are a red/green pair", i, categoryColour(i), j, categoryColour(j))
+			}
+		}
+	}
+}
+
+func TestGreyScale(t *testing.T) {
+	colour := sequential("", 0, 2).colours()
+	for v, want := range map[float32]int{0: 0, 1: 128, 2: 255} {
+		c := colour(v)
+		if c.R != c.G || c.G != c.B || int(c.R) < want-1 || int(c.R) > want+1 {
+			t.Errorf("colour(%v) = %v, want grey %d", v, c, want)
+		}
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"math"
 
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
@@ -19,6 +18,15 @@ type LineOptions struct {
 	// orders of magnitude such as a loss or a run time. Every y value must
 	// then be > 0.
 	LogY bool
+
+	// Colours and Dashes pick the colour and the dash pattern of each
+	// series by index (0, 1, 2, ...): series k gets colour Colours[k] and
+	// dash pattern Dashes[k]. Give two series the same colour and
+	// different dashes to pair them, e.g. "f trained" (solid) and
+	// "f untrained" (dashed). Nil, or a list shorter than ys, means
+	// index k for series k. Colours are the Okabe-Ito palette (safe for
+	// colour-blind readers); dash 0 is a solid line.
+	Colours, Dashes []int
 }
 
 // Lines draws one line per series: ys[k] is the series named names[k],
@@ -79,10 +87,18 @@ func LinesWith(opt LineOptions, xs []float64, names []string, ys [][]float64) ([
 		if err != nil {
 			return nil, fmt.Errorf("viz: %s: ys[%d]: %v", fn, k, err)
 		}
-		line.Color = plotutil.Color(k)
+		colour, dash := k, k
+		if k < len(opt.Colours) {
+			colour = opt.Colours[k]
+		}
+		if k < len(opt.Dashes) {
+			dash = opt.Dashes[k]
+		}
+		line.Color = categoryColour(colour)
 		line.Width = vg.Points(2)
-		points.Color = plotutil.Color(k)
-		points.Shape = plotutil.Shape(k)
+		line.Dashes = lineDash(dash)
+		points.Color = categoryColour(colour)
+		points.Shape = markerShape(dash)
 		points.Radius = vg.Points(3)
 		p.Add(line)
 		// Markers show where the measurements are, but would hide a long

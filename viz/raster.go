@@ -2,6 +2,7 @@ package viz
 
 import (
 	"image"
+	"image/color"
 
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -16,8 +17,12 @@ import (
 // mode blurs small images when they are scaled up. Painting the blocks at
 // the size they are shown gives sharp pixels and no seams.
 func raster(data []float32, h, w int, s *colourScale, pxW, pxH int) *image.RGBA {
+	return rasterWith(data, h, w, s.colours(), pxW, pxH)
+}
+
+// rasterWith is raster with any mapping from value to colour.
+func rasterWith(data []float32, h, w int, colourOf func(float32) color.RGBA, pxW, pxH int) *image.RGBA {
 	pxW, pxH = max(pxW, w), max(pxH, h)
-	colourOf := s.colours()
 	img := image.NewRGBA(image.Rect(0, 0, pxW, pxH))
 	for py := range pxH {
 		row := py * h / pxH

@@ -15,13 +15,50 @@ type colourScale struct {
 	cmap  palette.ColorMap
 }
 
-// sequential returns a scale that goes from black (lo) to white (hi)
-// through purple, blue, green and yellow (Kindlmann's map, whose
-// brightness grows evenly). Used for the sigmoid gates and for
-// non-negative data such as input frames.
+// sequential returns a grey scale from black (lo) to white (hi), whose
+// brightness grows evenly. Used for the sigmoid gates and for
+// non-negative data such as input frames. Grey has no hue, so the
+// anti-aliased edge of a bright shape on a dark frame is a grey rim, not a
+// coloured one, and it reads the same to every eye and on paper.
 func sequential(label string, lo, hi float64) *colourScale {
-	return newScale(label, moreland.Kindlmann(), lo, hi)
+	return newScale(label, &greyMap{}, lo, hi)
 }
+
+// greyMap is a palette.ColorMap from black (Min) to white (Max).
+type greyMap struct{ min, max, alpha float64 }
+
+func (g *greyMap) At(v float64) (color.Color, error) {
+	if v < g.min || v > g.max {
+		return nil, palette.ErrOverflow
+	}
+	f := 0.0
+	if g.max > g.min {
+		f = (v - g.min) / (g.max - g.min)
+	}
+	y := uint8(math.Round(255 * f))
+	return color.RGBA{R: y, G: y, B: y, A: 255}, nil
+}
+func (g *greyMap) Max() float64     { return g.max }
+func (g *greyMap) Min() float64     { return g.min }
+func (g *greyMap) SetMax(v float64) { g.max = v }
+func (g *greyMap) SetMin(v float64) { g.min = v }
+func (g *greyMap) Alpha() float64   { return 1 }
+func (g *greyMap) SetAlpha(float64) {}
+func (g *greyMap) Palette(n int) palette.Palette {
+	if n < 2 {
+		n = 2
+	}
+	cs := make([]color.Color, n)
+	for k := range cs {
+		y := uint8(math.Round(255 * float64(k) / float64(n-1)))
+		cs[k] = color.RGBA{R: y, G: y, B: y, A: 255}
+	}
+	return greyPalette(cs)
+}
+
+type greyPalette []color.Color
+
+func (p greyPalette) Colors() []color.Color { return p }
 
 // diverging returns a scale from blue (lo) through light grey to red (hi).
 // With lo = -hi, grey is exactly 0. Used for g, c, h and signed data.
@@ -85,8 +122,9 @@ func maxAbs(values ...[]float32) float64 {
 	return m
 }
 
-// nanColour marks values that are NaN: a mid grey, in none of the scales.
-var nanColour = color.RGBA{R: 128, G: 128, B: 128, A: 255}
+// nanColour marks values that are NaN: a light yellow, in none of the
+// scales (the grey scale has every grey).
+var nanColour = color.RGBA{R: 0xF0, G: 0xE4, B: 0x42, A: 255}
 
 // levels is how many colours of a scale are used: plenty for the eye.
 const levels = 256

@@ -204,7 +204,8 @@ func StatsBars(s *Stats, gate, title string) ([]byte, error) {
 			values[r] = append(values[r], g[r])
 		}
 	}
-	return viz.BarsWith(viz.BarOptions{Title: title, YLabel: "mean " + gate}, labels, RegionNames, values)
+	return viz.BarsWith(viz.BarOptions{Title: title, XLabel: "hidden channel", YLabel: "mean " + gate},
+		labels, RegionNames, values)
 }
 
 // CrossedPixel returns a pixel (y, x) of sample b of frames (B, T, 1, H, W)

@@ -7,7 +7,14 @@ Each NOTEBOOK (an executed .ipynb, e.g. build/notebooks/*.ipynb) fails when
 - a cell has an error output (output_type "error"), or a stream on stderr
   carrying a Go panic or an interpreter error;
 - a non-empty code cell has execution_count None (it did not run);
-- no cell has an image/png output (every notebook here draws something).
+- no cell has an image/png output (every notebook here draws something);
+- an output stores binary data a second time as text, e.g. a text/plain
+  "[137 80 78 71 ...]" next to an image/png (what gophernotes' display.PNG
+  did before notebooks/tools/gophernotes-jsoner.patch), or any output text
+  that is a long list of decimal bytes;
+- a count stated in a markdown cell disagrees with the one the code printed:
+  "<N> (small) (golden) cases" in the text against a printed line
+  "golden cases: <N>" (notebook 03), N in digits or words up to twenty.
 
 With --sources DIR, every DIR/*.ipynb must also have an executed copy among
 the NOTEBOOKs (matched by file name) that is newer than the source; a missing
@@ -31,11 +38,56 @@ MAX_LISTED = 8  # problems listed per notebook
 
 BAD_STDERR = re.compile(r"^(panic: |// error: |error: |fatal error: )", re.M)
 
+# A []byte printed with fmt.Sprint: "[137 80 78 71 13 10 26 10 ...]" (a PNG
+# starts with those eight bytes); 32 numbers or more in a row count.
+BYTE_LIST = re.compile(r"\[?(?:\d{1,3} ){31,}\d{1,3}\]?")
+
 
 def text_of(value):
     if isinstance(value, list):
         return "".join(value)
     return value or ""
+
+
+NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
+
+# Counts that the text may state and the code prints: (pattern in markdown,
+# pattern in the outputs, what is counted).
+STATED_COUNTS = [
+    (re.compile(r"\b(\d+|[A-Za-z]+)\s+(?:small\s+)?(?:golden\s+)?cases\b"),
+     re.compile(r"golden cases: (\d+)"), "golden cases"),
+]
+
+
+def stated_number(word):
+    if word.isdigit():
+        return int(word)
+    return NUMBER_WORDS.get(word.lower())
+
+
+def check_counts(nb):
+    """Problems where a count in the markdown differs from the printed one."""
+    problems = []
+    markdown = [text_of(c.get("source")) for c in nb.get("cells", []) if c.get("cell_type") == "markdown"]
+    outputs = []
+    for c in nb.get("cells", []):
+        for out in c.get("outputs", []):
+            outputs.append(text_of(out.get("text")))
+            outputs.append(text_of(out.get("data", {}).get("text/plain")))
+    printed_text = "\n".join(outputs)
+    for in_text, in_output, what in STATED_COUNTS:
+        printed = {int(m.group(1)) for m in in_output.finditer(printed_text)}
+        if not printed:
+            continue
+        for md in markdown:
+            for m in in_text.finditer(md):
+                n = stated_number(m.group(1))
+                if n is not None and n not in printed:
+                    problems.append(f"the text says \"{m.group(0)}\" but the code printed "
+                                    f"{', '.join(map(str, sorted(printed)))} {what}")
+    return problems
 
 
 def parse_time(s):
@@ -96,10 +148,20 @@ def check(path):
                     line = text_of(out.get("text"))[m.start():].splitlines()[0]
                     problems.append(f"{where}: stderr: {line[:300]}")
             if kind in ("display_data", "execute_result"):
-                if "image/png" in out.get("data", {}):
+                data = out.get("data", {})
+                if "image/png" in data:
                     pngs += 1
+                for mime, value in data.items():
+                    if mime.startswith("image/") or not isinstance(value, (str, list)):
+                        continue
+                    if BYTE_LIST.search(text_of(value)[:4000]):
+                        problems.append(f"{where}: {mime} output holds a list of decimal bytes "
+                                        f"({len(text_of(value))} characters): binary data stored twice")
+            if kind == "stream" and BYTE_LIST.search(text_of(out.get("text"))[:4000]):
+                problems.append(f"{where}: {out.get('name')} holds a list of decimal bytes")
     if pngs == 0:
         problems.append("no image/png output")
+    problems.extend(check_counts(nb))
     summary = f"{ran}/{code} code cells ran, {pngs} png, {errors} errors, {seconds:.1f} s in cells"
     if slowest[1] is not None:
         summary += f" (slowest: cell {slowest[1]}, {slowest[0]:.1f} s)"

@@ -29,6 +29,14 @@ fi
 
 mkdir -p "$out"
 outabs=$(cd "$out" && pwd)
+
+# The HTML loads MathJax and require.js from copies next to it (bundle-js.sh),
+# by relative URLs: no network, no dependence on this machine's file paths.
+# The SVG output of MathJax needs no web fonts (which a browser will not load
+# for a file:// page).
+NB_MATHJAX_URL='mathjax/MathJax.js?config=TeX-AMS_SVG-full,Safe'
+NB_REQUIREJS_URL='js/require.min.js'
+sh "$(dirname "$0")/bundle-js.sh" "$outabs" || exit 1
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
@@ -53,6 +61,15 @@ retry_plugin() {
 	execute "$1" "$2"
 }
 
+# fix_links NB HTML: relative links in the markdown (../exercises/01-padding/...)
+# are written for the notebook's own folder; the HTML sits elsewhere
+# (build/notebooks), so prefix them with the way from there to that folder.
+fix_links() {
+	rel=$("$NB_PY" -c 'import os, sys; print(os.path.relpath(sys.argv[1], sys.argv[2]))' \
+		"$(cd "$(dirname "$1")" && pwd)" "$(dirname "$2")")
+	sed -i "s#href=\"\\.\\./#href=\"$rel/../#g" "$2"
+}
+
 failed=""
 summary=""
 t_all=$(now)
@@ -64,7 +81,10 @@ for nb in "$@"; do
 	if execute "$nb" "$name" || retry_plugin "$nb" "$name"; then
 		t1=$(now)
 		if "$NB_PY" -m nbconvert --to html --output-dir="$outabs" --output="$name.html" \
+			--HTMLExporter.mathjax_url="$NB_MATHJAX_URL" \
+			--HTMLExporter.require_js_url="$NB_REQUIREJS_URL" \
 			"$outabs/$name.ipynb" >>"$outabs/$name.log" 2>&1; then
+			fix_links "$nb" "$outabs/$name.html"
 			line="$nb: ok in $(elapsed "$t0" "$t1") s"
 		else
 			line="$nb: ran in $(elapsed "$t0" "$t1") s, HTML export FAILED (see $out/$name.log)"
