@@ -1,6 +1,8 @@
 # Benchmarks of the fast path (included by the top-level Makefile).
 #
-#   make bench        naive vs fast GFLOP/s per shape, with the FMA peak
+#   make bench        naive vs fast GFLOP/s per shape, with the FMA peak; the
+#                     training step (GFLOP/s) and the next-frame model (steps/s);
+#                     the cost ladder of the training step in H*W, T and hidden
 #   make bench-torch  the same with PyTorch (CPU, 2 threads) measured in the same run
 #
 # The naive forward passes take seconds each: they run once (-benchtime 1x);
@@ -17,7 +19,10 @@ bench-go:
 	@echo "running BenchmarkForward (naive once per shape, then fast) ..."
 	@{ $(GO) test -run '^$$' -bench 'BenchmarkForward/naive' -benchtime 1x ./convlstm/fast && \
 	   $(GO) test -run '^$$' -bench 'BenchmarkForward/fast' -benchtime $(BENCH_FAST_N)x -count $(BENCH_COUNT) ./convlstm/fast && \
-	   $(GO) test -run '^$$' -bench 'BenchmarkPeak|BenchmarkGemm$$|BenchmarkFusedStep' -benchtime 1x ./convlstm/fast; } > $(BENCH_OUT)
+	   $(GO) test -run '^$$' -bench 'BenchmarkPeak|BenchmarkGemm$$|BenchmarkFusedStep' -benchtime 1x ./convlstm/fast && \
+	   $(GO) test -run '^$$' -bench 'BenchmarkTrainStep$$' -benchtime $(BENCH_FAST_N)x -count $(BENCH_COUNT) ./convlstm/bptt && \
+	   $(GO) test -run '^$$' -bench 'BenchmarkNextFrameStep' -benchtime 3x -count $(BENCH_COUNT) ./convlstm/train && \
+	   $(GO) test -run '^$$' -bench 'BenchmarkTrainLadder' -benchtime 3x -count 2 ./convlstm/bptt; } > $(BENCH_OUT)
 
 bench: bench-go
 	@$(GO) run ./convlstm/internal/benchtable < $(BENCH_OUT)
@@ -32,4 +37,6 @@ bench-torch: bench-torch-deps bench-go
 	@echo "running the same forward passes in PyTorch (CPU, 2 threads) ..."
 	@$(PY) testdata/bench_torch.py --threads 2 --reps 5 >> $(BENCH_OUT)
 	@$(GO) test -run '^$$' -bench 'BenchmarkForward/fast' -benchtime $(BENCH_FAST_N)x -count 1 ./convlstm/fast >> $(BENCH_OUT)
+	@$(GO) test -run '^$$' -bench 'BenchmarkTrainStep$$' -benchtime $(BENCH_FAST_N)x -count 1 ./convlstm/bptt >> $(BENCH_OUT)
+	@$(GO) test -run '^$$' -bench 'BenchmarkNextFrameStep' -benchtime 3x -count 1 ./convlstm/train >> $(BENCH_OUT)
 	@$(GO) run ./convlstm/internal/benchtable < $(BENCH_OUT)

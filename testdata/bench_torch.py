@@ -1,4 +1,6 @@
-"""Time the three benchmark forward passes of `make bench` in PyTorch on the CPU.
+"""Time the benchmarks of `make bench` in PyTorch on the CPU: the three forward
+passes, one training step on the same shapes, and the next-frame model's
+training step rate at 16x16 and 64x64.
 
 The model is the seed's ConvLSTM as testdata/gen_golden.py defines it; the
 shapes and the FLOP count are those of bench.Configs (convlstm/internal/bench):
@@ -54,6 +56,62 @@ def main():
                 d = time.perf_counter() - start
                 best = d if best is None or d < best else best
         print('BenchmarkTorch/%s\t1\t%d ns/op\t%.2f GFLOP/s' % (name, best * 1e9, flops(b, t, c, h, w, hidden, k) / best / 1e9))
+        sys.stdout.flush()
+
+    # One training step on the same shapes (BenchmarkTrainStep of
+    # convlstm/bptt): forward with autograd recording, then backward of the
+    # weights only (the input needs no gradient), loss = <output, grad>
+    # with a fixed upstream gradient; FLOPs = 3x the forward's convolutions.
+    for name, b, t, c, h, w, hidden, k, bf in SHAPES:
+        model = ConvLSTM(c, hidden, k, len(hidden), batch_first=bf, bias=True, return_all_layers=False)
+        x = torch.rand((b, t, c, h, w) if bf else (t, b, c, h, w)) * 2 - 1
+
+        def step():
+            model.zero_grad(set_to_none=True)
+            out = model(x)[0][0]
+            out.backward(out.detach())
+
+        step()  # warm-up
+        best = None
+        for _ in range(args.reps):
+            start = time.perf_counter()
+            step()
+            d = time.perf_counter() - start
+            best = d if best is None or d < best else best
+        print('BenchmarkTorchTrainStep/%s\t1\t%d ns/op\t%.2f GFLOP/s' % (name, best * 1e9, 3 * flops(b, t, c, h, w, hidden, k) / best / 1e9))
+        sys.stdout.flush()
+
+    # The next-frame model of `make train` (convlstm/train): hidden [16], 3x3,
+    # a 1x1 conv head with a sigmoid, batch 16, 10 frames (9 in, 9 targets),
+    # MSE, Adam (lr 1e-2), gradient norm clipped to 1; steps per second at
+    # 16x16 and 64x64 frames (BenchmarkNextFrameStep in convlstm/train).
+    for size in (16, 64):
+        rnn = ConvLSTM(1, [16], (3, 3), 1, batch_first=True, bias=True, return_all_layers=False)
+        head = torch.nn.Conv2d(16, 1, 1)
+        params = list(rnn.parameters()) + list(head.parameters())
+        opt = torch.optim.Adam(params, lr=1e-2)
+        frames = torch.rand(16, 10, 1, size, size)
+
+        def train_step():
+            opt.zero_grad(set_to_none=True)
+            hseq = rnn(frames[:, :9])[0][0]  # (B, 9, 16, H, W)
+            B, T, C, H, W = hseq.shape
+            pred = torch.sigmoid(head(hseq.reshape(B * T, C, H, W))).reshape(B, T, 1, H, W)
+            loss = ((pred - frames[:, 1:]) ** 2).mean()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            opt.step()
+
+        train_step()  # warm-up
+        n = 20 if size == 16 else 3
+        best = None
+        for _ in range(max(1, args.reps // 2)):
+            start = time.perf_counter()
+            for _ in range(n):
+                train_step()
+            d = (time.perf_counter() - start) / n
+            best = d if best is None or d < best else best
+        print('BenchmarkTorchNextFrameStep/%dx%d\t1\t%d ns/op\t%.2f steps/s' % (size, size, best * 1e9, 1 / best))
         sys.stdout.flush()
 
 

@@ -1,6 +1,7 @@
 package bptt
 
 import (
+	"fmt"
 	"testing"
 
 	"example.com/convlstm/convlstm"
@@ -34,6 +35,55 @@ func BenchmarkTrainStep(b *testing.B) {
 				step()
 			}
 			b.ReportMetric(3*cfg.FLOPs()*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
+
+// BenchmarkTrainLadder: the training step of BenchmarkTrainStep (one layer,
+// 3x3, batch 2, input 1 channel) along three ladders, each changing one
+// size of a base of 32x32 frames, T = 8, hidden 16: the frame side
+// (hw=16x16 ... 64x64), the sequence length (t=4 ... 16) and the hidden
+// size (hid=8 ... 32). It reports, beside the time, the time per pixel of
+// the whole sequence (ns per B*T*H*W): flat along hw and t if the cost grows
+// linearly in H*W*T; along hid the work grows like hid^2.
+func BenchmarkTrainLadder(b *testing.B) {
+	type rung struct {
+		name       string
+		side, t, h int
+	}
+	var rungs []rung
+	for _, s := range []int{16, 24, 32, 48, 64} {
+		rungs = append(rungs, rung{fmt.Sprintf("hw=%dx%d", s, s), s, 8, 16})
+	}
+	for _, t := range []int{4, 8, 16} {
+		rungs = append(rungs, rung{fmt.Sprintf("t=%d", t), 32, t, 16})
+	}
+	for _, h := range []int{8, 16, 32} {
+		rungs = append(rungs, rung{fmt.Sprintf("hid=%d", h), 32, 8, h})
+	}
+	for _, r := range rungs {
+		b.Run(r.name, func(b *testing.B) {
+			cfg := bench.Config{Name: r.name, B: 2, T: r.t, C: 1, H: r.side, W: r.side, Hidden: []int{r.h}, Kernel: [2]int{3, 3}, BatchFirst: true}
+			m, x, err := cfg.Model()
+			if err != nil {
+				b.Fatal(err)
+			}
+			step := func() {
+				tape, outs, _, err := ForwardFast(m, x, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := BackwardWeights(tape, []*convlstm.Tensor{outs[0]}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			step()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				step()
+			}
+			per := float64(b.Elapsed().Nanoseconds()) / float64(b.N) / float64(cfg.B*cfg.T*cfg.H*cfg.W)
+			b.ReportMetric(per, "ns/pixel")
 		})
 	}
 }

@@ -82,14 +82,18 @@ func bpttParallel(n int, f func(lo, hi int)) {
 // weight's (in, kh, kw) axes, so W (4*hid, in*kh*kw) · dst is the conv.
 //
 // reference: conv2dNaive (convlstm/conv.go), whose inner loops read the same taps.
+//
+// The (channel, image) pairs write disjoint parts of dst, so they are
+// shared out among the cores.
 func im2col(dst []float32, ldd int, src []float32, lds, nimg, C, H, W, kh, kw int) {
 	ph, pw := kh/2, kw/2
 	hw := H * W
-	for c := 0; c < C; c++ {
-		for dy := 0; dy < kh; dy++ {
-			for dx := 0; dx < kw; dx++ {
-				row := dst[((c*kh+dy)*kw+dx)*ldd:]
-				for j := 0; j < nimg; j++ {
+	bpttParallel(C*nimg, func(lo, hi int) {
+		for cj := lo; cj < hi; cj++ {
+			c, j := cj/nimg, cj%nimg
+			for dy := 0; dy < kh; dy++ {
+				for dx := 0; dx < kw; dx++ {
+					row := dst[((c*kh+dy)*kw+dx)*ldd:]
 					img := src[c*lds+j*hw : c*lds+(j+1)*hw]
 					out := row[j*hw : (j+1)*hw]
 					for y := 0; y < H; y++ {
@@ -109,19 +113,22 @@ func im2col(dst []float32, ldd int, src []float32, lds, nimg, C, H, W, kh, kw in
 				}
 			}
 		}
-	}
+	})
 }
 
 // col2im is the backward of im2col: every unrolled entry adds its
 // gradient back to the pixel it was copied from (padding taps are dropped).
+// Like im2col it shares the (channel, image) pairs out among the cores:
+// each adds only into its own image plane of ddst.
 func col2im(ddst []float32, lds int, dcols []float32, ldd, nimg, C, H, W, kh, kw int) {
 	ph, pw := kh/2, kw/2
 	hw := H * W
-	for c := 0; c < C; c++ {
-		for dy := 0; dy < kh; dy++ {
-			for dx := 0; dx < kw; dx++ {
-				row := dcols[((c*kh+dy)*kw+dx)*ldd:]
-				for j := 0; j < nimg; j++ {
+	bpttParallel(C*nimg, func(lo, hi int) {
+		for cj := lo; cj < hi; cj++ {
+			c, j := cj/nimg, cj%nimg
+			for dy := 0; dy < kh; dy++ {
+				for dx := 0; dx < kw; dx++ {
+					row := dcols[((c*kh+dy)*kw+dx)*ldd:]
 					img := ddst[c*lds+j*hw : c*lds+(j+1)*hw]
 					g := row[j*hw : (j+1)*hw]
 					for y := 0; y < H; y++ {
@@ -140,7 +147,7 @@ func col2im(ddst []float32, lds int, dcols []float32, ldd, nimg, C, H, W, kh, kw
 				}
 			}
 		}
-	}
+	})
 }
 
 // seqToCN turns a 5-D sequence into CN layout (C, T*B*H*W). batchFirst tells

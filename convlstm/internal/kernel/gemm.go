@@ -197,12 +197,19 @@ func packB(dst []float32, transB bool, b []float32, ldb, k0, kc, j0, nc int) {
 				clear(d[cols:])
 			}
 		} else {
-			for k := 0; k < kc; k++ {
-				d := s[k*NR : k*NR+NR]
-				for j := 0; j < cols; j++ {
-					d[j] = b[(j0+jp+j)*ldb+k0+k]
+			// Row j of B (a column of op(B)) is read in order and its
+			// values written NR apart: the kc x NR strip stays in L1.
+			for j := 0; j < cols; j++ {
+				row := b[(j0+jp+j)*ldb+k0 : (j0+jp+j)*ldb+k0+kc]
+				d := s[j:]
+				for k, v := range row {
+					d[k*NR] = v
 				}
-				clear(d[cols:])
+			}
+			if cols < NR {
+				for k := 0; k < kc; k++ {
+					clear(s[k*NR+cols : k*NR+NR])
+				}
 			}
 		}
 	}
