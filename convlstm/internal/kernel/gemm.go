@@ -161,6 +161,20 @@ func PackA(dst []float32, transA bool, a []float32, lda, i0, mc, k0, kc int, alp
 	for ip := 0; ip < mc; ip += MR {
 		p := dst[ip*kc : ip*kc+kc*MR]
 		rows := min(MR, mc-ip)
+		if transA {
+			// op(A)'s rows ip..ip+MR are columns of A, so step k of the
+			// panel is MR consecutive values of row k0+k of A.
+			r := i0 + ip
+			for k := 0; k < kc; k++ {
+				src := a[(k0+k)*lda+r : (k0+k)*lda+r+rows]
+				d := p[k*MR : k*MR+MR]
+				for i, v := range src {
+					d[i] = alpha * v
+				}
+				clear(d[rows:])
+			}
+			continue
+		}
 		for i := 0; i < MR; i++ {
 			if i >= rows {
 				for k := 0; k < kc; k++ {
@@ -169,15 +183,9 @@ func PackA(dst []float32, transA bool, a []float32, lda, i0, mc, k0, kc int, alp
 				continue
 			}
 			r := i0 + ip + i
-			if !transA {
-				src := a[r*lda+k0 : r*lda+k0+kc]
-				for k, v := range src {
-					p[k*MR+i] = alpha * v
-				}
-			} else {
-				for k := 0; k < kc; k++ {
-					p[k*MR+i] = alpha * a[(k0+k)*lda+r]
-				}
+			src := a[r*lda+k0 : r*lda+k0+kc]
+			for k, v := range src {
+				p[k*MR+i] = alpha * v
 			}
 		}
 	}
