@@ -301,7 +301,7 @@ func ForwardFast(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []con
 //
 // reference: backwardNaive (tape.go) and backwardStep
 // (backward_cell.go) for the elementwise part.
-func backwardFast(tape *Tape, gradOutputs []*convlstm.Tensor, needInput bool) (*Grads, error) {
+func backwardFast(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlstm.State, needInput bool) (*Grads, error) {
 	m := tape.model
 	if len(tape.fast.layers) != m.NumLayers {
 		return nil, fmt.Errorf("bptt: Backward: the tape has %d layers, the model %d", len(tape.fast.layers), m.NumLayers)
@@ -331,6 +331,14 @@ func backwardFast(tape *Tape, gradOutputs []*convlstm.Tensor, needInput bool) (*
 		dz := make([]float32, 4*hid*TN)
 		dh := make([]float32, hid*N) // carried from step t+1
 		dc := make([]float32, hid*N)
+		if gl := gradLastOf(m, gradLast, l); gl.H != nil || gl.C != nil {
+			if gl.H != nil {
+				copy(dh, stateToCN(gl.H))
+			}
+			if gl.C != nil {
+				copy(dc, stateToCN(gl.C))
+			}
+		}
 		dcolsH := make([]float32, khh*N)
 		for t := T - 1; t >= 0; t-- {
 			cprev, ldp := fl.c0, N

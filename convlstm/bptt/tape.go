@@ -148,17 +148,26 @@ func Forward(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []convlst
 // reach the loss, as in the golden data. The tape says which backward runs:
 // the readable one for Forward's tape, the fast one for ForwardFast's.
 func Backward(tape *Tape, gradOutputs []*convlstm.Tensor) (*Grads, error) {
-	return backward(tape, gradOutputs, true)
+	return backward(tape, gradOutputs, nil, true)
+}
+
+// BackwardStates is Backward for a loss that also reads the last states:
+// gradLastStates[k] holds dL/dh and dL/dc of lastStates[k] as the forward
+// returned them (one per returned layer; nil, or a State with nil H or C,
+// counts as zero). An encoder whose last states start a forecaster passes
+// the forecaster's Grads.HiddenState here.
+func BackwardStates(tape *Tape, gradOutputs []*convlstm.Tensor, gradLastStates []convlstm.State) (*Grads, error) {
+	return backward(tape, gradOutputs, gradLastStates, true)
 }
 
 // BackwardWeights is Backward without dL/dinput (Grads.Input is nil), which
 // training does not need: on the fast path it saves the input half of the
 // conv backward of layer 0.
 func BackwardWeights(tape *Tape, gradOutputs []*convlstm.Tensor) (*Grads, error) {
-	return backward(tape, gradOutputs, false)
+	return backward(tape, gradOutputs, nil, false)
 }
 
-func backward(tape *Tape, gradOutputs []*convlstm.Tensor, needInput bool) (*Grads, error) {
+func backward(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlstm.State, needInput bool) (*Grads, error) {
 	if tape == nil || tape.model == nil {
 		return nil, fmt.Errorf("bptt: Backward: tape is nil; get one from Forward or ForwardFast")
 	}
@@ -196,14 +205,49 @@ func backward(tape *Tape, gradOutputs []*convlstm.Tensor, needInput bool) (*Grad
 			return nil, fmt.Errorf("bptt: Backward: %w (the shape of layer_output[%d])", err, k)
 		}
 	}
-	if tape.fast != nil {
-		return backwardFast(tape, gradOutputs, needInput)
+	if gradLast != nil && len(gradLast) != nOut {
+		return nil, fmt.Errorf("bptt: Backward: got %d last-state gradients, want %d (one per returned layer) or none", len(gradLast), nOut)
 	}
-	g := backwardNaive(tape, gradOutputs)
+	for k, g := range gradLast {
+		l := k
+		if !m.ReturnAllLayers {
+			l = m.NumLayers - 1
+		}
+		for _, t := range []struct {
+			name string
+			x    *convlstm.Tensor
+		}{{"h", g.H}, {"c", g.C}} {
+			if t.x == nil {
+				continue
+			}
+			if err := checkShape(fmt.Sprintf("gradLastStates[%d].%s", k, t.name), t.x, tape.b, m.HiddenDim[l], tape.h, tape.w); err != nil {
+				return nil, fmt.Errorf("bptt: Backward: %w (the shape of lastStates[%d])", err, k)
+			}
+		}
+	}
+	if tape.fast != nil {
+		return backwardFast(tape, gradOutputs, gradLast, needInput)
+	}
+	g := backwardNaive(tape, gradOutputs, gradLast)
 	if !needInput {
 		g.Input = nil
 	}
 	return g, nil
+}
+
+// gradLastOf returns dL/d(last state) of layer l, zero when layer l is not
+// returned or no gradient was given.
+func gradLastOf(m *convlstm.ConvLSTM, gradLast []convlstm.State, l int) convlstm.State {
+	if gradLast == nil {
+		return convlstm.State{}
+	}
+	if m.ReturnAllLayers {
+		return gradLast[l]
+	}
+	if l == m.NumLayers-1 {
+		return gradLast[0]
+	}
+	return convlstm.State{}
 }
 
 // gradOutputOf returns dL/dlayer_output of layer l, or nil when layer l is
@@ -239,7 +283,7 @@ func newGrads(m *convlstm.ConvLSTM) *Grads {
 //
 // c_t gets only dc_cur of step t+1. After step 0 what is left is the
 // gradient of the initial state.
-func backwardNaive(tape *Tape, gradOutputs []*convlstm.Tensor) *Grads {
+func backwardNaive(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlstm.State) *Grads {
 	m := tape.model
 	grads := newGrads(m)
 	b, T, h, w := tape.b, tape.t, tape.h, tape.w
@@ -262,6 +306,16 @@ func backwardNaive(tape *Tape, gradOutputs []*convlstm.Tensor) *Grads {
 		dInput := convlstm.Zeros(b, T, cell.InputDim, h, w) // dL/dcur_layer_input
 		dh := convlstm.Zeros(b, hid, h, w)                  // carried from step t+1
 		dc := convlstm.Zeros(b, hid, h, w)
+		// After the last step the carry is what the loss reads of the last
+		// state directly (zero unless BackwardStates was given it).
+		if gl := gradLastOf(m, gradLast, l); gl.H != nil || gl.C != nil {
+			if gl.H != nil {
+				addInto(dh, gl.H)
+			}
+			if gl.C != nil {
+				addInto(dc, gl.C)
+			}
+		}
 		for t := T - 1; t >= 0; t-- {
 			// py: layer_output = torch.stack(output_inner, dim=1)
 			// => the gradient of h_t is slab t of dOut, plus the carry.
