@@ -7,17 +7,26 @@ import (
 	"testing"
 )
 
-// FuzzConfig feeds arbitrary constructor arguments to New and Forward: each
-// call must return a model or an error, never panic.
+// FuzzConfig feeds arbitrary constructor arguments to New and then
+// arguments to Forward: frames up to 40 pixels wide (past the 16-lane
+// vector width), and, by the bits of spoil, a hidden state (of the right or
+// a wrong shape, or too few), an input whose data disagrees with its shape,
+// a nil state tensor. Each call must return a result or an error, never
+// panic; a result must have the promised shapes.
 func FuzzConfig(f *testing.F) {
-	f.Add(1, 4, 4, 3, 3, 3, 1, 2, 1, 5, 5, true)
-	f.Add(0, 4, 4, 3, 3, 3, 1, 2, 1, 5, 5, false)
-	f.Add(2, -1, 4, 4, 3, 3, 2, 1, 2, 4, 6, true)
-	f.Add(2, 3, 3, 3, 5, 1, 3, 1, 1, 3, 3, false)
-	f.Add(1, 1, 1, 1, 1, 1, 2, 1, 0, 1, 1, true)
-	f.Fuzz(func(t *testing.T, in, h0, h1, kh, kw, nLayers, nHidden, batch, steps, height, width int, batchFirst bool) {
+	f.Add(1, 4, 4, 3, 3, 3, 1, 2, 1, 5, 5, true, uint8(0))
+	f.Add(0, 4, 4, 3, 3, 3, 1, 2, 1, 5, 5, false, uint8(0))
+	f.Add(2, -1, 4, 4, 3, 3, 2, 1, 2, 4, 6, true, uint8(0))
+	f.Add(2, 3, 3, 3, 5, 1, 3, 1, 1, 3, 3, false, uint8(1))
+	f.Add(1, 1, 1, 1, 1, 1, 2, 1, 0, 1, 1, true, uint8(0))
+	f.Add(1, 4, 2, 3, 3, 2, 2, 2, 2, 3, 33, true, uint8(1))
+	f.Add(1, 4, 2, 3, 3, 2, 2, 2, 2, 3, 33, true, uint8(3))
+	f.Add(1, 4, 2, 3, 3, 2, 2, 2, 2, 3, 17, false, uint8(5))
+	f.Add(1, 4, 2, 3, 3, 2, 2, 2, 2, 3, 17, false, uint8(9))
+	f.Add(1, 4, 2, 3, 3, 2, 2, 2, 2, 3, 17, false, uint8(17))
+	f.Fuzz(func(t *testing.T, in, h0, h1, kh, kw, nLayers, nHidden, batch, steps, height, width int, batchFirst bool, spoil uint8) {
 		// Bound the sizes so that a valid case stays cheap.
-		if in > 4 || h0 > 4 || h1 > 4 || kh > 7 || kw > 7 || nLayers > 3 || nHidden > 3 || batch > 2 || steps > 3 || height > 6 || width > 6 {
+		if in > 4 || h0 > 4 || h1 > 4 || kh > 7 || kw > 7 || nLayers > 3 || nHidden > 3 || batch > 2 || steps > 3 || height > 6 || width > 40 {
 			return
 		}
 		if nHidden < 0 || nLayers < -1 {
@@ -28,7 +37,7 @@ func FuzzConfig(f *testing.F) {
 		for i := 0; i < nLayers && i < 3; i++ {
 			kernels = append(kernels, [2]int{kh, kw})
 		}
-		m, err := New(Config{InputDim: in, HiddenDim: hidden, KernelSize: kernels, NumLayers: nLayers, BatchFirst: batchFirst, Bias: true})
+		m, err := New(Config{InputDim: in, HiddenDim: hidden, KernelSize: kernels, NumLayers: nLayers, BatchFirst: batchFirst, Bias: true, ReturnAllLayers: spoil&2 != 0})
 		if err != nil {
 			if m != nil {
 				t.Fatal("model and error both returned")
@@ -45,10 +54,48 @@ func FuzzConfig(f *testing.F) {
 				n *= s
 			}
 		}
+		if spoil&4 != 0 && n > 0 { // data shorter than the shape says
+			n--
+		}
 		x := &Tensor{Shape: shape, Data: make([]float32, n)}
-		outs, states, err := m.Forward(x, nil)
-		if err == nil && (len(outs) != 1 || len(states) != 1) {
-			t.Fatalf("got %d outputs, %d states", len(outs), len(states))
+		var hs []State
+		if spoil&1 != 0 { // a hidden state, of the right shape unless spoiled
+			for l := 0; l < nLayers; l++ {
+				hw := width
+				if spoil&8 != 0 && l == nLayers-1 {
+					hw++ // one pixel too wide
+				}
+				hs = append(hs, State{H: Zeros(batch, hidden[l], height, hw), C: Zeros(batch, hidden[l], height, hw)})
+			}
+			if spoil&16 != 0 && len(hs) > 0 {
+				hs[0].C = nil
+			}
+			if spoil&32 != 0 && len(hs) > 0 {
+				hs = hs[1:]
+			}
+		}
+		outs, states, err := m.Forward(x, hs)
+		if err != nil {
+			return
+		}
+		if spoil&(4|8|16|32) != 0 && (spoil&1 != 0 || spoil&4 != 0) {
+			t.Fatalf("spoiled arguments (spoil %08b) accepted", spoil)
+		}
+		want := 1
+		if m.ReturnAllLayers {
+			want = nLayers
+		}
+		if len(outs) != want || len(states) != want {
+			t.Fatalf("got %d outputs, %d states, want %d", len(outs), len(states), want)
+		}
+		for k, o := range outs {
+			l := k
+			if !m.ReturnAllLayers {
+				l = nLayers - 1
+			}
+			if !SameShape(o.Shape, []int{batch, steps, hidden[l], height, width}) || !SameShape(states[k].C.Shape, []int{batch, hidden[l], height, width}) {
+				t.Fatalf("output %d has shape %v, state %v", k, o.Shape, states[k].C.Shape)
+			}
 		}
 	})
 }
