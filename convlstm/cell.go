@@ -22,30 +22,33 @@ type State struct {
 //	g = tanh(cc_g)      candidate memory
 //	c_next = f*c_cur + i*g
 //	h_next = o*tanh(c_next)
+//
+// A peephole cell (NewPeepholeCell; Shi et al. 2015, eq. 3) adds W_ci∘c_cur
+// to cc_i, W_cf∘c_cur to cc_f and W_co∘c_next to cc_o.
 type Cell struct {
-	// InputDim is the number of channels of the input (self.input_dim).
-	InputDim int
-	// HiddenDim is the number of channels of h and c (self.hidden_dim).
-	HiddenDim int
-	// KernelSize is (kh, kw) of the convolution (self.kernel_size).
-	KernelSize [2]int
-	// Padding is (kh/2, kw/2), the "same" padding (self.padding).
-	Padding [2]int
+	// InputDim and HiddenDim are the channels of the input and of h and c
+	// (self.input_dim, self.hidden_dim).
+	InputDim, HiddenDim int
+	// KernelSize is (kh, kw) of the convolution (self.kernel_size), Padding
+	// (kh/2, kw/2), the "same" padding (self.padding).
+	KernelSize, Padding [2]int
 	// Bias tells whether the convolution adds a bias (self.bias).
 	Bias bool
 	// Conv is the one convolution that computes all four gates
 	// (self.conv): InputDim+HiddenDim channels in, 4*HiddenDim out.
 	Conv *ConvLayer
+	// WCi, WCf and WCo are the paper's peephole weights W_ci, W_cf, W_co,
+	// (HiddenDim, H, W) each for one image size; nil in the seed's cell.
+	WCi, WCf, WCo *Tensor
 }
 
 // NewCell mirrors ConvLSTMCell.__init__(input_dim, hidden_dim, kernel_size,
 // bias). The weights get PyTorch's default initialisation from the package
-// generator (see ManualSeed).
-//
-// It returns an error for non-positive sizes and for an even kernel size:
-// the padding k//2 keeps the spatial size only for odd k; with an even k the
-// conv output is one pixel larger than h and c, so c_next = f*c_cur + i*g
-// cannot line up (PyTorch reports this only later, as a size mismatch).
+// generator (see ManualSeed). It returns an error for non-positive sizes and
+// for an even kernel size: the padding k//2 keeps the spatial size only for
+// odd k; with an even k the conv output is one pixel larger than h and c, so
+// c_next = f*c_cur + i*g cannot line up (PyTorch reports this only later, as a
+// size mismatch).
 func NewCell(inputDim, hiddenDim int, kernelSize [2]int, bias bool) (*Cell, error) {
 	if err := checkCellArgs(inputDim, hiddenDim, kernelSize); err != nil {
 		return nil, err
@@ -77,6 +80,22 @@ func NewCell(inputDim, hiddenDim int, kernelSize [2]int, bias bool) (*Cell, erro
 	return c, nil
 }
 
+// NewPeepholeCell is NewCell with the paper's peepholes (Shi et al. 2015,
+// eq. 3) for frames of imageSize (H, W): W_ci, W_cf and W_co, one weight per
+// hidden channel and pixel, (hiddenDim, H, W) each, start at zero.
+func NewPeepholeCell(inputDim, hiddenDim int, kernelSize [2]int, bias bool, imageSize [2]int) (*Cell, error) {
+	hw := []int{hiddenDim, imageSize[0], imageSize[1]}
+	if err := CheckAlloc("NewPeepholeCell: image_size", hw, hw, hw); err != nil {
+		return nil, err
+	}
+	c, err := NewCell(inputDim, hiddenDim, kernelSize, bias)
+	if err == nil {
+		// paper: W_ci∘C_{t−1}, W_cf∘C_{t−1}, W_co∘C_t (∘ the elementwise product)
+		c.WCi, c.WCf, c.WCo = Zeros(hw...), Zeros(hw...), Zeros(hw...) // (hid, H, W) each
+	}
+	return c, err
+}
+
 func checkCellArgs(inputDim, hiddenDim int, k [2]int) error {
 	if inputDim <= 0 {
 		return fmt.Errorf("convlstm: input_dim must be positive, got %d", inputDim)
@@ -92,9 +111,8 @@ func checkKernel(arg string, k [2]int) error {
 		return fmt.Errorf("convlstm: %s must be positive, got (%d, %d)", arg, k[0], k[1])
 	}
 	if k[0]%2 == 0 || k[1]%2 == 0 {
-		return fmt.Errorf("convlstm: %s must be odd, got (%d, %d): padding k//2 keeps the spatial size only for odd k; "+
-			"an even k makes the conv output one pixel larger than h and c, so the state update cannot line up "+
-			"(PyTorch fails later with a size mismatch)", arg, k[0], k[1])
+		return fmt.Errorf("convlstm: %s must be odd, got (%d, %d): padding k//2 keeps the spatial size only for odd k; an even k makes the conv output "+
+			"one pixel larger than h and c, so the state update cannot line up (PyTorch fails later with a size mismatch)", arg, k[0], k[1])
 	}
 	return nil
 }
@@ -130,8 +148,9 @@ func (c *Cell) Forward(input *Tensor, cur State) (State, error) {
 }
 
 // CheckStep returns the error Forward would return for these arguments, or
-// nil: input must be (B, InputDim, H, W), h and c (B, HiddenDim, H, W), and
-// the cell's fields must agree with its conv's weights.
+// nil: input must be (B, InputDim, H, W), h and c (B, HiddenDim, H, W), H
+// and W those of the peephole weights if any, and the cell's fields must
+// agree with its weights.
 func (c *Cell) CheckStep(input *Tensor, cur State) error {
 	if c == nil {
 		return fmt.Errorf("convlstm: the cell is nil")
@@ -152,7 +171,19 @@ func (c *Cell) CheckStep(input *Tensor, cur State) error {
 	if err := checkShape("cur_state c", cur.C, b, c.HiddenDim, h, w); err != nil {
 		return err
 	}
-	return c.check()
+	if err := c.check(); err != nil || c.WCi == nil || c.imageSize() == [2]int{h, w} {
+		return err
+	}
+	return fmt.Errorf("convlstm: input_tensor has shape %v: frames of (%d, %d), but the peephole cell is built for image_size %v (W_ci, W_cf, W_co are %v)",
+		input.Shape, h, w, c.imageSize(), c.WCi.Shape)
+}
+
+// imageSize is (H, W) of the peephole weights, zero in the seed's cell.
+func (c *Cell) imageSize() [2]int {
+	if c.WCi == nil || c.WCi.Dim() != 3 {
+		return [2]int{}
+	}
+	return [2]int{c.WCi.Shape[1], c.WCi.Shape[2]}
 }
 
 // check verifies that the cell's exported fields still agree with each
@@ -172,6 +203,15 @@ func (c *Cell) check() error {
 	if c.Padding != same || c.Conv.Padding != same {
 		return fmt.Errorf("convlstm: padding is %v (the conv's %v), want %v = kernel_size//2: only that padding keeps the frame size, so that c_next = f*c_cur + i*g lines up",
 			c.Padding, c.Conv.Padding, same)
+	}
+	if c.WCi != nil || c.WCf != nil || c.WCo != nil {
+		hw := c.imageSize()
+		for k, p := range []*Tensor{c.WCi, c.WCf, c.WCo} {
+			if checkShape("", p, c.HiddenDim, hw[0], hw[1]) != nil || hw[0] <= 0 || hw[1] <= 0 {
+				return fmt.Errorf("convlstm: %s has shape %v: a peephole cell needs W_ci, W_cf and W_co, one shape (hidden_dim %d, H, W), H and W positive",
+					[]string{"W_ci", "W_cf", "W_co"}[k], shapeOf(p), c.HiddenDim)
+			}
+		}
 	}
 	return c.Conv.check()
 }
@@ -207,6 +247,14 @@ func (c *Cell) ForwardGates(input *Tensor, cur State) (*Step, error) {
 	parts := split1(combinedConv, c.HiddenDim)
 	ccI, ccF, ccO, ccG := parts[0], parts[1], parts[2], parts[3] // (B, hid, H, W) each
 
+	// The peephole cell lets the gates see the memory too: i and f the old
+	// c, o (below) the new one, each through a weight per channel and pixel.
+	if c.WCi != nil {
+		// paper: i_t = σ(W_xi*X_t + W_hi*H_{t−1} + W_ci∘C_{t−1} + b_i)
+		addHadamard(ccI, c.WCi, cCur) // (B, hid, H, W)
+		// paper: f_t = σ(W_xf*X_t + W_hf*H_{t−1} + W_cf∘C_{t−1} + b_f)
+		addHadamard(ccF, c.WCf, cCur) // (B, hid, H, W)
+	}
 	// The three gates squash to (0, 1): they are soft switches.
 	// py: i = torch.sigmoid(cc_i)
 	i := Sigmoid(ccI) // (B, hid, H, W)
@@ -221,13 +269,19 @@ func (c *Cell) ForwardGates(input *Tensor, cur State) (*Step, error) {
 	// The next cell state: keep the part of the old memory the forget gate
 	// lets through, add the part of the candidate the input gate lets in.
 	// py: c_next = f * c_cur + i * g
+	// paper: C_t = f_t∘C_{t−1} + i_t∘tanh(W_xc*X_t + W_hc*H_{t−1} + b_c)
 	cNext := Zeros(cCur.Shape...) // (B, hid, H, W)
 	for k := range cNext.Data {
 		cNext.Data[k] = f.Data[k]*cCur.Data[k] + i.Data[k]*g.Data[k]
 	}
+	if c.WCo != nil {
+		// paper: o_t = σ(W_xo*X_t + W_ho*H_{t−1} + W_co∘C_t + b_o)
+		o = Sigmoid(addHadamard(ccO, c.WCo, cNext)) // (B, hid, H, W)
+	}
 	// The next hidden state: the output gate decides how much of the
 	// squashed memory to show.
 	// py: h_next = o * torch.tanh(c_next)
+	// paper: H_t = o_t∘tanh(C_t)
 	hNext := Zeros(cCur.Shape...) // (B, hid, H, W)
 	for k := range hNext.Data {
 		hNext.Data[k] = o.Data[k] * tanh32(cNext.Data[k])

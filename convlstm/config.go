@@ -25,6 +25,12 @@ type Config struct {
 	// ReturnAllLayers returns the outputs and states of every layer instead
 	// of only the last one (return_all_layers).
 	ReturnAllLayers bool `json:"return_all_layers"`
+	// Peephole builds the paper's peephole cells (NewPeepholeCell) in place
+	// of the seed's; the model then takes frames of ImageSize only.
+	Peephole bool `json:"peephole,omitempty"`
+	// ImageSize is (H, W) of the frames of a peephole model, whose W_ci,
+	// W_cf and W_co are (hidden_dim, H, W); unused without Peephole.
+	ImageSize [2]int `json:"image_size,omitzero"`
 }
 
 // ErrInconsistentListLength is the seed's ValueError('Inconsistent list
@@ -51,6 +57,9 @@ func (cfg Config) Validate() error {
 			return fmt.Errorf("convlstm: hidden_dim[%d] must be positive, got %d", l, h)
 		}
 	}
+	if cfg.Peephole && (cfg.ImageSize[0] <= 0 || cfg.ImageSize[1] <= 0) {
+		return fmt.Errorf("convlstm: image_size must be positive for a peephole model (W_ci, W_cf, W_co are (hidden_dim, H, W)), got %v", cfg.ImageSize)
+	}
 	for l, k := range cfg.KernelSize {
 		if err := checkKernel(fmt.Sprintf("kernel_size[%d]", l), k); err != nil {
 			return err
@@ -74,47 +83,23 @@ func checkKernelSizeConsistency(kernelSize interface{}) error {
 	return fmt.Errorf("convlstm: `kernel_size` must be tuple or list of tuples ([2]int or [][2]int), got %T %v", kernelSize, kernelSize)
 }
 
-// extendForMultilayerInt mirrors _extend_for_multilayer for hidden_dim: a
-// single int is repeated once per layer, a list ([]int) is kept as it is
-// (its length is checked afterwards).
-func extendForMultilayerInt(param interface{}, numLayers int) ([]int, error) {
+// extendForMultilayer mirrors _extend_for_multilayer: anything that is not
+// a list (an int hidden_dim, a [2]int kernel tuple) is repeated once per
+// layer, a list ([]int, [][2]int) is kept as it is (its length is checked
+// afterwards). numLayers is positive. arg names param in the error.
+func extendForMultilayer[T any](arg string, param interface{}, numLayers int) ([]T, error) {
 	switch p := param.(type) {
-	case []int:
-		return append([]int(nil), p...), nil
-	case int:
-		if numLayers < 0 {
-			return nil, fmt.Errorf("convlstm: num_layers must be positive, got %d", numLayers)
-		}
+	case []T:
+		return append([]T(nil), p...), nil
+	case T:
 		// py: if not isinstance(param, list):
 		// py:     param = [param] * num_layers
-		out := make([]int, numLayers)
+		out := make([]T, numLayers)
 		for i := range out {
 			out[i] = p
 		}
 		// py: return param
 		return out, nil
 	}
-	return nil, fmt.Errorf("convlstm: hidden_dim must be an int or a list of ints ([]int), got %T %v", param, param)
-}
-
-// extendForMultilayerKernel is _extend_for_multilayer for kernel_size: a
-// single tuple is repeated once per layer, a list is kept as it is.
-func extendForMultilayerKernel(param interface{}, numLayers int) ([][2]int, error) {
-	switch p := param.(type) {
-	case [][2]int:
-		return append([][2]int(nil), p...), nil
-	case [2]int:
-		if numLayers < 0 {
-			return nil, fmt.Errorf("convlstm: num_layers must be positive, got %d", numLayers)
-		}
-		// py: if not isinstance(param, list):
-		// py:     param = [param] * num_layers
-		out := make([][2]int, numLayers)
-		for i := range out {
-			out[i] = p
-		}
-		// py: return param
-		return out, nil
-	}
-	return nil, checkKernelSizeConsistency(param)
+	return nil, fmt.Errorf("convlstm: %s must be an %T or a list of them (%T), got %T %v", arg, *new(T), []T(nil), param, param)
 }

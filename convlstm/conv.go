@@ -9,13 +9,11 @@ import "fmt"
 //	out[b, o, y, x] = bias[o] + sum_{c, dy, dx} weight[o, c, dy, dx] * xpad[b, c, y+dy, x+dx]
 //
 // where xpad is x with ph = kh/2 zero rows above and below and pw = kw/2
-// zero columns left and right. Like PyTorch, Conv2d computes a
-// cross-correlation (the kernel is not flipped).
-//
-// x is (B, Cin, H, W), weight is (Cout, Cin, kh, kw) as nn.Conv2d stores it,
-// bias is (Cout) or nil for no bias. The output is (B, Cout, H', W') with
-// H' = H + 2*ph - kh + 1: equal to H for an odd kh, H+1 for an even one.
-// Errors name the argument and the shapes.
+// zero columns left and right: like PyTorch's, a cross-correlation (the
+// kernel is not flipped). x is (B, Cin, H, W), weight is (Cout, Cin, kh, kw)
+// as nn.Conv2d stores it, bias is (Cout) or nil for no bias. The output is
+// (B, Cout, H', W') with H' = H + 2*ph - kh + 1: equal to H for an odd kh,
+// H+1 for an even one. Errors name the argument and the shapes.
 func Conv2d(x, weight, bias *Tensor) (*Tensor, error) {
 	if weight == nil || weight.Dim() != 4 {
 		return nil, fmt.Errorf("convlstm: Conv2d: weight must be 4-D (Cout, Cin, kh, kw), got shape %v", shapeOf(weight))
@@ -25,12 +23,10 @@ func Conv2d(x, weight, bias *Tensor) (*Tensor, error) {
 
 // conv2d is Conv2d with the zero padding (ph, pw) given, as nn.Conv2d's
 // padding argument: the output is (B, Cout, H+2*ph-kh+1, W+2*pw-kw+1).
+// The callers have checked that weight is 4-D.
 func conv2d(x, weight, bias *Tensor, padding [2]int) (*Tensor, error) {
 	if x == nil || x.Dim() != 4 {
 		return nil, fmt.Errorf("convlstm: Conv2d: x must be 4-D (B, Cin, H, W), got shape %v", shapeOf(x))
-	}
-	if weight == nil || weight.Dim() != 4 {
-		return nil, fmt.Errorf("convlstm: Conv2d: weight must be 4-D (Cout, Cin, kh, kw), got shape %v", shapeOf(weight))
 	}
 	if err := valid("x", x); err != nil {
 		return nil, err
@@ -60,14 +56,12 @@ func conv2d(x, weight, bias *Tensor, padding [2]int) (*Tensor, error) {
 	return out, nil
 }
 
-// conv2dNaive is the loop nest behind Conv2d, on raw row-major slices:
-// six nested loops, one multiply-add per (output pixel, input channel,
-// kernel tap). It reads like the formula and is slow for the same reason:
-// every output pixel walks the whole kernel again, and the innermost loop
-// strides through memory by whole rows.
-//
-// out is (B, cout, oh, ow) with oh = h + 2*ph - kh + 1 (likewise ow),
-// x is (B, cin, h, w), wt is (cout, cin, kh, kw), bias is (cout) or nil.
+// conv2dNaive is the loop nest behind Conv2d, on raw row-major slices: six nested
+// loops, one multiply-add per (output pixel, input channel, kernel tap). It reads
+// like the formula and is slow for the same reason: every output pixel walks the
+// whole kernel again, and the innermost loop strides through memory by whole
+// rows. out is (B, cout, oh, ow) with oh = h + 2*ph - kh + 1 (likewise ow), x is
+// (B, cin, h, w), wt is (cout, cin, kh, kw), bias is (cout) or nil.
 func conv2dNaive(out, x, wt, bias []float32, batch, cin, h, w, cout, kh, kw, ph, pw int) {
 	oh, ow := h+2*ph-kh+1, w+2*pw-kw+1
 	for b := 0; b < batch; b++ {

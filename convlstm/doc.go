@@ -18,11 +18,10 @@
 //	trace.go     the recorded gates of a forward pass, for plots
 //
 // The rest of convlstm/ is machinery beside the seed, to skip on a first
-// read: fast (the blocked fast path: fast.Forward(m, x, hs) gives the same
-// numbers as m.Forward(x, hs), much faster), bptt (backpropagation through
-// time, readable and fast), optim (Adam, gradient clipping), golden (the
-// PyTorch golden cases), movingshapes and train (a next-frame model), and
-// internal/kernel (the matrix kernels and assembly under the fast path).
+// read: fast (fast.Forward(m, x, hs) gives the numbers of m.Forward(x, hs),
+// much faster), bptt (backpropagation through time), optim (Adam, gradient
+// clipping), golden (the PyTorch golden cases), movingshapes and train (a
+// next-frame model), internal/kernel (the kernels under the fast path).
 //
 // # The model
 //
@@ -39,9 +38,8 @@
 //	c_t = f ∘ c_{t-1} + i ∘ g
 //	h_t = o ∘ tanh(c_t)
 //
-// (∘ is the elementwise product.) The paper's peephole terms W_c ∘ c are not
-// part of the seed and not part of this port. The padding (kh/2, kw/2) keeps
-// H and W unchanged, which is why kernel sizes must be odd.
+// (∘ is the elementwise product.) The padding (kh/2, kw/2) keeps H and W
+// unchanged, which is why kernel sizes must be odd.
 //
 // ConvLSTM stacks NumLayers cells. The loop is layer-major: the whole
 // sequence runs through layer 0, and its stacked hidden states
@@ -65,7 +63,7 @@
 //	forward(input_tensor, hidden_state)     (*ConvLSTM).Forward(input, hiddenState)
 //	_init_hidden(batch_size, image_size)    (*ConvLSTM).InitHidden(batchSize, height, width)
 //	_check_kernel_size_consistency          checkKernelSizeConsistency
-//	_extend_for_multilayer                  extendForMultilayerInt, extendForMultilayerKernel
+//	_extend_for_multilayer                  extendForMultilayer
 //	ValueError('Inconsistent list length.') ErrInconsistentListLength
 //	torch.manual_seed                       ManualSeed
 //	model.state_dict() / load_state_dict    StateDict / LoadStateDict, SaveNPZ / LoadNPZ
@@ -84,20 +82,25 @@
 // states equals running T1+T2 at once. Setting ConvLSTM.Trace records the
 // gate activations i, f, o, g and the states c, h of every layer and step.
 //
+// The seed drops the paper's peepholes (Shi et al. 2015, eq. 3). With
+// Config.Peephole (or NewPeepholeCell) the gates also see the memory
+// (cell.go, beside // paper: quotes): i = σ(cc_i + W_ci ∘ c_{t-1}),
+// f = σ(cc_f + W_cf ∘ c_{t-1}), then c_t as above, o = σ(cc_o + W_co ∘ c_t).
+// W_ci, W_cf, W_co (cell_list.<l>.W_ci, ...) are (hid, H, W), one weight
+// per channel and pixel, zero at first, for frames of Config.ImageSize only.
+//
 // # Errors
 //
 // Bad input gets an error, never a panic: it names the argument, the shape
 // expected and the shape given (a 4-D input where 5-D is needed, channels
 // that do not match input_dim, T = 0, even kernels, lists of the wrong
 // length, hidden states of the wrong shape, nil cells, fields changed after
-// New so that cells and weights disagree, corrupt .npz files). Sizes are
-// checked before anything is allocated (MaxElements, MaxCallBytes). What
-// panics, as slice indexing does, is an index out of range given to
-// Tensor.At, Set or Size.
+// New, corrupt .npz files). Sizes are checked before anything is allocated
+// (MaxElements, MaxCallBytes). Only an index out of range given to
+// Tensor.At, Set or Size panics, as slice indexing does.
 //
 // # Layout
 //
-// Tensors are float32 and row-major like contiguous PyTorch tensors:
-// element [b][c][y][x] of a (B, C, H, W) tensor is at ((b*C+c)*H+y)*W+x.
-// Shape comments such as // (B, 4*hid, H, W) follow the tensor lines.
+// Tensors are float32 and row-major like contiguous PyTorch tensors (see
+// Tensor). Shape comments such as // (B, 4*hid, H, W) follow tensor lines.
 package convlstm

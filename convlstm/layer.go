@@ -47,23 +47,14 @@ func (l *ConvLayer) check() error {
 	if err := checkShape("conv.weight", l.Weight, l.OutChannels, l.InChannels, l.KernelSize[0], l.KernelSize[1]); err != nil {
 		return err
 	}
-	if l.Bias != nil {
-		if err := checkShape("conv.bias", l.Bias, l.OutChannels); err != nil {
-			return err
-		}
+	if l.Bias == nil {
+		return nil
 	}
-	return nil
+	return checkShape("conv.bias", l.Bias, l.OutChannels)
 }
 
 // String describes the layer the way PyTorch prints it.
 func (l *ConvLayer) String() string {
 	return fmt.Sprintf("Conv2d(%d, %d, kernel_size=(%d, %d), stride=(1, 1), padding=(%d, %d), bias=%v)",
-		l.InChannels, l.OutChannels, l.KernelSize[0], l.KernelSize[1], l.Padding[0], l.Padding[1], pyBool(l.Bias != nil))
-}
-
-func pyBool(b bool) string {
-	if b {
-		return "True"
-	}
-	return "False"
+		l.InChannels, l.OutChannels, l.KernelSize[0], l.KernelSize[1], l.Padding[0], l.Padding[1], map[bool]string{false: "False", true: "True"}[l.Bias != nil])
 }

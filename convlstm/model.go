@@ -5,27 +5,24 @@ import (
 	"strings"
 )
 
-// ConvLSTM is the Go form of the seed's ConvLSTM: NumLayers cells stacked so
-// that the sequence of hidden states of one layer is the input sequence of
-// the next.
+// ConvLSTM is the Go form of the seed's ConvLSTM: NumLayers cells stacked so that
+// the sequence of hidden states of one layer is the input sequence of the next.
 type ConvLSTM struct {
 	// Config holds the constructor arguments, one entry per layer.
 	Config
 	// CellList holds one Cell per layer (self.cell_list).
 	CellList []*Cell
 	// Trace, when non-nil, receives the gate activations and states of
-	// every layer and time step during Forward. Nil by default: recording
-	// then costs nothing.
+	// every layer and time step during Forward (nil by default: no cost).
 	Trace *Trace
 }
 
-// NewConvLSTM mirrors the seed's constructor
-// ConvLSTM(input_dim, hidden_dim, kernel_size, num_layers, batch_first, bias,
-// return_all_layers), with its Python-style arguments: hiddenDim is an int
-// (used by every layer) or a []int (one per layer); kernelSize is a [2]int
-// tuple (used by every layer) or a [][2]int list of tuples. As in the seed a
-// bare int kernel size is rejected, and lists of the wrong length give
-// 'Inconsistent list length.'.
+// NewConvLSTM mirrors the seed's constructor ConvLSTM(input_dim, hidden_dim,
+// kernel_size, num_layers, batch_first, bias, return_all_layers), with its
+// Python-style arguments: hiddenDim is an int (used by every layer) or a []int
+// (one per layer); kernelSize is a [2]int tuple (used by every layer) or a
+// [][2]int list of tuples. As in the seed a bare int kernel size is rejected,
+// and lists of the wrong length give 'Inconsistent list length.'.
 func NewConvLSTM(inputDim int, hiddenDim, kernelSize interface{}, numLayers int, batchFirst, bias, returnAllLayers bool) (*ConvLSTM, error) {
 	// Check the kernel size argument first, as the seed does (a static method).
 	// py: self._check_kernel_size_consistency(kernel_size)
@@ -39,12 +36,12 @@ func NewConvLSTM(inputDim int, hiddenDim, kernelSize interface{}, numLayers int,
 	// num_layers: the constructor loops over the layers and needs one entry
 	// for each.
 	// py: kernel_size = self._extend_for_multilayer(kernel_size, num_layers)
-	ks, err := extendForMultilayerKernel(kernelSize, numLayers)
+	ks, err := extendForMultilayer[[2]int]("kernel_size", kernelSize, numLayers)
 	if err != nil {
 		return nil, err
 	}
 	// py: hidden_dim = self._extend_for_multilayer(hidden_dim, num_layers)
-	hd, err := extendForMultilayerInt(hiddenDim, numLayers)
+	hd, err := extendForMultilayer[int]("hidden_dim", hiddenDim, numLayers)
 	if err != nil {
 		return nil, err
 	}
@@ -56,8 +53,7 @@ func NewConvLSTM(inputDim int, hiddenDim, kernelSize interface{}, numLayers int,
 
 // New builds a ConvLSTM from a Config whose lists already have one entry per
 // layer. The weights get PyTorch's default initialisation from the package
-// generator (see ManualSeed); load trained ones with LoadStateDict or
-// LoadNPZ.
+// generator (see ManualSeed); load trained ones with LoadStateDict or LoadNPZ.
 func New(cfg Config) (*ConvLSTM, error) {
 	// The length check of the seed ('Inconsistent list length.') and the
 	// checks on sizes and kernels live in Validate.
@@ -71,6 +67,9 @@ func New(cfg Config) (*ConvLSTM, error) {
 			in = cfg.HiddenDim[l-1]
 		}
 		weights = append(weights, []int{4 * hid, in + hid, cfg.KernelSize[l][0], cfg.KernelSize[l][1]})
+		if cfg.Peephole {
+			weights = append(weights, []int{3 * hid, cfg.ImageSize[0], cfg.ImageSize[1]})
+		}
 	}
 	if err := CheckAlloc("New", weights...); err != nil {
 		return nil, err
@@ -90,7 +89,12 @@ func New(cfg Config) (*ConvLSTM, error) {
 		if i != 0 {
 			curInputDim = m.HiddenDim[i-1]
 		}
-		cell, err := NewCell(curInputDim, m.HiddenDim[i], m.KernelSize[i], m.Bias)
+		cell, err := (*Cell)(nil), error(nil)
+		if m.Peephole { // the paper's cell, with peepholes (not in the seed)
+			cell, err = NewPeepholeCell(curInputDim, m.HiddenDim[i], m.KernelSize[i], m.Bias, m.ImageSize)
+		} else {
+			cell, err = NewCell(curInputDim, m.HiddenDim[i], m.KernelSize[i], m.Bias)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("convlstm: layer %d: %w", i, err)
 		}
@@ -164,8 +168,7 @@ func (m *ConvLSTM) Forward(input *Tensor, hiddenState []State) (layerOutputs []*
 	// py: cur_layer_input = input_tensor
 	curLayerInput := inputTensor // (B, T, C, H, W)
 
-	// Layer-major: the whole sequence runs through layer 0 before layer 1
-	// starts.
+	// Layer-major: the whole sequence runs through layer 0 before layer 1 starts.
 	// py: for layer_idx in range(self.num_layers):
 	for layerIdx := 0; layerIdx < m.NumLayers; layerIdx++ {
 		// This layer's initial state: zeros, or the caller's.
@@ -225,9 +228,8 @@ func (m *ConvLSTM) Forward(input *Tensor, hiddenState []State) (layerOutputs []*
 	return layerOutputList, lastStateList, nil
 }
 
-// initHidden mirrors _init_hidden(batch_size, image_size): one zero state
-// per layer, each (B, hidden_dim[i], H, W). Sizes are validated by the
-// caller.
+// initHidden mirrors _init_hidden(batch_size, image_size): one zero state per
+// layer, each (B, hidden_dim[i], H, W). Sizes are validated by the caller.
 func (m *ConvLSTM) initHidden(batchSize, height, width int) []State {
 	// py: init_states = []
 	initStates := []State{}
@@ -261,24 +263,19 @@ func (m *ConvLSTM) InitHidden(batchSize, height, width int) ([]State, error) {
 }
 
 // CheckForward returns the error Forward would return for these arguments,
-// or nil: the input's layout and channels, the hidden state's shapes, and
-// the model's own consistency (cells, weights and configuration agree).
-// The fast path (convlstm/fast) validates with it too, so both paths
-// return the same errors.
+// or nil: the input's layout, channels (and frame size, with peepholes), the
+// hidden state's shapes, and the model's own consistency (see Check). The
+// fast path validates with it too, so both paths return the same errors.
 func (m *ConvLSTM) CheckForward(input *Tensor, hiddenState []State) error {
 	if m == nil {
 		return fmt.Errorf("convlstm: the model is nil")
 	}
-	layout := "(T, B, C, H, W)"
+	layout, tAxis, bAxis := "(T, B, C, H, W)", 0, 1
 	if m.BatchFirst {
-		layout = "(B, T, C, H, W)"
+		layout, tAxis, bAxis = "(B, T, C, H, W)", 1, 0
 	}
 	if input == nil || input.Dim() != 5 {
 		return fmt.Errorf("convlstm: input_tensor must be 5-D %s with C = %d, got shape %v", layout, m.InputDim, shapeOf(input))
-	}
-	tAxis, bAxis := 0, 1
-	if m.BatchFirst {
-		tAxis, bAxis = 1, 0
 	}
 	if input.Shape[tAxis] == 0 {
 		return fmt.Errorf("convlstm: input_tensor %s has shape %v: T = 0, a sequence needs at least one time step", layout, input.Shape)
@@ -295,6 +292,10 @@ func (m *ConvLSTM) CheckForward(input *Tensor, hiddenState []State) error {
 		return err
 	}
 	b, t, h, w := input.Shape[bAxis], input.Shape[tAxis], input.Shape[3], input.Shape[4]
+	if m.Peephole && m.ImageSize != [2]int{h, w} {
+		return fmt.Errorf("convlstm: input_tensor %s has shape %v: frames of (%d, %d), but the peephole model is built for image_size %v (its W_ci, W_cf, W_co are (hidden_dim, %d, %d))",
+			layout, input.Shape, h, w, m.ImageSize, m.ImageSize[0], m.ImageSize[1])
+	}
 	// What either path allocates, at most: the permuted input; per layer
 	// its output (twice: the list and the stack), the c of every step, the
 	// gates of every step, the last state, and the trace's six tensors.
@@ -331,10 +332,10 @@ func (m *ConvLSTM) CheckForward(input *Tensor, hiddenState []State) error {
 }
 
 // Check verifies that the model is whole and its parts agree: the
-// configuration is valid, there is one cell per layer, each cell matches
-// the configuration (layer l reads what layer l-1 writes) and its conv's
-// weights. The fields are exported, so a caller may have changed them after
-// New; Forward (both paths) and the backward pass call Check first.
+// configuration is valid, there is one cell per layer, each cell matches the
+// configuration (layer l reads what layer l-1 writes) and its weights. The
+// fields are exported, so a caller may have changed them after New; Forward
+// (both paths) and the backward pass call Check first.
 func (m *ConvLSTM) Check() error {
 	if m == nil {
 		return fmt.Errorf("convlstm: the model is nil")
@@ -362,6 +363,9 @@ func (m *ConvLSTM) Check() error {
 		}
 		if err := c.check(); err != nil {
 			return fmt.Errorf("convlstm: cell_list.%d: %w", l, err)
+		}
+		if hw := c.imageSize(); (c.WCi != nil) != m.Peephole || m.Peephole && hw != m.ImageSize {
+			return fmt.Errorf("convlstm: cell_list.%d: peephole weights for image size %v (none: [0 0]); the model's config has peephole %v, image_size %v", l, hw, m.Peephole, m.ImageSize)
 		}
 	}
 	return nil

@@ -12,8 +12,7 @@ import (
 // a PyTorch state_dict (converted to numpy) writes what ReadNPZ reads, and
 // WriteNPZ writes what numpy.load reads back:
 //
-//	sd = {k: v.numpy() for k, v in model.state_dict().items()}
-//	numpy.savez("model.npz", **sd)
+//	numpy.savez("model.npz", **{k: v.numpy() for k, v in model.state_dict().items()})
 //
 // The reader (package internal/npz) checks all names, sizes and headers
 // before decoding, rejects zip bombs, and decodes straight into tensors.
@@ -21,8 +20,8 @@ import (
 // MaxNPZBytes bounds the total size of the arrays that ReadNPZ, DecodeNPZ
 // and LoadNPZ accept from one archive, in bytes once decompressed (1 GiB by
 // default, 268,435,456 float32 values; no single tensor can be larger). An
-// archive that declares more is rejected before any of its data is
-// decoded. Raise it before loading a larger model.
+// archive that declares more is rejected before any of its data is decoded.
+// Raise it before loading a larger model.
 var MaxNPZBytes = npz.DefaultMaxTotal
 
 // ReadNPZ reads every array of an .npz file as float32 tensors, keyed by
@@ -32,9 +31,8 @@ func ReadNPZ(path string) (map[string]*Tensor, error) {
 }
 
 // DecodeNPZ is ReadNPZ on an open file or an in-memory archive of the given
-// size. A corrupt archive gives an error, never a panic, and a header that
-// claims more data than the archive holds is rejected before anything is
-// allocated for it.
+// size. A corrupt archive gives an error, never a panic; a header claiming
+// more data than the archive holds is rejected before any allocation.
 func DecodeNPZ(r io.ReaderAt, size int64) (map[string]*Tensor, error) {
 	return tensors(npz.Decode(r, size, MaxNPZBytes))
 }

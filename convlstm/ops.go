@@ -36,28 +36,30 @@ func split1(x *Tensor, size int) []*Tensor {
 	return parts
 }
 
-// Sigmoid returns 1/(1+exp(-x)) elementwise, in a new tensor (torch.sigmoid);
-// nil for nil.
-func Sigmoid(x *Tensor) *Tensor {
-	if x == nil {
-		return nil
+// addHadamard adds w∘c to acc in place and returns acc: acc and c are
+// (B, hid, H, W), w is (hid, H, W), the same for every batch item.
+func addHadamard(acc, w, c *Tensor) *Tensor {
+	for k := range acc.Data {
+		acc.Data[k] += w.Data[k%len(w.Data)] * c.Data[k]
 	}
-	out := &Tensor{Shape: append([]int(nil), x.Shape...), Data: make([]float32, len(x.Data))}
-	for i, v := range x.Data {
-		out.Data[i] = sigmoid32(v)
-	}
-	return out
+	return acc
 }
 
-// Tanh returns tanh(x) elementwise, in a new tensor (torch.tanh); nil for
-// nil.
-func Tanh(x *Tensor) *Tensor {
+// Sigmoid returns 1/(1+exp(-x)) elementwise, in a new tensor (torch.sigmoid);
+// nil for nil.
+func Sigmoid(x *Tensor) *Tensor { return elementwise(x, sigmoid32) }
+
+// Tanh returns tanh(x) elementwise, in a new tensor (torch.tanh); nil for nil.
+func Tanh(x *Tensor) *Tensor { return elementwise(x, tanh32) }
+
+// elementwise returns f applied to every value of x, in a new tensor.
+func elementwise(x *Tensor, f func(float32) float32) *Tensor {
 	if x == nil {
 		return nil
 	}
 	out := &Tensor{Shape: append([]int(nil), x.Shape...), Data: make([]float32, len(x.Data))}
 	for i, v := range x.Data {
-		out.Data[i] = tanh32(v)
+		out.Data[i] = f(v)
 	}
 	return out
 }

@@ -7,10 +7,9 @@ import "fmt"
 // error naming the argument and the shapes, and then runs the same loops
 // (ops.go) that the readable forward pass uses.
 
-// Cat1 mirrors torch.cat([a, b], dim=1) for a (B, Ca, H, W) and
-// b (B, Cb, H, W): the result is (B, Ca+Cb, H, W) and, per batch item, the
-// channels of a come first (the seed's
-// combined = torch.cat([input_tensor, h_cur], dim=1)).
+// Cat1 mirrors torch.cat([a, b], dim=1) for a (B, Ca, H, W) and b (B, Cb, H,
+// W): the result is (B, Ca+Cb, H, W) and, per batch item, the channels of a
+// come first (the seed's combined = torch.cat([input_tensor, h_cur], dim=1)).
 func Cat1(a, b *Tensor) (*Tensor, error) {
 	if err := check4("Cat1", "a", a); err != nil {
 		return nil, err

@@ -7,15 +7,19 @@ import (
 )
 
 // StateDict returns the model's parameters under their PyTorch names,
-// cell_list.<l>.conv.weight (4*hid, in+hid, kh, kw) and, with bias,
-// cell_list.<l>.conv.bias (4*hid). The tensors are the model's own (not
-// copies), as in PyTorch.
+// cell_list.<l>.conv.weight (4*hid, in+hid, kh, kw), with bias
+// cell_list.<l>.conv.bias (4*hid), and in a peephole model
+// cell_list.<l>.W_ci, .W_cf and .W_co (hid, H, W). The tensors are the
+// model's own (not copies), as in PyTorch.
 func (m *ConvLSTM) StateDict() map[string]*Tensor {
 	sd := map[string]*Tensor{}
 	for l, c := range m.CellList {
 		sd[fmt.Sprintf("cell_list.%d.conv.weight", l)] = c.Conv.Weight
 		if c.Conv.Bias != nil {
 			sd[fmt.Sprintf("cell_list.%d.conv.bias", l)] = c.Conv.Bias
+		}
+		if c.WCi != nil {
+			sd[fmt.Sprintf("cell_list.%d.W_ci", l)], sd[fmt.Sprintf("cell_list.%d.W_cf", l)], sd[fmt.Sprintf("cell_list.%d.W_co", l)] = c.WCi, c.WCf, c.WCo
 		}
 	}
 	return sd
@@ -24,9 +28,8 @@ func (m *ConvLSTM) StateDict() map[string]*Tensor {
 // LoadStateDict copies parameters into the model by their PyTorch names,
 // strictly like load_state_dict(strict=True): every expected key must be
 // present with its exact shape, and no other key may appear. On error the
-// model is left unchanged; the error names the key, the shape wanted and the
-// shape found, or the prefix (such as "module." from nn.DataParallel) that
-// the keys carry.
+// model is left unchanged; the error names the key, the shape wanted and
+// found, or the prefix (such as "module." from nn.DataParallel) of the keys.
 func (m *ConvLSTM) LoadStateDict(sd map[string]*Tensor) error {
 	want := m.StateDict()
 	if err := npz.CheckKeys(shapes(want), shapes(sd)); err != nil {

@@ -3,14 +3,13 @@ package convlstm
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Tensor is a dense float32 array stored row-major (C order), like a
 // contiguous PyTorch tensor: the last axis varies fastest. Shape holds the
-// size of every axis and Data holds prod(Shape) values.
-//
-// A (B, C, H, W) tensor keeps element [b][c][y][x] at
-// Data[((b*C+c)*H+y)*W+x], exactly where torch keeps it.
+// size of every axis and Data holds prod(Shape) values: a (B, C, H, W)
+// tensor keeps [b][c][y][x] at Data[((b*C+c)*H+y)*W+x], as torch does.
 type Tensor struct {
 	Shape []int
 	Data  []float32
@@ -26,11 +25,10 @@ func NewTensor(shape ...int) (*Tensor, error) {
 	return &Tensor{Shape: append([]int(nil), shape...), Data: make([]float32, n)}, nil
 }
 
-// Zeros returns a zero tensor of the given shape, like torch.zeros. It
-// never panics: where torch.zeros would raise (a size that is not
-// positive), it returns a tensor with that shape and no data, which every
-// function of the package rejects with an error naming the bad size. Use
-// NewTensor to get the error at once.
+// Zeros returns a zero tensor of the given shape, like torch.zeros. It never
+// panics: where torch.zeros would raise (a size that is not positive), it
+// returns a tensor with that shape and no data, which every function of the
+// package rejects with an error naming the bad size (NewTensor errs at once).
 func Zeros(shape ...int) *Tensor {
 	t, err := NewTensor(shape...)
 	if err != nil {
@@ -56,8 +54,8 @@ func FromSlice(data []float32, shape ...int) (*Tensor, error) {
 // one tensor holds at most MaxElements values, and one call (a constructor,
 // InitHidden, a forward or a backward pass, on either path) allocates at
 // most MaxCallBytes in all, counted from the shapes it will create. A call
-// over a limit returns an error naming the size. Raise the limits, before
-// any call, to go past them.
+// over a limit returns an error naming the size; raise them, before any
+// call, to go past them.
 var (
 	// MaxElements is the most values one tensor may hold: 2^31-1.
 	MaxElements int64 = math.MaxInt32
@@ -107,8 +105,7 @@ func (t *Tensor) Dim() int {
 	return len(t.Shape)
 }
 
-// Numel returns the number of elements (torch: t.numel()); 0 for a nil
-// tensor.
+// Numel returns the number of elements (torch: t.numel()); 0 for a nil tensor.
 func (t *Tensor) Numel() int {
 	if t == nil {
 		return 0
@@ -158,17 +155,7 @@ func (t *Tensor) offset(idx []int) int {
 }
 
 // SameShape reports whether a and b have identical shapes.
-func SameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
+func SameShape(a, b []int) bool { return slices.Equal(a, b) }
 
 // checkShape returns an error naming arg when t is nil or its shape differs
 // from want.

@@ -5,26 +5,20 @@ import (
 	"sync/atomic"
 )
 
-// Step holds what one cell step computed: the four gate activations after
-// their nonlinearities and the new state. Every tensor is (B, hid, H, W).
-//
-//	I, F, O = sigmoid(cc_i), sigmoid(cc_f), sigmoid(cc_o)   values in (0, 1)
-//	G       = tanh(cc_g)                                    values in (-1, 1)
-//	C       = f*c_cur + i*g                                 the new cell state
-//	H       = o*tanh(C)                                     the new hidden state
+// Step holds what one cell step computed (see Cell), every tensor (B, hid, H, W):
+// the gate activations I, F, O in (0, 1) (with the peephole terms in a peephole
+// cell) and G in (-1, 1), and the new state C = f*c_cur + i*g and H = o*tanh(C).
 type Step struct {
 	I, F, O, G, C, H *Tensor
 }
 
 // Trace records every step of a forward pass, for plots and teaching:
 // Layers[l][t] is layer l at time step t. Set ConvLSTM.Trace to a non-nil
-// *Trace before calling Forward to fill it; a nil Trace (the default) costs
-// nothing in the ordinary forward pass.
-//
+// *Trace before calling Forward to fill it (a nil Trace costs nothing).
 // Each Forward (readable or fast) empties the trace first, so it holds
-// exactly the layers and steps of the last call (of the steps that ran, if
-// that call failed). Two calls may not record into one Trace at the same
-// time: the second returns an error (give each goroutine its own Trace).
+// exactly the layers and steps of the last call (those that ran, if it
+// failed). Two calls may not record into one Trace at the same time: the
+// second returns an error (give each goroutine its own Trace).
 type Trace struct {
 	Layers [][]Step
 	busy   atomic.Bool

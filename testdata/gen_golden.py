@@ -8,10 +8,12 @@ For every case in CASES below it
 
   1. seeds PyTorch (torch.manual_seed, one seed per case),
   2. builds the ConvLSTM model defined in this file (a faithful copy of the
-     seed's ``convlstm.py``, see the two classes below),
+     seed's ``convlstm.py``, see the two classes below), or for the peep_*
+     cases PeepholeConvLSTM (the paper's peephole cell, written from its
+     equations),
   3. scales the default-initialised weights up by WEIGHT_SCALE = 4 (see the note
-     there), draws an input (and, for some cases, an initial hidden state)
-     from torch.randn,
+     there), sets the peephole weights (if any) to U(-1, 1), draws an input
+     (and, for some cases, an initial hidden state) from torch.randn,
   4. runs the forward pass and one backward pass of a simple loss, and
   5. writes everything to ``testdata/golden/<case>/`` as
 
@@ -306,6 +308,65 @@ class ConvLSTM(nn.Module):
 
 
 # ============================================================================
+# The peephole model: written from the paper, not from the seed
+# ============================================================================
+#
+# Shi et al. 2015 (arXiv 1506.04214), eq. 3, with * the convolution and o the
+# Hadamard (elementwise) product:
+#
+#   i_t = sigmoid(W_xi * X_t + W_hi * H_{t-1} + W_ci o C_{t-1} + b_i)
+#   f_t = sigmoid(W_xf * X_t + W_hf * H_{t-1} + W_cf o C_{t-1} + b_f)
+#   C_t = f_t o C_{t-1} + i_t o tanh(W_xc * X_t + W_hc * H_{t-1} + b_c)
+#   o_t = sigmoid(W_xo * X_t + W_ho * H_{t-1} + W_co o C_t + b_o)
+#   H_t = o_t o tanh(C_t)
+#
+# The convolutions are the seed's one conv over cat[x, h], split i, f, o, g
+# (bias included).  W_ci, W_cf, W_co have one weight per hidden channel and
+# pixel, (hidden_dim, H, W), so the model is built for one image size.  They
+# are nn.Parameters, so they are in state_dict() (cell_list.<l>.W_ci, ...) and
+# they train (automan000's version allocated plain tensors, which never do).
+# The paper does not say how to initialise them: zeros, so that an untrained
+# peephole cell is the seed's cell.
+
+
+class PeepholeConvLSTMCell(ConvLSTMCell):
+    """The seed's cell with the paper's peephole terms."""
+
+    def __init__(self, input_dim, hidden_dim, kernel_size, bias, image_size):
+        super(PeepholeConvLSTMCell, self).__init__(input_dim, hidden_dim, kernel_size, bias)
+        height, width = image_size
+        self.W_ci = nn.Parameter(torch.zeros(hidden_dim, height, width))
+        self.W_cf = nn.Parameter(torch.zeros(hidden_dim, height, width))
+        self.W_co = nn.Parameter(torch.zeros(hidden_dim, height, width))
+
+    def forward(self, input_tensor, cur_state):
+        h_cur, c_cur = cur_state                                  # H_{t-1}, C_{t-1}
+        combined = torch.cat([input_tensor, h_cur], dim=1)
+        cc_i, cc_f, cc_o, cc_g = torch.split(self.conv(combined), self.hidden_dim, dim=1)
+        # (hidden_dim, H, W) * (B, hidden_dim, H, W) broadcasts over the batch.
+        i = torch.sigmoid(cc_i + self.W_ci * c_cur)               # i_t
+        f = torch.sigmoid(cc_f + self.W_cf * c_cur)               # f_t
+        c_next = f * c_cur + i * torch.tanh(cc_g)                 # C_t
+        o = torch.sigmoid(cc_o + self.W_co * c_next)              # o_t: the NEW state
+        h_next = o * torch.tanh(c_next)                           # H_t
+        return h_next, c_next
+
+
+class PeepholeConvLSTM(ConvLSTM):
+    """ConvLSTM whose cells are PeepholeConvLSTMCell, for frames of image_size (H, W)."""
+
+    def __init__(self, input_dim, hidden_dim, kernel_size, num_layers, image_size,
+                 batch_first=False, bias=True, return_all_layers=False):
+        super(PeepholeConvLSTM, self).__init__(input_dim, hidden_dim, kernel_size, num_layers,
+                                               batch_first, bias, return_all_layers)
+        # Replace the seed's cells (their convs were drawn and are dropped;
+        # the new cells draw their own, in the same order).
+        self.cell_list = nn.ModuleList([
+            PeepholeConvLSTMCell(c.input_dim, c.hidden_dim, c.kernel_size, c.bias, image_size)
+            for c in self.cell_list])
+
+
+# ============================================================================
 # The cases
 # ============================================================================
 #
@@ -455,6 +516,34 @@ CASES = [
          B=2, T=2, H=5, W=5, with_hidden_state=True,
          nonfinite=dict(hidden_state=[(0, 'c', (0, 1, 2, 2), INF), (0, 'c', (1, 0, 0, 4), -INF),
                                       (0, 'h', (1, 2, 3, 1), INF), (1, 'c', (0, 0, 1, 1), NAN)])),
+    # --- the peephole cell (Shi et al. 2015, eq. 3) ---------------------------
+    # 'peephole': True builds PeepholeConvLSTM for the case's (H, W); after the
+    # x4 scaling every W_ci, W_cf, W_co (zero at init) is set to U(-1, 1), so
+    # that the peephole terms matter in every number.
+    dict(name='peep_l1_k3x3_bf', seed=501, peephole=True,
+         input_dim=3, hidden_dim=4, kernel_size=(3, 3), num_layers=1,
+         batch_first=True, bias=True, return_all_layers=False,
+         B=2, T=3, H=6, W=5, with_hidden_state=False),
+    dict(name='peep_l1_hid16_hs_tf', seed=502, peephole=True,    # the Go fast path's taps kernel
+         input_dim=2, hidden_dim=16, kernel_size=(3, 3), num_layers=1,
+         batch_first=False, bias=True, return_all_layers=False,
+         B=2, T=2, H=3, W=5, with_hidden_state=True),
+    dict(name='peep_l1_h12w16_in1', seed=503, peephole=True,     # 192 pixels: several tiles of the fast path
+         input_dim=1, hidden_dim=3, kernel_size=(3, 3), num_layers=1,
+         batch_first=True, bias=True, return_all_layers=False,
+         B=2, T=3, H=12, W=16, with_hidden_state=False),
+    dict(name='peep_l2_hs_tf_rall', seed=504, peephole=True,
+         input_dim=2, hidden_dim=[4, 3], kernel_size=[(3, 3), (1, 1)], num_layers=2,
+         batch_first=False, bias=True, return_all_layers=True,
+         B=2, T=3, H=5, W=6, with_hidden_state=True),
+    dict(name='peep_l2_k5x3_k3x5_nobias_hs', seed=505, peephole=True,
+         input_dim=2, hidden_dim=[3, 5], kernel_size=[(5, 3), (3, 5)], num_layers=2,
+         batch_first=True, bias=False, return_all_layers=False,
+         B=1, T=4, H=7, W=5, with_hidden_state=True),
+    dict(name='peep_l3_mixed_rall', seed=506, peephole=True,
+         input_dim=2, hidden_dim=[4, 6, 2], kernel_size=[(3, 3), (1, 1), (3, 5)], num_layers=3,
+         batch_first=True, bias=True, return_all_layers=True,
+         B=2, T=3, H=4, W=7, with_hidden_state=False),
 ]
 
 
@@ -477,7 +566,7 @@ def expanded(case):
 def config_of(case):
     """The config.json content: constructor arguments, one entry per layer."""
     hid, ker = expanded(case)
-    return {
+    cfg = {
         'input_dim': case['input_dim'],
         'hidden_dim': hid,
         'kernel_size': [list(k) for k in ker],
@@ -487,6 +576,10 @@ def config_of(case):
         'return_all_layers': case['return_all_layers'],
         'with_hidden_state': case['with_hidden_state'],
     }
+    if case.get('peephole'):
+        cfg['peephole'] = True
+        cfg['image_size'] = [case['H'], case['W']]
+    return cfg
 
 
 def forward_macs(case):
@@ -528,12 +621,21 @@ def savez_deterministic(path, arrays):
 def build_model(case):
     """Seed, build the model from the case's constructor arguments, scale its weights."""
     torch.manual_seed(case['seed'])
-    model = ConvLSTM(case['input_dim'], case['hidden_dim'], case['kernel_size'], case['num_layers'],
-                     batch_first=case['batch_first'], bias=case['bias'],
-                     return_all_layers=case['return_all_layers'])
+    args = (case['input_dim'], case['hidden_dim'], case['kernel_size'], case['num_layers'])
+    kwargs = dict(batch_first=case['batch_first'], bias=case['bias'],
+                  return_all_layers=case['return_all_layers'])
+    if case.get('peephole'):
+        model = PeepholeConvLSTM(*args, image_size=(case['H'], case['W']), **kwargs)
+    else:
+        model = ConvLSTM(*args, **kwargs)
     with torch.no_grad():
         for p in model.parameters():
             p.mul_(WEIGHT_SCALE)
+        # The peephole weights start at zero: give them values that matter
+        # (drawn after the scaling, in state_dict order, before the input).
+        for name, p in model.named_parameters():
+            if '.W_c' in name:
+                p.copy_(torch.rand_like(p) * 2 - 1)
     return model
 
 
@@ -632,6 +734,9 @@ def expected_shapes(case):
         t['cell_list.%d.conv.weight' % l] = (4 * hid[l], cin + hid[l], kh, kw)
         if case['bias']:
             t['cell_list.%d.conv.bias' % l] = (4 * hid[l],)
+        if case.get('peephole'):
+            for n in ('W_ci', 'W_cf', 'W_co'):
+                t['cell_list.%d.%s' % (l, n)] = (hid[l], H, W)
         if case['with_hidden_state']:
             t['hidden_state.%d.h' % l] = t['hidden_state.%d.c' % l] = (B, hid[l], H, W)
         cin = hid[l]
@@ -708,7 +813,8 @@ def check_case(case):
             case['name'], l, which, idx, got, val)
 
     # Reproduce: the stored weights must be WEIGHT_SCALE x PyTorch's init for
-    # the seed, and a fresh run must give the same numbers.
+    # the seed (the peephole weights: their U(-1, 1) draw), and a fresh run
+    # must give the same numbers.
     tensors, grads, _ = run_case(case)
     for name in want_t:
         if name.startswith('cell_list.'):
@@ -743,6 +849,7 @@ def describe(case):
         'y' if case['bias'] else 'n',
         'y' if case['return_all_layers'] else 'n',
         'y' if case['with_hidden_state'] else 'n',
+        'y' if case.get('peephole') else 'n',
         str(3 * forward_macs(case)),
     ]
 
@@ -784,7 +891,7 @@ def main():
             stats[c['name']] = write_case(c)
 
     # Always check what is on disk (after writing, this verifies the writer).
-    header = ['case', 'layers', 'hidden', 'kernels', 'input', 'bias', 'all', 'hs',
+    header = ['case', 'layers', 'hidden', 'kernels', 'input', 'bias', 'all', 'hs', 'peep',
               'MACs f+b', 'KB', 'max|dfwd|', 'max|dgrad|']
     if stats:
         header += ['pre-act std', 'gates off 0.5']

@@ -32,7 +32,16 @@ type stepTape struct {
 //	split(combined_conv)          dcombined_conv = cat(dcc_i, dcc_f, dcc_o, dcc_g)
 //	combined_conv = conv(combined) Conv2dBackward
 //	combined = cat(input, h_cur)   dinput, dh_cur = split(dcombined)
-func backwardStep(c *convlstm.Cell, st *stepTape, dh, dc *convlstm.Tensor, dw, db []float32) (dx, dhCur, dcCur *convlstm.Tensor) {
+//
+// A peephole cell (Shi et al. 2015, eq. 3) adds W_ci∘c_cur to cc_i, W_cf∘c_cur
+// to cc_f and W_co∘c_next to cc_o; dwc holds the gradients of W_ci, W_cf,
+// W_co (hid, H, W), accumulated here, and c_cur and c_next each get a
+// second path:
+//
+//	o = sigmoid(cc_o + W_co∘c_next)    dc += dcc_o * W_co,   dW_co += dcc_o * c_next
+//	i = sigmoid(cc_i + W_ci∘c_cur)     dc_cur += dcc_i * W_ci + dcc_f * W_cf
+//	f = sigmoid(cc_f + W_cf∘c_cur)     dW_ci += dcc_i * c_cur,  dW_cf += dcc_f * c_cur
+func backwardStep(c *convlstm.Cell, st *stepTape, dh, dc *convlstm.Tensor, dw, db []float32, dwc [3][]float32) (dx, dhCur, dcCur *convlstm.Tensor) {
 	s := st.Step
 	shape := s.C.Shape // (B, hid, H, W)
 	dcci := convlstm.Zeros(shape...)
@@ -40,13 +49,24 @@ func backwardStep(c *convlstm.Cell, st *stepTape, dh, dc *convlstm.Tensor, dw, d
 	dcco := convlstm.Zeros(shape...)
 	dccg := convlstm.Zeros(shape...)
 	dcCur = convlstm.Zeros(shape...)
+	var wci, wcf, wco []float32 // the peephole weights (hid, H, W), nil in the seed's cell
+	if c.WCi != nil {
+		wci, wcf, wco = c.WCi.Data, c.WCf.Data, c.WCo.Data
+	}
 	for k := range s.C.Data {
 		i, f, o, g := s.I.Data[k], s.F.Data[k], s.O.Data[k], s.G.Data[k]
 		// py: h_next = o * torch.tanh(c_next)
 		tc := float32(math.Tanh(float64(s.C.Data[k]))) // as the forward computed it
 		do := dh.Data[k] * tc
+		dcco.Data[k] = sigmoidBackward(do, o)
 		// c_next reaches the loss twice: through h_next and directly.
 		dcn := dc.Data[k] + tanhBackward(dh.Data[k]*o, tc)
+		p := k % max(len(wci), 1) // the pixel's (channel, y, x) in W_c*
+		if wci != nil {
+			// paper: o_t = σ(W_xo*X_t + W_ho*H_{t−1} + W_co∘C_t + b_o)
+			dcn += dcco.Data[k] * wco[p]
+			dwc[2][p] += dcco.Data[k] * s.C.Data[k]
+		}
 		// py: c_next = f * c_cur + i * g
 		df := dcn * st.CCur.Data[k]
 		dcCur.Data[k] = dcn * f
@@ -55,8 +75,13 @@ func backwardStep(c *convlstm.Cell, st *stepTape, dh, dc *convlstm.Tensor, dw, d
 		// py: i = torch.sigmoid(cc_i) ... g = torch.tanh(cc_g)
 		dcci.Data[k] = sigmoidBackward(di, i)
 		dccf.Data[k] = sigmoidBackward(df, f)
-		dcco.Data[k] = sigmoidBackward(do, o)
 		dccg.Data[k] = tanhBackward(dg, g)
+		if wci != nil {
+			// paper: i_t = σ(... + W_ci∘C_{t−1} + b_i), f_t = σ(... + W_cf∘C_{t−1} + b_f)
+			dcCur.Data[k] += dcci.Data[k]*wci[p] + dccf.Data[k]*wcf[p]
+			dwc[0][p] += dcci.Data[k] * st.CCur.Data[k]
+			dwc[1][p] += dccf.Data[k] * st.CCur.Data[k]
+		}
 	}
 	// py: cc_i, cc_f, cc_o, cc_g = torch.split(combined_conv, self.hidden_dim, dim=1)
 	dCombinedConv := split1Backward([]*convlstm.Tensor{dcci, dccf, dcco, dccg}) // (B, 4*hid, H, W)

@@ -16,6 +16,8 @@
 // operations. ForwardFast records its tape with fast.ForwardTrace, the code
 // fast.Forward runs, and backwardFast (fast.go) computes the same
 // gradients with matrix products on all cores. Backward follows the tape.
+// Both handle the peephole cell (convlstm.Config.Peephole): its weights'
+// gradients are in Grads.Weights as cell_list.<l>.W_ci, .W_cf and .W_co.
 //
 // Adam and gradient clipping are in package optim.
 package bptt

@@ -71,3 +71,41 @@ func TestBackwardErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestBackwardPeepholeChanged: a tape recorded with (or without) peepholes
+// refuses a model that lost (or gained) them, or whose peepholes are for
+// another frame size, on both paths.
+func TestBackwardPeepholeChanged(t *testing.T) {
+	cfg := convlstm.Config{InputDim: 2, HiddenDim: []int{3}, KernelSize: [][2]int{{3, 3}}, NumLayers: 1, BatchFirst: true, Bias: true,
+		Peephole: true, ImageSize: [2]int{5, 4}}
+	x := convlstm.Zeros(2, 3, 2, 5, 4)
+	for _, p := range trainPaths()[:2] {
+		t.Run(p.name, func(t *testing.T) {
+			m, err := convlstm.New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tape, outs, _, err := p.fwd(m, x, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seedCfg := cfg
+			seedCfg.Peephole = false
+			seed, err := convlstm.New(seedCfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m.Config, m.CellList = seed.Config, seed.CellList
+			_, err = Backward(tape, outs)
+			wantErr(t, err, "cell_list.0", "peephole weights []", "recorded with peepholes true")
+
+			c, err := convlstm.NewPeepholeCell(2, 3, [2]int{3, 3}, true, [2]int{6, 4})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m.CellList[0], m.Peephole, m.ImageSize = c, true, [2]int{6, 4}
+			_, err = Backward(tape, outs)
+			wantErr(t, err, "cell_list.0", "[3 6 4]", "frames of (5, 4)")
+		})
+	}
+}

@@ -300,7 +300,7 @@ func ForwardFast(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []con
 // backwardFast is BPTT over the fast tape.
 //
 // reference: backwardNaive (tape.go) and backwardStep
-// (backward_cell.go) for the elementwise part.
+// (cell.go) for the elementwise part, the peephole cell's included.
 func backwardFast(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlstm.State, needInput bool) (*Grads, error) {
 	m := tape.model
 	if len(tape.fast.layers) != m.NumLayers {
@@ -339,6 +339,14 @@ func backwardFast(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlst
 				copy(dc, stateToCN(gl.C))
 			}
 		}
+		var wc, dwc [3][]float32 // a peephole cell's W_ci, W_cf, W_co (hid, H, W) and their gradients
+		if cell.WCi != nil {
+			wc = [3][]float32{cell.WCi.Data, cell.WCf.Data, cell.WCo.Data}
+			for k, n := range []string{"W_ci", "W_cf", "W_co"} {
+				dwc[k] = grads.Weights[fmt.Sprintf("cell_list.%d.%s", l, n)].Data
+			}
+		}
+		hw := H * W
 		dcolsH := make([]float32, khh*N)
 		for t := T - 1; t >= 0; t-- {
 			cprev, ldp := fl.c0, N
@@ -360,6 +368,28 @@ func backwardFast(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlst
 					dht := dOut[j*TN+t*N:][:N]
 					dhj := dh[j*N:][:N]
 					dcj := dc[j*N:][:N]
+					if wc[0] != nil {
+						cn := fl.c[j*TN+t*N:][:N]
+						wci, wcf, wco := wc[0][j*hw:][:hw], wc[1][j*hw:][:hw], wc[2][j*hw:][:hw]
+						dwci, dwcf, dwco := dwc[0][j*hw:][:hw], dwc[1][j*hw:][:hw], dwc[2][j*hw:][:hw]
+						for k := 0; k < N; k++ {
+							p := k % hw
+							i, f, o, g := gi[k], gf[k], gO[k], gg[k]
+							dhk := dht[k] + dhj[k]
+							tc := tcn[k]
+							dco := sigmoidBackward(dhk*tc, o)
+							dcn := dcj[k] + tanhBackward(dhk*o, tc) + dco*wco[p]
+							dfk := sigmoidBackward(dcn*cp[k], f)
+							dik := sigmoidBackward(dcn*g, i)
+							do[k], df[k], di[k] = dco, dfk, dik
+							dg[k] = tanhBackward(dcn*i, g)
+							dcj[k] = dcn*f + dik*wci[p] + dfk*wcf[p]
+							dwco[p] += dco * cn[k]
+							dwci[p] += dik * cp[k]
+							dwcf[p] += dfk * cp[k]
+						}
+						continue
+					}
 					for k := 0; k < N; k++ {
 						i, f, o, g := gi[k], gf[k], gO[k], gg[k]
 						dhk := dht[k] + dhj[k]

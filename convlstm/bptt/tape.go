@@ -50,7 +50,7 @@ func checkTape(m *convlstm.ConvLSTM, input *convlstm.Tensor) error {
 func recordCells(m *convlstm.ConvLSTM) []convlstm.Cell {
 	cells := make([]convlstm.Cell, len(m.CellList))
 	for l, c := range m.CellList {
-		cells[l] = convlstm.Cell{InputDim: c.InputDim, HiddenDim: c.HiddenDim, KernelSize: c.KernelSize}
+		cells[l] = convlstm.Cell{InputDim: c.InputDim, HiddenDim: c.HiddenDim, KernelSize: c.KernelSize, WCi: c.WCi}
 	}
 	return cells
 }
@@ -65,7 +65,8 @@ type Grads struct {
 	// BackwardWeights.
 	Input *convlstm.Tensor
 	// Weights holds dL/dparameter under the state_dict names,
-	// cell_list.<l>.conv.weight and cell_list.<l>.conv.bias.
+	// cell_list.<l>.conv.weight, cell_list.<l>.conv.bias and, in a
+	// peephole model, cell_list.<l>.W_ci, .W_cf and .W_co.
 	Weights map[string]*convlstm.Tensor
 	// HiddenState holds dL/dh and dL/dc of the initial state of every
 	// layer (the zeros, when no hidden state was passed).
@@ -185,6 +186,10 @@ func backward(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlstm.St
 			return nil, fmt.Errorf("bptt: Backward: cell_list.%d has input_dim %d, hidden_dim %d, kernel_size %v; the tape was recorded with %d, %d, %v",
 				l, c.InputDim, c.HiddenDim, c.KernelSize, r.InputDim, r.HiddenDim, r.KernelSize)
 		}
+		if p := c.WCi != nil; p != (r.WCi != nil) || p && (c.WCi.Shape[1] != tape.h || c.WCi.Shape[2] != tape.w) {
+			return nil, fmt.Errorf("bptt: Backward: cell_list.%d: peephole weights %v, but the tape was recorded with peepholes %v on frames of (%d, %d)",
+				l, shapeOf(c.WCi), r.WCi != nil, tape.h, tape.w)
+		}
 	}
 	nOut := 1
 	if m.ReturnAllLayers {
@@ -303,6 +308,12 @@ func backwardNaive(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convls
 		if bt := grads.Weights[fmt.Sprintf("cell_list.%d.conv.bias", l)]; bt != nil {
 			db = bt.Data
 		}
+		var dwc [3][]float32 // dL/dW_ci, W_cf, W_co of a peephole cell
+		for k, n := range []string{"W_ci", "W_cf", "W_co"} {
+			if g := grads.Weights[fmt.Sprintf("cell_list.%d.%s", l, n)]; g != nil {
+				dwc[k] = g.Data
+			}
+		}
 		dInput := convlstm.Zeros(b, T, cell.InputDim, h, w) // dL/dcur_layer_input
 		dh := convlstm.Zeros(b, hid, h, w)                  // carried from step t+1
 		dc := convlstm.Zeros(b, hid, h, w)
@@ -322,7 +333,7 @@ func backwardNaive(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convls
 			dht := timeSlice(dOut, t)
 			addInto(dht, dh)
 			var dx *convlstm.Tensor
-			dx, dh, dc = backwardStep(cell, &tape.naive[l][t], dht, dc, dw, db)
+			dx, dh, dc = backwardStep(cell, &tape.naive[l][t], dht, dc, dw, db, dwc)
 			// py: cur_layer_input[:, t, :, :, :]
 			addTimeSlice(dInput, t, dx)
 		}

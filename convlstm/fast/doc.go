@@ -23,4 +23,8 @@
 // each tap an offset into a zero-padded band that holds cat[x, h], with no
 // im2col copies. The matrix kernels (register-blocked micro-kernels in Go,
 // AVX2 and AVX-512 assembly) are in convlstm/internal/kernel.
+//
+// Peephole models (convlstm.Config.Peephole) take the same kernels for the
+// conv; their epilogue, which adds W_ci∘c and W_cf∘c before the gates and
+// W_co∘c_t before o, is kernel.FusedGatesPeephole, Go code at every level.
 package fast

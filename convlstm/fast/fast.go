@@ -120,6 +120,7 @@ type fastLayer struct {
 	h0                               []float32       // initial h (B, hid, H, W), nil for zeros
 	zeroH                            []float32       // a zero h (hid, H, W) when Wh is not all finite, else nil
 	steps                            []convlstm.Step // per time step, when tracing
+	wci, wcf, wco                    []float32       // the peephole weights (hid, H, W), nil in the seed's cell
 
 	// The convs by taps (taps.go), when taps is set: the gates are
 	// then computed band by band into each worker's scratch, row stride
@@ -247,13 +248,20 @@ func (l *fastLayer) epilogue(t, b int, g []float32, gq, p, n int) {
 		o := j*hw + p
 		cj := c[o : o+n]
 		hj := h[o : o+n]
-		if l.steps == nil {
+		// Tracing keeps the activations too (the gate buffer is
+		// overwritten with them, then copied out). The peephole cell's
+		// epilogue is Go code at every level.
+		switch keep := l.steps != nil; {
+		case l.wci != nil:
+			kernel.FusedGatesPeephole(gi, gf, go_, gg, l.wci[o:o+n], l.wcf[o:o+n], l.wco[o:o+n], cj, hj, keep)
+		case keep:
+			kernel.FusedGatesKeep(gi, gf, go_, gg, cj, hj)
+		default:
 			kernel.FusedGates(gi, gf, go_, gg, cj, hj)
+		}
+		if l.steps == nil {
 			continue
 		}
-		// Tracing: keep the activations too (the gate buffer is
-		// overwritten with them, then copied out).
-		kernel.FusedGatesKeep(gi, gf, go_, gg, cj, hj)
 		st := &l.steps[t]
 		bo := b*hid*hw + o
 		copy(st.I.Data[bo:bo+n], gi)
@@ -380,6 +388,9 @@ func newFastLayer(cell *convlstm.Cell, ws *fastWorkspace, x []float32, b, t, h, 
 	}
 	if cell.Conv.Bias != nil {
 		l.bias = cell.Conv.Bias.Data
+	}
+	if cell.WCi != nil {
+		l.wci, l.wcf, l.wco = cell.WCi.Data, cell.WCf.Data, cell.WCo.Data
 	}
 	m, khw := 4*hid, kh*kw
 	ktot := (cin + hid) * khw

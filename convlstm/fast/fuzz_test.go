@@ -14,7 +14,8 @@ import (
 // 1e-4*|readable|. Sizes are kept small; frames up to 40 pixels wide
 // reach the vector epilogues and several tiles; flag 16 puts NaN, +Inf and
 // -Inf into the input, which must come out where the readable path puts
-// them. corrupt > 0 spoils one
+// them; flag 32 builds a peephole model (Config.Peephole) with random
+// W_ci, W_cf, W_co. corrupt > 0 spoils one
 // argument or field (a hidden state of the wrong shape, a tensor whose data
 // disagrees with its shape, a nil h, too few states, a cell resized after
 // New, a weight replaced): both paths must then return the same error, and
@@ -25,6 +26,9 @@ func FuzzFastVsReadable(f *testing.F) {
 	f.Add(uint8(20), uint8(17), uint8(2), uint8(2), uint8(1), uint8(3), uint8(40), uint8(3), uint8(0b101), uint8(0), int64(3))
 	f.Add(uint8(2), uint8(16), uint8(1), uint8(2), uint8(3), uint8(6), uint8(35), uint8(2), uint8(0b10111), uint8(0), int64(4))
 	f.Add(uint8(3), uint8(5), uint8(4), uint8(1), uint8(3), uint8(7), uint8(33), uint8(1), uint8(0b11011), uint8(0), int64(5))
+	f.Add(uint8(2), uint8(3), uint8(1), uint8(2), uint8(3), uint8(7), uint8(37), uint8(2), uint8(0b101101), uint8(0), int64(6))
+	f.Add(uint8(1), uint8(16), uint8(0), uint8(1), uint8(2), uint8(5), uint8(33), uint8(1), uint8(0b100110), uint8(0), int64(7))
+	f.Add(uint8(2), uint8(4), uint8(1), uint8(1), uint8(2), uint8(4), uint8(17), uint8(2), uint8(0b111111), uint8(0), int64(8))
 	for c := uint8(1); c <= 6; c++ {
 		f.Add(uint8(2), uint8(4), uint8(1), uint8(1), uint8(2), uint8(4), uint8(17), uint8(2), uint8(0b111), c, int64(c))
 	}
@@ -43,11 +47,19 @@ func FuzzFastVsReadable(f *testing.F) {
 		}
 		convlstm.ManualSeed(seed)
 		m, err := convlstm.New(convlstm.Config{InputDim: c, HiddenDim: hidden, KernelSize: ks, NumLayers: nl,
-			BatchFirst: batchFirst, Bias: bias, ReturnAllLayers: flags&8 != 0})
+			BatchFirst: batchFirst, Bias: bias, ReturnAllLayers: flags&8 != 0,
+			Peephole: flags&32 != 0, ImageSize: [2]int{ny, nx}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		rng := rand.New(rand.NewSource(seed))
+		for _, cell := range m.CellList { // the peephole weights start at zero
+			for _, p := range []*convlstm.Tensor{cell.WCi, cell.WCf, cell.WCo} {
+				for i := 0; p != nil && i < len(p.Data); i++ {
+					p.Data[i] = float32(rng.Float64()*2 - 1)
+				}
+			}
+		}
 		shape := []int{nt, nb, c, ny, nx}
 		if batchFirst {
 			shape = []int{nb, nt, c, ny, nx}

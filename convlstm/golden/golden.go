@@ -127,8 +127,10 @@ func (c *Case) NumOutputs() int {
 	return 1
 }
 
-// Model builds the case's ConvLSTM and loads PyTorch's weights into it,
-// strictly: every cell_list.<l>.conv.* must be present with its shape.
+// Model builds the case's ConvLSTM (a peephole model when config.json says
+// "peephole": true, for its "image_size") and loads PyTorch's weights into
+// it, strictly: every cell_list.<l>.conv.* (and cell_list.<l>.W_ci, W_cf,
+// W_co) must be present with its shape.
 func (c *Case) Model() (*convlstm.ConvLSTM, error) {
 	m, err := convlstm.New(c.Config)
 	if err != nil {
@@ -206,8 +208,12 @@ func (c *Case) Keys() []string {
 func (c *Case) String() string {
 	var sb strings.Builder
 	g := c.Config
-	fmt.Fprintf(&sb, "case %s: input_dim=%d hidden_dim=%v kernel_size=%v num_layers=%d batch_first=%v bias=%v return_all_layers=%v hidden_state passed=%v\n",
+	fmt.Fprintf(&sb, "case %s: input_dim=%d hidden_dim=%v kernel_size=%v num_layers=%d batch_first=%v bias=%v return_all_layers=%v hidden_state passed=%v",
 		c.Name, g.InputDim, g.HiddenDim, g.KernelSize, g.NumLayers, g.BatchFirst, g.Bias, g.ReturnAllLayers, c.WithHiddenState)
+	if g.Peephole {
+		fmt.Fprintf(&sb, " peephole=true image_size=%v", g.ImageSize)
+	}
+	sb.WriteString("\n")
 	for _, k := range c.Keys() {
 		fmt.Fprintf(&sb, "  %-26s %v\n", k, c.Tensors[k].Shape)
 	}

@@ -44,3 +44,26 @@ func FusedGatesKeep(gi, gf, gO, gg, c, h []float32) {
 		h[p] = o * Tanh(cn)
 	}
 }
+
+// FusedGatesPeephole is the epilogue of a peephole cell (Shi et al. 2015,
+// eq. 3), in Go at every level: wci, wcf and wco are the row's peephole
+// weights, and the activations replace the pre-activations when keep is set.
+//
+//	i, f = sigmoid(cc_i + wci*c), sigmoid(cc_f + wcf*c);  g = tanh(cc_g)
+//	c = f*c + i*g;  o = sigmoid(cc_o + wco*c);  h = o*tanh(c)
+func FusedGatesPeephole(gi, gf, gO, gg, wci, wcf, wco, c, h []float32, keep bool) {
+	n := len(c)
+	gi, gf, gO, gg, wci, wcf, wco, h = gi[:n], gf[:n], gO[:n], gg[:n], wci[:n], wcf[:n], wco[:n], h[:n]
+	for p, cp := range c {
+		i := Sigmoid(gi[p] + wci[p]*cp)
+		f := Sigmoid(gf[p] + wcf[p]*cp)
+		g := Tanh(gg[p])
+		cn := f*cp + i*g
+		o := Sigmoid(gO[p] + wco[p]*cn)
+		if keep {
+			gi[p], gf[p], gO[p], gg[p] = i, f, o, g
+		}
+		c[p] = cn
+		h[p] = o * Tanh(cn)
+	}
+}
