@@ -22,6 +22,7 @@ help:
 	@echo "make exercises  progress table of the course exercises;  make exercise N=03"
 	@echo "make lab        open the notebooks in Jupyter"
 	@echo "make train      train the next-frame model on moving shapes (about 2 minutes)"
+	@echo "make train-seq2seq  train the encoder-forecaster (10 frames in, 10 predicted; about 4 minutes);  make goldens-seq2seq: its PyTorch goldens"
 	@echo "make fuzz       fuzz the config validation, the .npz loader, fast vs readable (FUZZTIME=30s each)"
 
 fmt-check:
@@ -62,6 +63,7 @@ goldens:
 -include exercises/exercises.mk
 -include convlstm/bench.mk
 -include convlstm/train.mk
+-include convlstm/seq2seq.mk
 
 # The notebooks run last: they need the set-up (Jupyter, the kernel) and are
 # the slowest step. A cell that errs, a cell that did not run or a notebook

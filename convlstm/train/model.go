@@ -77,6 +77,28 @@ func NewModel(hidden []int, kernel int, seed int64) (*Model, error) {
 	return m, nil
 }
 
+// NewPeepholeModel is NewModel with the paper's peephole cell (Shi et al.
+// 2015, eq. 3; convlstm.Config.Peephole) for frames of size x size: the
+// same random draws as NewModel(hidden, kernel, seed), so the two models
+// start from the same convolutions and head, and the peephole weights
+// W_ci, W_cf, W_co start at zero, where the peephole model computes what
+// the seed's does.
+func NewPeepholeModel(hidden []int, kernel, size int, seed int64) (*Model, error) {
+	m, err := NewModel(hidden, kernel, seed)
+	if err != nil {
+		return nil, err
+	}
+	cfg := m.RNN.Config
+	cfg.Peephole, cfg.ImageSize = true, [2]int{size, size}
+	convlstm.ManualSeed(seed)
+	rnn, err := convlstm.New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("train: NewPeepholeModel: %w", err)
+	}
+	m.RNN = rnn
+	return m, nil
+}
+
 // StateDict returns the parameters (the model's own tensors) under the
 // names of the PyTorch NextFrame module above.
 func (m *Model) StateDict() map[string]*convlstm.Tensor {

@@ -117,3 +117,55 @@ func TestTrainSmoke(t *testing.T) {
 		t.Error("LossAndGrad accepted a single frame")
 	}
 }
+
+// TestPeepholeModel: the peephole model starts from the seed model's
+// weights with zero peepholes, so both predict the same (to float32
+// rounding); its peephole
+// weights get gradients and train.
+func TestPeepholeModel(t *testing.T) {
+	seedM, err := NewModel([]int{4}, 3, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	peep, err := NewPeepholeModel([]int{4}, 3, 8, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen, err := movingshapes.New(movingshapes.Config{Size: 8, Frames: 4}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := gen.Batch(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := seedM.Predict(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := peep.Predict(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range a.Data {
+		// The fast path's peephole epilogue is Go, the seed's SIMD: the
+		// last bit may differ.
+		if d := a.Data[i] - b.Data[i]; d > 1e-6 || d < -1e-6 {
+			t.Fatalf("element %d: seed model %g, zero-peephole model %g", i, a.Data[i], b.Data[i])
+		}
+	}
+	_, grads, err := peep.LossAndGrad(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nonzero := false
+	for _, v := range grads["convlstm.cell_list.0.W_cf"].Data {
+		nonzero = nonzero || v != 0
+	}
+	if !nonzero {
+		t.Error("the peephole weight W_cf gets no gradient")
+	}
+	if _, err := peep.Predict(convlstm.Zeros(1, 2, 1, 9, 8)); err == nil {
+		t.Error("a peephole model built for 8x8 accepted 9x8 frames")
+	}
+}

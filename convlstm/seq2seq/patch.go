@@ -1,0 +1,113 @@
+package seq2seq
+
+import (
+	"fmt"
+
+	"example.com/convlstm/convlstm"
+)
+
+// The paper's patch trick (§4.1): "we transform the 64 x 64 frames into
+// 16 x 16 x 16 tensors by dividing each frame into non-overlapping 4 x 4
+// patches". Each p x p block of pixels becomes one pixel of p² channels,
+// in the order of PyTorch's pixel_unshuffle (space-to-depth):
+//
+//	out[..., c*p*p + i*p + j, y, x] = in[..., c, y*p + i, x*p + j]
+//
+// and pixel_shuffle (depth-to-space) is its inverse. The ConvLSTMs then run
+// on an (H/p) x (W/p) grid: p² times fewer pixels per step.
+
+// SpaceToDepth is torch.nn.functional.pixel_unshuffle(x, p) over the last
+// three axes of x (..., C, H, W) -> (..., C*p*p, H/p, W/p); leading axes
+// (batch, time) are kept. H and W must be multiples of p. p = 1 returns a
+// copy.
+func SpaceToDepth(x *convlstm.Tensor, p int) (*convlstm.Tensor, error) {
+	if err := checkPatchArgs("SpaceToDepth", x, p); err != nil {
+		return nil, err
+	}
+	r := x.Dim()
+	C, H, W := x.Shape[r-3], x.Shape[r-2], x.Shape[r-1]
+	if H%p != 0 || W%p != 0 {
+		return nil, fmt.Errorf("seq2seq: SpaceToDepth: x has shape %v: height %d and width %d must be multiples of the patch size %d", x.Shape, H, W, p)
+	}
+	h, w := H/p, W/p
+	shape := append(append([]int(nil), x.Shape[:r-3]...), C*p*p, h, w)
+	out := convlstm.Zeros(shape...)
+	n := len(x.Data) / (C * H * W) // images: the product of the leading axes
+	for img := 0; img < n; img++ {
+		src := x.Data[img*C*H*W : (img+1)*C*H*W]
+		dst := out.Data[img*C*H*W : (img+1)*C*H*W]
+		for c := 0; c < C; c++ {
+			for i := 0; i < p; i++ {
+				for j := 0; j < p; j++ {
+					plane := dst[((c*p+i)*p+j)*h*w:][:h*w] // channel c*p*p + i*p + j
+					for y := 0; y < h; y++ {
+						for xx := 0; xx < w; xx++ {
+							plane[y*w+xx] = src[(c*H+y*p+i)*W+xx*p+j]
+						}
+					}
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// DepthToSpace is torch.nn.functional.pixel_shuffle(x, p) over the last
+// three axes of x (..., C*p*p, h, w) -> (..., C, h*p, w*p), the inverse of
+// SpaceToDepth. The channel count must be a multiple of p*p.
+func DepthToSpace(x *convlstm.Tensor, p int) (*convlstm.Tensor, error) {
+	if err := checkPatchArgs("DepthToSpace", x, p); err != nil {
+		return nil, err
+	}
+	r := x.Dim()
+	Cp, h, w := x.Shape[r-3], x.Shape[r-2], x.Shape[r-1]
+	if Cp%(p*p) != 0 {
+		return nil, fmt.Errorf("seq2seq: DepthToSpace: x has shape %v: %d channels is not a multiple of patch² = %d", x.Shape, Cp, p*p)
+	}
+	C, H, W := Cp/(p*p), h*p, w*p
+	shape := append(append([]int(nil), x.Shape[:r-3]...), C, H, W)
+	out := convlstm.Zeros(shape...)
+	n := len(x.Data) / (C * H * W)
+	for img := 0; img < n; img++ {
+		src := x.Data[img*C*H*W : (img+1)*C*H*W]
+		dst := out.Data[img*C*H*W : (img+1)*C*H*W]
+		for c := 0; c < C; c++ {
+			for i := 0; i < p; i++ {
+				for j := 0; j < p; j++ {
+					plane := src[((c*p+i)*p+j)*h*w:][:h*w]
+					for y := 0; y < h; y++ {
+						for xx := 0; xx < w; xx++ {
+							dst[(c*H+y*p+i)*W+xx*p+j] = plane[y*w+xx]
+						}
+					}
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// checkPatchArgs validates a tensor of rank >= 3 and a positive patch size.
+func checkPatchArgs(fn string, x *convlstm.Tensor, p int) error {
+	if x == nil || x.Dim() < 3 {
+		var s []int
+		if x != nil {
+			s = x.Shape
+		}
+		return fmt.Errorf("seq2seq: %s: x must have at least 3 axes (..., C, H, W), got shape %v", fn, s)
+	}
+	n := 1
+	for _, d := range x.Shape {
+		if d <= 0 {
+			return fmt.Errorf("seq2seq: %s: x has shape %v: every size must be positive", fn, x.Shape)
+		}
+		n *= d
+	}
+	if len(x.Data) != n {
+		return fmt.Errorf("seq2seq: %s: x has shape %v but %d values", fn, x.Shape, len(x.Data))
+	}
+	if p < 1 {
+		return fmt.Errorf("seq2seq: %s: patch size must be positive, got %d", fn, p)
+	}
+	return nil
+}
