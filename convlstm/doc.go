@@ -21,7 +21,8 @@
 // read: fast (fast.Forward(m, x, hs) gives the numbers of m.Forward(x, hs),
 // much faster), bptt (backpropagation through time), optim (Adam, gradient
 // clipping), golden (the PyTorch golden cases), movingshapes and train (a
-// next-frame model), internal/kernel (the kernels under the fast path).
+// next-frame model), seq2seq (the paper's encoder-forecaster), and
+// internal/kernel (the kernels under the fast path).
 //
 // # The model
 //
