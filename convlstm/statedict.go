@@ -25,22 +25,23 @@ func (m *ConvLSTM) StateDict() map[string]*Tensor {
 	return sd
 }
 
-// LoadStateDict copies parameters into the model by their PyTorch names,
-// strictly like load_state_dict(strict=True): every expected key must be
-// present with its exact shape, and no other key may appear. On error the
-// model is left unchanged; the error names the key, the shape wanted and
-// found, or the prefix (such as "module." from nn.DataParallel) of the keys.
-func (m *ConvLSTM) LoadStateDict(sd map[string]*Tensor) error {
-	want := m.StateDict()
-	if err := npz.CheckKeys(shapes(want), shapes(sd)); err != nil {
+// LoadStateDict is load_state_dict(strict=True): LoadParams(m.StateDict(), sd).
+func (m *ConvLSTM) LoadStateDict(sd map[string]*Tensor) error { return LoadParams(m.StateDict(), sd) }
+
+// LoadParams copies sd into params (a StateDict) strictly: every key of
+// params must be in sd with its exact shape, and no other; on error nothing
+// changes. Errors name the key and both shapes, or a prefix of the keys (such
+// as "module." from nn.DataParallel). Models that hold a ConvLSTM load with it.
+func LoadParams(params, sd map[string]*Tensor) error {
+	if err := npz.CheckKeys(shapes(params), shapes(sd)); err != nil {
 		return fmt.Errorf("convlstm: %w", err)
 	}
-	for k, w := range want {
+	for k, w := range params {
 		if len(sd[k].Data) != len(w.Data) {
 			return fmt.Errorf("convlstm: state_dict: key %q has %d values, shape %v needs %d", k, len(sd[k].Data), w.Shape, len(w.Data))
 		}
 	}
-	for k, w := range want {
+	for k, w := range params {
 		copy(w.Data, sd[k].Data)
 	}
 	return nil

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
-	"sort"
 
 	"example.com/convlstm/convlstm"
 )
@@ -220,30 +219,7 @@ func (m *Model) StateDict() map[string]*convlstm.Tensor {
 // StateDict must be present with its shape, and no other. On error nothing
 // is changed.
 func (m *Model) LoadStateDict(sd map[string]*convlstm.Tensor) error {
-	want := m.StateDict()
-	keys := make([]string, 0, len(want))
-	for k := range want {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		got, ok := sd[k]
-		if !ok || got == nil {
-			return fmt.Errorf("seq2seq: state_dict: missing key %q", k)
-		}
-		if !convlstm.SameShape(got.Shape, want[k].Shape) || len(got.Data) != len(want[k].Data) {
-			return fmt.Errorf("seq2seq: state_dict: key %q has shape %v, want %v", k, got.Shape, want[k].Shape)
-		}
-	}
-	for k := range sd {
-		if _, ok := want[k]; !ok {
-			return fmt.Errorf("seq2seq: state_dict: unexpected key %q", k)
-		}
-	}
-	for _, k := range keys {
-		copy(want[k].Data, sd[k].Data)
-	}
-	return nil
+	return convlstm.LoadParams(m.StateDict(), sd)
 }
 
 // SaveNPZ writes the state_dict as an .npz that numpy.load reads and the

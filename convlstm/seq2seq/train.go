@@ -3,13 +3,10 @@ package seq2seq
 import (
 	"fmt"
 	"io"
-	"math"
-	"strings"
-	"time"
 
 	"example.com/convlstm/convlstm"
 	"example.com/convlstm/convlstm/movingshapes"
-	"example.com/convlstm/convlstm/optim"
+	"example.com/convlstm/convlstm/train"
 )
 
 // Options of Train. Zero fields take the defaults noted.
@@ -33,18 +30,15 @@ type Options struct {
 	Progress io.Writer
 }
 
-// Result is what Train returns.
-type Result struct {
-	// Losses holds the training loss (MSE of the batch) of every step.
-	Losses  []float64
-	Steps   int
-	Seconds float64
-}
+// Result is what Train returns: the loss of every step, the number of
+// steps and the seconds they took (train.Result, shared with the next-frame
+// model's training).
+type Result = train.Result
 
 // Train trains m on fresh batches from gen with Adam (and gradient
 // clipping) until the time or step bound of opts: each sequence of
 // gen.Config().Frames frames is split into opts.In input frames and the
-// rest as targets.
+// rest as targets. The loop is convlstm/train's (train.Loop).
 func Train(m *Model, gen *movingshapes.Generator, opts Options) (*Result, error) {
 	if m == nil || gen == nil {
 		return nil, fmt.Errorf("seq2seq: Train: nil model or generator")
@@ -53,92 +47,17 @@ func Train(m *Model, gen *movingshapes.Generator, opts Options) (*Result, error)
 	if opts.In == 0 {
 		opts.In = T / 2
 	}
-	if opts.Seconds == 0 {
-		opts.Seconds = 60
-	}
 	if opts.BatchSize == 0 {
 		opts.BatchSize = 8
-	}
-	if opts.LR == 0 {
-		opts.LR = 1e-2
-	}
-	if opts.ClipNorm == 0 {
-		opts.ClipNorm = 1
-	}
-	if opts.Seconds < 0 || opts.BatchSize < 0 || opts.LR < 0 || opts.MaxSteps < 0 {
-		return nil, fmt.Errorf("seq2seq: Train: negative option in %+v", opts)
 	}
 	if opts.In < 1 || opts.In >= T {
 		return nil, fmt.Errorf("seq2seq: Train: In = %d input frames of %d-frame sequences leaves nothing to predict (want 1 <= In < %d)", opts.In, T, T)
 	}
-	adam := optim.NewAdam()
-	adam.LR = opts.LR
-	params := m.StateDict()
-	res := &Result{}
-	start := time.Now()
-	budget := time.Duration(opts.Seconds * float64(time.Second))
-	var lastDraw time.Time
-	for {
-		elapsed := time.Since(start)
-		if elapsed >= budget || (opts.MaxSteps > 0 && res.Steps >= opts.MaxSteps) {
-			break
-		}
-		batch, err := gen.Batch(opts.BatchSize) // (B, T, 1, S, S)
-		if err != nil {
-			return nil, err
-		}
-		loss, grads, err := m.LossAndGrad(timeRange(batch, 0, opts.In), timeRange(batch, opts.In, T))
-		if err != nil {
-			return nil, err
-		}
-		if math.IsNaN(loss) || math.IsInf(loss, 0) {
-			return nil, fmt.Errorf("seq2seq: Train: loss is %g at step %d", loss, res.Steps)
-		}
-		if opts.ClipNorm > 0 {
-			if _, err := optim.ClipGradNorm(grads, opts.ClipNorm); err != nil {
-				return nil, err
-			}
-		}
-		if err := adam.Step(params, grads); err != nil {
-			return nil, err
-		}
-		res.Losses = append(res.Losses, loss)
-		res.Steps++
-		if opts.Progress != nil && time.Since(lastDraw) > 200*time.Millisecond {
-			lastDraw = time.Now()
-			drawProgress(opts.Progress, res, time.Since(start), budget, opts.MaxSteps)
-		}
-	}
-	res.Seconds = time.Since(start).Seconds()
-	if opts.Progress != nil {
-		drawProgress(opts.Progress, res, time.Since(start), 0, 0)
-		fmt.Fprintln(opts.Progress)
-	}
-	return res, nil
-}
-
-// drawProgress redraws the progress line: the bar follows the time budget
-// (or the step bound, when it comes first).
-func drawProgress(w io.Writer, res *Result, elapsed, budget time.Duration, maxSteps int) {
-	frac := 1.0 // budget 0: the final redraw
-	if budget > 0 {
-		frac = math.Min(1, elapsed.Seconds()/budget.Seconds())
-	}
-	if budget > 0 && maxSteps > 0 {
-		frac = math.Max(frac, float64(res.Steps)/float64(maxSteps))
-	}
-	eta := time.Duration((1 - frac) / math.Max(frac, 1e-9) * float64(elapsed))
-	const width = 30
-	full := int(frac * width)
-	bar := strings.Repeat("=", full) + strings.Repeat(" ", width-full)
-	// Smooth the loss over the last 20 steps.
-	n := min(20, len(res.Losses))
-	var avg float64
-	for _, l := range res.Losses[len(res.Losses)-n:] {
-		avg += l / float64(n)
-	}
-	fmt.Fprintf(w, "\rtrain-seq2seq [%s] %3.0f%%  step %5d  loss %.5f  elapsed %s  ETA %s ", bar, 100*frac, res.Steps, avg,
-		elapsed.Truncate(time.Second), eta.Truncate(time.Second))
+	return train.Loop("train-seq2seq", m.StateDict(), gen,
+		train.Options{Seconds: opts.Seconds, MaxSteps: opts.MaxSteps, BatchSize: opts.BatchSize, LR: opts.LR, ClipNorm: opts.ClipNorm, Progress: opts.Progress},
+		func(batch *convlstm.Tensor) (float64, map[string]*convlstm.Tensor, error) { // (B, T, 1, S, S)
+			return m.LossAndGrad(timeRange(batch, 0, opts.In), timeRange(batch, opts.In, T))
+		})
 }
 
 // Eval is the score of a model on held-out sequences, over all predicted

@@ -44,6 +44,24 @@ func Train(m *Model, gen *movingshapes.Generator, opts Options) (*Result, error)
 	if m == nil || gen == nil {
 		return nil, fmt.Errorf("train: Train: nil model or generator")
 	}
+	if opts.BatchSize == 0 {
+		opts.BatchSize = 16
+	}
+	return Loop("train", m.StateDict(), gen, opts, m.LossAndGrad)
+}
+
+// Loop is the training loop of Train, for any model: each step draws
+// opts.BatchSize fresh sequences (B, T, C, H, W) from gen, gets the loss
+// and the gradients of params (by name) from lossAndGrad, clips them to
+// opts.ClipNorm and takes an Adam step on params, until the time or step
+// bound of opts. label names the run in errors and on the progress line.
+// Zero options take Train's defaults (BatchSize 16 where the caller set
+// none).
+func Loop(label string, params map[string]*convlstm.Tensor, gen *movingshapes.Generator,
+	opts Options, lossAndGrad func(batch *convlstm.Tensor) (float64, map[string]*convlstm.Tensor, error)) (*Result, error) {
+	if gen == nil || lossAndGrad == nil {
+		return nil, fmt.Errorf("%s: nil generator or loss function", label)
+	}
 	if opts.Seconds == 0 {
 		opts.Seconds = 60
 	}
@@ -57,11 +75,10 @@ func Train(m *Model, gen *movingshapes.Generator, opts Options) (*Result, error)
 		opts.ClipNorm = 1
 	}
 	if opts.Seconds < 0 || opts.BatchSize < 0 || opts.LR < 0 || opts.MaxSteps < 0 {
-		return nil, fmt.Errorf("train: Train: negative option in %+v", opts)
+		return nil, fmt.Errorf("%s: Train: negative option in %+v", label, opts)
 	}
 	adam := optim.NewAdam()
 	adam.LR = opts.LR
-	params := m.StateDict()
 	res := &Result{}
 	start := time.Now()
 	budget := time.Duration(opts.Seconds * float64(time.Second))
@@ -75,12 +92,12 @@ func Train(m *Model, gen *movingshapes.Generator, opts Options) (*Result, error)
 		if err != nil {
 			return nil, err
 		}
-		loss, grads, err := m.LossAndGrad(batch)
+		loss, grads, err := lossAndGrad(batch)
 		if err != nil {
 			return nil, err
 		}
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
-			return nil, fmt.Errorf("train: loss is %g at step %d", loss, res.Steps)
+			return nil, fmt.Errorf("%s: loss is %g at step %d", label, loss, res.Steps)
 		}
 		if opts.ClipNorm > 0 {
 			if _, err := optim.ClipGradNorm(grads, opts.ClipNorm); err != nil {
@@ -94,12 +111,12 @@ func Train(m *Model, gen *movingshapes.Generator, opts Options) (*Result, error)
 		res.Steps++
 		if opts.Progress != nil && time.Since(lastDraw) > 200*time.Millisecond {
 			lastDraw = time.Now()
-			drawProgress(opts.Progress, res, time.Since(start), budget, opts.MaxSteps)
+			drawProgress(opts.Progress, label, res, time.Since(start), budget, opts.MaxSteps)
 		}
 	}
 	res.Seconds = time.Since(start).Seconds()
 	if opts.Progress != nil {
-		drawProgress(opts.Progress, res, time.Since(start), 0, 0)
+		drawProgress(opts.Progress, label, res, time.Since(start), 0, 0)
 		fmt.Fprintln(opts.Progress)
 	}
 	return res, nil
@@ -117,7 +134,7 @@ func TrainFor(m *Model, gen *movingshapes.Generator, seconds float64) ([]float64
 
 // drawProgress redraws the progress line: the bar follows the time budget
 // (or the step bound, when it comes first).
-func drawProgress(w io.Writer, res *Result, elapsed, budget time.Duration, maxSteps int) {
+func drawProgress(w io.Writer, label string, res *Result, elapsed, budget time.Duration, maxSteps int) {
 	frac := 1.0 // budget 0: the final redraw
 	if budget > 0 {
 		frac = math.Min(1, elapsed.Seconds()/budget.Seconds())
@@ -135,7 +152,7 @@ func drawProgress(w io.Writer, res *Result, elapsed, budget time.Duration, maxSt
 	for _, l := range res.Losses[len(res.Losses)-n:] {
 		avg += l / float64(n)
 	}
-	fmt.Fprintf(w, "\rtrain [%s] %3.0f%%  step %5d  loss %.5f  elapsed %s  ETA %s ", bar, 100*frac, res.Steps, avg,
+	fmt.Fprintf(w, "\r%s [%s] %3.0f%%  step %5d  loss %.5f  elapsed %s  ETA %s ", label, bar, 100*frac, res.Steps, avg,
 		elapsed.Truncate(time.Second), eta.Truncate(time.Second))
 }
 
