@@ -43,13 +43,8 @@ func ForwardTrace(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []co
 	if !m.BatchFirst {
 		b, t = t, b
 	}
-	ws, _ := fastWorkspaces.Get().(*fastWorkspace)
-	if ws == nil {
-		ws = &fastWorkspace{}
-	}
-	defer fastWorkspaces.Put(ws)
-	pool := newFastPool(runtime.GOMAXPROCS(0))
-	defer pool.close()
+	ws, pool, release := acquire()
+	defer release()
 
 	cur := x.Data
 	for li, cell := range m.CellList {
@@ -115,13 +110,8 @@ func CellForwardGates(c *convlstm.Cell, input *convlstm.Tensor, cur convlstm.Sta
 		return nil, err
 	}
 	b, h, w := input.Shape[0], input.Shape[2], input.Shape[3]
-	ws, _ := fastWorkspaces.Get().(*fastWorkspace)
-	if ws == nil {
-		ws = &fastWorkspace{}
-	}
-	defer fastWorkspaces.Put(ws)
-	pool := newFastPool(runtime.GOMAXPROCS(0))
-	defer pool.close()
+	ws, pool, release := acquire()
+	defer release()
 	l := newFastLayer(c, ws, input.Data, b, 1, h, w, cur.H.Data, cur.C.Data, true)
 	l.runInput(pool)
 	if pool.err == nil {
@@ -131,4 +121,18 @@ func CellForwardGates(c *convlstm.Cell, input *convlstm.Tensor, cur convlstm.Sta
 		return nil, pool.err
 	}
 	return &l.steps[0], nil
+}
+
+// acquire takes a workspace from fastWorkspaces and starts a worker pool on
+// all cores for one call; release puts both back.
+func acquire() (ws *fastWorkspace, pool *fastPool, release func()) {
+	ws, _ = fastWorkspaces.Get().(*fastWorkspace)
+	if ws == nil {
+		ws = &fastWorkspace{}
+	}
+	pool = newFastPool(runtime.GOMAXPROCS(0))
+	return ws, pool, func() {
+		pool.close()
+		fastWorkspaces.Put(ws)
+	}
 }
