@@ -53,7 +53,7 @@ var best = detectLevel()
 func installKernels(l Level) {
 	switch l {
 	case AVX512:
-		microKernel, tapsKernel = kernelAsm, kernelTapsAsm
+		microKernel, tapsKernel, dotKernel = kernelAsm, kernelTapsAsm, dotAsm
 	case AVX2:
 		microKernel, tapsKernel = kernelAsmAVX2, kernelTapsAsmAVX2
 	}

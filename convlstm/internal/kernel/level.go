@@ -36,7 +36,7 @@ func SetLevel(l Level) (set, old Level) {
 	old = current
 	l = max(Generic, min(l, best))
 	current = l
-	microKernel, tapsKernel = kernelGo, kernelTapsGo
+	microKernel, tapsKernel, dotKernel = kernelGo, kernelTapsGo, dotGo
 	installKernels(l)
 	return l, old
 }

@@ -1,0 +1,207 @@
+package bptt
+
+import (
+	"math"
+
+	"example.com/convlstm/convlstm/internal/kernel"
+)
+
+// The two products of the fast backward, on padded planes (padGeom).
+//
+// A layer's conv over cat[x, h] has the weight W (4*hid, (in+hid)*kh*kw),
+// its columns the input channels times the taps. Given dZ, the gradient of
+// the gate pre-activations (4*hid planes), the backward needs
+//
+//	dx[c, p] = sum_{o, tap} W[o, c, tap] * dZ[o, p - off(tap)]    (convT)
+//	dW[o, c, tap] = sum_p dZ[o, p] * x[c, p + off(tap)]            (dwDots)
+//
+// the first a conv of dZ with the transposed, flipped kernel (the gradient
+// of the layer input, and of h_{t-1}), the second the weight gradient.
+// On padded planes a tap is a fixed offset, so both run straight over the
+// planes: convT with the forward's taps micro-kernel (kernel.TapsTile),
+// dwDots with the dot-product tile (kernel.DotTile).
+//
+// reference: conv2dBackwardNaive (conv.go), the same sums one pixel at a time.
+
+// convT is the conv of dZ with the transposed kernel of one block of a
+// layer's weight columns (cout input channels).
+type convT struct {
+	g        padGeom
+	m, ntap  int
+	kh, kw   int
+	pk       []float32 // packed weights: panel jb, tap t, row o at ((jb*ntap+t)*m+o)*MR
+	panels   int       // ceil(cout / MR)
+	cout     int
+	offs     []int // per tap, the offset of its dZ pixel, plus omax
+	omax     int   // the largest distance of a tap
+	wt       []float32
+	ktot, k0 int
+	finite   bool // the packed weights are all finite
+	bias     [kernel.MR]float32
+}
+
+// newConvT packs the weight columns [k0, k0+cout*kh*kw) of the m x ktot
+// weight wt (column k0 + c*kh*kw + tap is input channel c) into the taps
+// micro-kernel's panels, reusing buf.
+func newConvT(buf []float32, g padGeom, wt []float32, m, ktot, k0, cout, kh, kw int) *convT {
+	ntap := kh * kw
+	ct := &convT{g: g, m: m, ntap: ntap, kh: kh, kw: kw, cout: cout, wt: wt, ktot: ktot, k0: k0, finite: true,
+		panels: (cout + kernel.MR - 1) / kernel.MR, omax: (kh/2)*g.wp + kw/2}
+	n := ct.panels * ntap * m * kernel.MR
+	if cap(buf) < n {
+		buf = make([]float32, n)
+	}
+	ct.pk = buf[:n]
+	for jb := 0; jb < ct.panels; jb++ {
+		for t := 0; t < ntap; t++ {
+			for o := 0; o < m; o++ {
+				d := ct.pk[((jb*ntap+t)*m+o)*kernel.MR:][:kernel.MR]
+				for i := range d {
+					c := jb*kernel.MR + i
+					if c >= cout {
+						d[i] = 0
+						continue
+					}
+					v := wt[o*ktot+k0+c*ntap+t]
+					d[i] = v
+					if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+						ct.finite = false
+					}
+				}
+			}
+		}
+	}
+	ct.offs = make([]int, ntap)
+	for dy := 0; dy < kh; dy++ {
+		for dx := 0; dx < kw; dx++ {
+			// dx[p] reads dZ[p - off(tap)].
+			ct.offs[dy*kw+dx] = ct.omax - g.tapOffset(kh, kw, dy, dx)
+		}
+	}
+	return ct
+}
+
+// run computes the output planes out (ceil(cout/MR)*MR channels of stride
+// ldo) of frames [g0, g0+nf) from dZ's frames [f0, f0+nf) (m planes of
+// stride ldz), on all cores. Every output strip is set, not added to; the
+// positions outside the frames' pixels get values no one reads.
+func (ct *convT) run(out []float32, ldo, g0 int, dz []float32, ldz, f0, nf int) {
+	g := ct.g
+	strips := (g.h*g.wp + kernel.NR - 1) / kernel.NR
+	parallel(nf*strips, func(lo, hi int) {
+		for job := lo; job < hi; job++ {
+			f, s := job/strips, job%strips
+			q := g.frame(f0+f) + s*kernel.NR // first dZ position of the strip
+			qo := g.frame(g0+f) + s*kernel.NR
+			b := dz[q-ct.omax:]
+			for jb := 0; jb < ct.panels; jb++ {
+				kernel.TapsTile(ct.ntap, ct.m, ct.pk[jb*ct.ntap*ct.m*kernel.MR:], b, out[jb*kernel.MR*ldo+qo:], ldz, ct.offs, ldo, ct.bias[:])
+			}
+		}
+	})
+	if !ct.finite {
+		ct.fixBorder(out, ldo, g0, dz, ldz, f0, nf)
+	}
+}
+
+// fixBorder recomputes the pixels near the frame's edges when the weights
+// hold an Inf or a NaN. On the padded planes their taps that fall in the
+// padding multiply a zero of dZ by the weight, and Inf * 0 = NaN; PyTorch's
+// backward (col2im) has no such product, so here each edge pixel sums over
+// its taps inside the frame only.
+func (ct *convT) fixBorder(out []float32, ldo, g0 int, dz []float32, ldz, f0, nf int) {
+	g := ct.g
+	ph, pw := ct.kh/2, ct.kw/2
+	parallel(ct.cout, func(c0, c1 int) {
+		for c := c0; c < c1; c++ {
+			for f := 0; f < nf; f++ {
+				for y := 0; y < g.h; y++ {
+					for x := 0; x < g.w; x++ {
+						if y >= ph && y < g.h-ph && x >= pw && x < g.w-pw {
+							continue
+						}
+						var s float32
+						for o := 0; o < ct.m; o++ {
+							for dy := 0; dy < ct.kh; dy++ {
+								for dx := 0; dx < ct.kw; dx++ {
+									yy, xx := y-dy+ph, x-dx+pw
+									if yy < 0 || yy >= g.h || xx < 0 || xx >= g.w {
+										continue
+									}
+									s += ct.wt[o*ct.ktot+ct.k0+(c*ct.kh+dy)*ct.kw+dx] * dz[o*ldz+g.at(f0+f, yy)+xx]
+								}
+							}
+						}
+						out[c*ldo+g.at(g0+f, y)+x] = s
+					}
+				}
+			}
+		}
+	})
+}
+
+// dotChunk is the number of plane positions one DotTile covers in
+// dwDots: its rows of dZ and x then stay in the L1 cache.
+const dotChunk = 512
+
+// dwDots adds to the weight gradient dw (m x ktot) the columns [k0,
+// k0+cin*kh*kw): the products of dZ (m planes of stride ldz, frames [0, nf))
+// with the taps of x (cin planes of stride ldx, dZ's frame f against x's
+// frame f + xf0).
+//
+// When x is finite it sums over whole planes, gaps and zero rows included:
+// dZ is 0 there, and 0 * (a finite x) adds exactly nothing. Otherwise
+// (0 * Inf = NaN where PyTorch has no product) it sums over each frame's
+// rows of pixels only.
+func dwDots(dw []float32, ktot, k0 int, dz []float32, ldz, m int, x []float32, ldx, xf0, cin, kh, kw int, g padGeom, nf int, finite bool) {
+	ntap := kh * kw
+	ncol := cin * ntap
+	colOff := make([]int, ncol) // column c*ntap+tap: its x offset
+	for c := 0; c < cin; c++ {
+		for dy := 0; dy < kh; dy++ {
+			for dx := 0; dx < kw; dx++ {
+				colOff[c*ntap+dy*kw+dx] = c*ldx + xf0*g.fs + g.tapOffset(kh, kw, dy, dx)
+			}
+		}
+	}
+	oblocks := m / kernel.DotMR // m = 4*hid
+	// tile runs one DotTile of row block ob and the columns from col, at
+	// plane position k, and adds it into dw.
+	tile := func(ob, col, k, nseg, n, stride int, boffs *[kernel.DotNR]int, out *[kernel.DotMR * kernel.DotNR]float32) {
+		nc := min(kernel.DotNR, ncol-col)
+		for j := range boffs {
+			boffs[j] = colOff[col+min(j, nc-1)] + k
+		}
+		kernel.DotTile(nseg, n, stride, dz[ob*kernel.DotMR*ldz+k:], ldz, x, boffs, out)
+		for i := 0; i < kernel.DotMR; i++ {
+			row := dw[(ob*kernel.DotMR+i)*ktot+k0+col:]
+			for j := 0; j < nc; j++ {
+				row[j] += out[i*kernel.DotNR+j]
+			}
+		}
+	}
+	parallel(oblocks, func(ob0, ob1 int) {
+		// One tile's offsets and sums per worker (they escape: DotTile
+		// is a function variable).
+		boffs, out := new([kernel.DotNR]int), new([kernel.DotMR * kernel.DotNR]float32)
+		if finite {
+			end := g.frame(nf)
+			for k := g.frame(0); k < end; k += dotChunk {
+				n := (min(dotChunk, end-k) + 15) &^ 15
+				for ob := ob0; ob < ob1; ob++ {
+					for col := 0; col < ncol; col += kernel.DotNR {
+						tile(ob, col, k, 1, n, n, boffs, out)
+					}
+				}
+			}
+			return
+		}
+		for f := 0; f < nf; f++ {
+			for ob := ob0; ob < ob1; ob++ {
+				for col := 0; col < ncol; col += kernel.DotNR {
+					tile(ob, col, g.at(f, 0), g.h, g.w, g.wp, boffs, out)
+				}
+			}
+		}
+	})
+}

@@ -1,0 +1,75 @@
+package bptt
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"example.com/convlstm/convlstm"
+	"example.com/convlstm/convlstm/internal/kernel"
+)
+
+// TestPaddedConvBackward checks the fast backward's two products on padded
+// planes, convT (dL/dx) and dwDots (dL/dweight), against the readable
+// Conv2dBackward, at every kernel level, including where the padded planes
+// take another route: an Inf or NaN in the weight (convT recomputes the
+// edge pixels, whose taps in the padding would give Inf * 0 = NaN where
+// PyTorch's col2im has no product) and in x (dwDots then sums over the
+// pixels only). Same comparison as TestFastBackwardVsReadable.
+func TestPaddedConvBackward(t *testing.T) {
+	for ci, c := range []struct {
+		B, cin, m, h, w, kh, kw int
+		spoilW, spoilX          float64
+	}{
+		{2, 3, 8, 5, 7, 3, 3, 0, 0},
+		{1, 2, 12, 6, 16, 5, 3, 0, 0},
+		{2, 3, 8, 5, 7, 3, 3, math.Inf(1), 0},
+		{1, 2, 4, 4, 16, 3, 5, math.NaN(), 0},
+		{2, 2, 8, 6, 9, 3, 3, 0, math.Inf(-1)},
+		{1, 1, 4, 3, 16, 3, 3, 0, math.NaN()},
+	} {
+		t.Run(fmt.Sprintf("%d_%dx%d_k%dx%d_w%v_x%v", ci, c.h, c.w, c.kh, c.kw, c.spoilW, c.spoilX), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(uint64(ci), 3))
+			ntap := c.kh * c.kw
+			rnd := func(shape ...int) *convlstm.Tensor {
+				x := convlstm.Zeros(shape...)
+				for i := range x.Data {
+					x.Data[i] = rng.Float32()*2 - 1
+				}
+				return x
+			}
+			gout, x, wt := rnd(c.B, c.m, c.h, c.w), rnd(c.B, c.cin, c.h, c.w), rnd(c.m, c.cin, c.kh, c.kw)
+			if c.spoilW != 0 || math.IsNaN(c.spoilW) {
+				wt.Data[ntap+ntap-1] = float32(c.spoilW) // gate row 0, channel 1, the last tap
+			}
+			if c.spoilX != 0 || math.IsNaN(c.spoilX) {
+				x.Data[len(x.Data)/2] = float32(c.spoilX)
+			}
+			wantDx, wantDw, _, err := Conv2dBackward(gout, x, wt, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := &convlstm.ConvLSTM{CellList: []*convlstm.Cell{{KernelSize: [2]int{c.kh, c.kw}}}}
+			g := newPadGeom(m, c.h, c.w)
+			ld := g.plane(c.B)
+			dz := make([]float32, c.m*ld)
+			padFrames(dz, ld, 0, gout.Data, c.B, 1, c.m, false, g)
+			xp := make([]float32, c.cin*ld)
+			finite := padFrames(xp, ld, 0, x.Data, c.B, 1, c.cin, false, g)
+			for _, l := range kernel.Levels() {
+				t.Run(l.String(), func(t *testing.T) {
+					t.Cleanup(kernel.Use(l))
+					ct := newConvT(nil, g, wt.Data, c.m, c.cin*ntap, 0, c.cin, c.kh, c.kw)
+					dxp := make([]float32, ct.panels*kernel.MR*ld)
+					ct.run(dxp, ld, 0, dz, ld, 0, c.B)
+					dx := unpadFrames(dxp, ld, c.B, 1, c.cin, false, g)
+					compareGrad(t, "dx", &convlstm.Tensor{Shape: wantDx.Shape, Data: dx.Data}, wantDx)
+					dw := convlstm.Zeros(wantDw.Shape...)
+					dwDots(dw.Data, c.cin*ntap, 0, dz, ld, c.m, xp, ld, 0, c.cin, c.kh, c.kw, g, c.B, finite)
+					compareGrad(t, "dweight", dw, wantDw)
+				})
+			}
+		})
+	}
+}

@@ -1,0 +1,159 @@
+package bptt
+
+import (
+	"runtime"
+	"sync"
+
+	"example.com/convlstm/convlstm"
+	"example.com/convlstm/convlstm/internal/kernel"
+)
+
+// padGeom is the layout of the fast backward's feature maps. Each channel of
+// a sequence of frames is one plane: a lead of ph+1 rows of zeros, then
+// the frames one after the other, each row preceded by pw zeros (its gap)
+// and each frame followed by at least ph rows of zeros:
+//
+//	plane[lead + f*fs + y*wp + pw + x] = map[f, y, x]     wp = W+pw, fs >= (H+ph)*wp
+//
+// A kernel tap (dy, dx) of a layer with kernel (kh, kw) then reads the pixel
+// at the fixed distance (dy-kh/2)*wp + (dx-kw/2): a row that runs off the
+// right end reads the next row's gap, one that runs off the top or the
+// bottom reads the zero rows, so every tap of every pixel is one shifted
+// view of the whole plane, and a conv over it needs no im2col. ph and pw are
+// the largest kh/2 and kw/2 of the model's layers, so one geometry serves
+// every layer.
+type padGeom struct {
+	h, w, ph, pw, wp, fs, lead int
+}
+
+func newPadGeom(m *convlstm.ConvLSTM, h, w int) padGeom {
+	ph, pw := 0, 0
+	for _, c := range m.CellList {
+		ph, pw = max(ph, c.KernelSize[0]/2), max(pw, c.KernelSize[1]/2)
+	}
+	wp := w + pw
+	// A frame takes at least its whole strips of kernel.NR outputs (see
+	// convT.run), so that the last one never writes into the next frame.
+	fs := max((h+ph)*wp, (h*wp+kernel.NR-1)/kernel.NR*kernel.NR)
+	return padGeom{h: h, w: w, ph: ph, pw: pw, wp: wp, fs: fs, lead: (ph + 1) * wp}
+}
+
+// frame is the index of the first row (at its gap) of frame f.
+func (g padGeom) frame(f int) int { return g.lead + f*g.fs }
+
+// at is the index of pixel (y, 0) of frame f.
+func (g padGeom) at(f, y int) int { return g.lead + f*g.fs + y*g.wp + g.pw }
+
+// plane is the channel stride of nf frames: the frames, the zeros before
+// and after them, and room for the kernels' reads past the last one (a
+// strip of kernel.NR outputs, a vector of 16, the farthest tap). It is a
+// whole, odd number of 64-byte lines, so that the channels do not all fall
+// in the same cache sets.
+func (g padGeom) plane(nf int) int {
+	n := g.lead + nf*g.fs + g.lead + 2*kernel.NR + 16
+	n = (n + 15) &^ 15
+	if (n/16)%2 == 0 {
+		n += 16
+	}
+	return n
+}
+
+// tapOffset is the distance from an output pixel to the input pixel of tap
+// (dy, dx) of a kh x kw kernel.
+func (g padGeom) tapOffset(kh, kw, dy, dx int) int { return (dy-kh/2)*g.wp + (dx - kw/2) }
+
+// padFrames copies C channels of B*T frames of H x W pixels into planes of
+// dst (channel stride ld), frame t*B+b to frame f0+t*B+b. Frame (b, t),
+// channel c, starts at src[((b*T+t)*C+c)*H*W], or at src[((t*B+b)*C+c)*H*W]
+// when timeMajor. It reports whether every value copied is finite.
+func padFrames(dst []float32, ld, f0 int, src []float32, B, T, C int, timeMajor bool, g padGeom) bool {
+	hw := g.h * g.w
+	var bad atomicFlag
+	parallel(C, func(c0, c1 int) {
+		var nf float32 // NaN once a value is not finite (x*0 is NaN for NaN and Inf)
+		for c := c0; c < c1; c++ {
+			for t := 0; t < T; t++ {
+				for b := 0; b < B; b++ {
+					i := (b*T + t) * C
+					if timeMajor {
+						i = (t*B + b) * C
+					}
+					img := src[(i+c)*hw:][:hw]
+					for y := 0; y < g.h; y++ {
+						row := img[y*g.w : (y+1)*g.w]
+						copy(dst[c*ld+g.at(f0+t*B+b, y):][:g.w], row)
+						for _, v := range row {
+							nf += v * 0
+						}
+					}
+				}
+			}
+		}
+		if nf != 0 {
+			bad.set()
+		}
+	})
+	return !bad.get()
+}
+
+// unpadFrames is the inverse of padFrames: C channels of B*T frames of the
+// planes src (channel stride ld) into a new (B, T, C, H, W) tensor, or
+// (T, B, C, H, W) when timeMajor.
+func unpadFrames(src []float32, ld, B, T, C int, timeMajor bool, g padGeom) *convlstm.Tensor {
+	out := convlstm.Zeros(B, T, C, g.h, g.w)
+	if timeMajor {
+		out = convlstm.Zeros(T, B, C, g.h, g.w)
+	}
+	hw := g.h * g.w
+	parallel(C, func(c0, c1 int) {
+		for c := c0; c < c1; c++ {
+			for t := 0; t < T; t++ {
+				for b := 0; b < B; b++ {
+					i := (b*T + t) * C
+					if timeMajor {
+						i = (t*B + b) * C
+					}
+					img := out.Data[(i+c)*hw:][:hw]
+					for y := 0; y < g.h; y++ {
+						copy(img[y*g.w:(y+1)*g.w], src[c*ld+g.at(t*B+b, y):][:g.w])
+					}
+				}
+			}
+		}
+	})
+	return out
+}
+
+// atomicFlag is a flag set by any of the workers.
+type atomicFlag struct {
+	mu sync.Mutex
+	on bool
+}
+
+func (f *atomicFlag) set() { f.mu.Lock(); f.on = true; f.mu.Unlock() }
+func (f *atomicFlag) get() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.on
+}
+
+// parallel runs f over [0, n) split into one contiguous chunk per core (at
+// most n chunks) and waits for all of them.
+func parallel(n int, f func(lo, hi int)) {
+	p := min(n, runtime.GOMAXPROCS(0))
+	if p <= 1 {
+		f(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := 1; w < p; w++ {
+		lo, hi := w*n/p, (w+1)*n/p
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(lo, hi)
+		}()
+	}
+	f(0, n/p)
+	wg.Wait()
+}
