@@ -180,10 +180,6 @@ func backwardFast(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlst
 							cn := st.C.Data[p0:][:W]
 							dcj := dc[p0:][:W]
 							q := g.at(f, y)
-							di := dz[j*ld+q:][:W]
-							df := dz[(hid+j)*ld+q:][:W]
-							do := dz[(2*hid+j)*ld+q:][:W]
-							dg := dz[(3*hid+j)*ld+q:][:W]
 							dhj := dh[j*ldB+g.at(b, y):][:W] // the carry, then this step's whole dL/dh
 							if dAbove != nil {
 								for x, v := range dAbove[j*ld+q:][:W] {
@@ -203,6 +199,10 @@ func backwardFast(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlst
 								p := j*hw + y*W // (j, y, 0) of the peephole weights
 								wci, wcf, wco := wc[0][p:][:W], wc[1][p:][:W], wc[2][p:][:W]
 								dwci, dwcf, dwco := dwc[0][p:][:W], dwc[1][p:][:W], dwc[2][p:][:W]
+								di := dz[j*ld+q:][:W]
+								df := dz[(hid+j)*ld+q:][:W]
+								do := dz[(2*hid+j)*ld+q:][:W]
+								dg := dz[(3*hid+j)*ld+q:][:W]
 								for x := 0; x < W; x++ {
 									var c0 float32
 									if cp != nil {
@@ -224,21 +224,8 @@ func backwardFast(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlst
 								}
 								continue
 							}
-							for x := 0; x < W; x++ {
-								var c0 float32
-								if cp != nil {
-									c0 = cp[x]
-								}
-								i, f, o, gv := gi[x], gf[x], gO[x], gg[x]
-								dhk := dhj[x]
-								tc := kernel.Tanh(cn[x])
-								dcn := dcj[x] + tanhBackward(dhk*o, tc)
-								do[x] = sigmoidBackward(dhk*tc, o)
-								df[x] = sigmoidBackward(dcn*c0, f)
-								di[x] = sigmoidBackward(dcn*gv, i)
-								dg[x] = tanhBackward(dcn*i, gv)
-								dcj[x] = dcn * f
-							}
+							// backwardStep's formulas, vectorised (kernel.GatesBackward).
+							kernel.GatesBackward(gi, gf, gO, gg, cn, cp, dhj, dcj, dz[j*ld+q:], hid*ld)
 						}
 					}
 				}

@@ -142,7 +142,7 @@ func (ct *convT) fixBorder(out []float32, ldo, g0 int, dz []float32, ldz, f0, nf
 
 // dotChunk is the number of plane positions one DotTile covers in
 // dwDots: its rows of dZ and x then stay in the L1 cache.
-const dotChunk = 512
+const dotChunk = 2048
 
 // dwDots adds to the weight gradient dw (m x ktot) the columns [k0,
 // k0+cin*kh*kw): the products of dZ (m planes of stride ldz, frames [0, nf))

@@ -4,3 +4,5 @@ package kernel
 
 // fusedGatesVec does nothing on this build: the Go loops do every pixel.
 func fusedGatesVec(gi, gf, gO, gg, c, h []float32, keep bool) int { return 0 }
+
+func gatesBackwardVec(gi, gf, gO, gg, cn, cp, dh, dc, dz []float32, ldz int) int { return 0 }

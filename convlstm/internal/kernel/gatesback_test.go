@@ -1,0 +1,72 @@
+package kernel
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestGatesBackward checks GatesBackward at every level against the
+// readable formulas in float64 (backwardStep's, on float32 inputs), with
+// and without a previous cell state, on rows with a vector tail, and with
+// NaN and ±Inf among the inputs: a non-finite result must be the same
+// non-finite value, finite ones within 1e-6 + 1e-5*|want|.
+func TestGatesBackward(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	const n, ldz = 53, 61
+	sig := func() float32 { return float32(1 / (1 + math.Exp(-4*rng.Float64()+2))) }
+	for _, l := range Levels() {
+		t.Run(l.String(), func(t *testing.T) {
+			t.Cleanup(Use(l))
+			for _, withCp := range []bool{true, false} {
+				for _, spoil := range []float64{0, math.NaN(), math.Inf(1), math.Inf(-1)} {
+					gi, gf, gO, gg := make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
+					cn, dh, dc := make([]float32, n), make([]float32, n), make([]float32, n)
+					var cp []float32
+					if withCp {
+						cp = make([]float32, n)
+					}
+					for p := 0; p < n; p++ {
+						gi[p], gf[p], gO[p] = sig(), sig(), sig()
+						gg[p] = float32(math.Tanh(rng.Float64()*4 - 2))
+						cn[p], dh[p], dc[p] = rng.Float32()*6-3, rng.Float32()*2-1, rng.Float32()*2-1
+						if cp != nil {
+							cp[p] = rng.Float32()*4 - 2
+						}
+					}
+					if spoil != 0 {
+						cn[3], dh[20], dc[40] = float32(spoil), float32(spoil), float32(spoil)
+						if cp != nil {
+							cp[50] = float32(spoil)
+						}
+					}
+					dcIn := append([]float32(nil), dc...)
+					dz := make([]float32, 4*ldz)
+					GatesBackward(gi, gf, gO, gg, cn, cp, dh, dc, dz, ldz)
+					for p := 0; p < n; p++ {
+						i, f, o, g := float64(gi[p]), float64(gf[p]), float64(gO[p]), float64(gg[p])
+						c0 := 0.0
+						if cp != nil {
+							c0 = float64(cp[p])
+						}
+						tc := math.Tanh(float64(cn[p]))
+						d := float64(dh[p])
+						dcn := float64(dcIn[p]) + d*o*(1-tc*tc)
+						want := []float64{dcn * g * i * (1 - i), dcn * c0 * f * (1 - f), d * tc * o * (1 - o), dcn * i * (1 - g*g), dcn * f}
+						got := []float32{dz[p], dz[ldz+p], dz[2*ldz+p], dz[3*ldz+p], dc[p]}
+						for k, w := range want {
+							gv := float64(got[k])
+							ok := math.Abs(gv-w) <= 1e-6+1e-5*math.Abs(w)
+							if math.IsNaN(w) || math.IsInf(w, 0) {
+								ok = gv == w || math.IsNaN(w) && math.IsNaN(gv)
+							}
+							if !ok {
+								t.Errorf("cp %v, spoil %v: pixel %d, output %d (di df do dg dc): %v, want %v", withCp, spoil, p, k, gv, w)
+							}
+						}
+					}
+				}
+			}
+		})
+	}
+}
