@@ -140,19 +140,20 @@ func (ct *convT) fixBorder(out []float32, ldo, g0 int, dz []float32, ldz, f0, nf
 	})
 }
 
-// dotChunk is the number of plane positions one DotTile covers in
-// dwDots: its rows of dZ and x then stay in the L1 cache.
-const dotChunk = 2048
+// dotChunk is about the number of plane positions one DotTile covers in
+// dwDots: enough to make the tile's fixed costs (its call, the sums of
+// its vector lanes) small.
+const dotChunk = 8192
 
 // dwDots adds to the weight gradient dw (m x ktot) the columns [k0,
 // k0+cin*kh*kw): the products of dZ (m planes of stride ldz, frames [0, nf))
 // with the taps of x (cin planes of stride ldx, dZ's frame f against x's
 // frame f + xf0).
 //
-// When x is finite it sums over whole planes, gaps and zero rows included:
-// dZ is 0 there, and 0 * (a finite x) adds exactly nothing. Otherwise
-// (0 * Inf = NaN where PyTorch has no product) it sums over each frame's
-// rows of pixels only.
+// When x is finite it sums over each frame's rows, gaps included: dZ is 0
+// there, and 0 * (a finite x) adds exactly nothing. Otherwise (0 * Inf =
+// NaN where PyTorch has no product) it sums over the pixels of each row
+// only.
 func dwDots(dw []float32, ktot, k0 int, dz []float32, ldz, m int, x []float32, ldx, xf0, cin, kh, kw int, g padGeom, nf int, finite bool) {
 	ntap := kh * kw
 	ncol := cin * ntap
@@ -185,12 +186,20 @@ func dwDots(dw []float32, ktot, k0 int, dz []float32, ldz, m int, x []float32, l
 		// is a function variable).
 		boffs, out := new([kernel.DotNR]int), new([kernel.DotMR * kernel.DotNR]float32)
 		if finite {
-			end := g.frame(nf)
-			for k := g.frame(0); k < end; k += dotChunk {
-				n := (min(dotChunk, end-k) + 15) &^ 15
-				for ob := ob0; ob < ob1; ob++ {
-					for col := 0; col < ncol; col += kernel.DotNR {
-						tile(ob, col, k, 1, n, n, boffs, out)
+			// Each frame's rows as one segment of whole vectors (it
+			// stays inside the frame: fs is a whole number of strips),
+			// cut into pieces, and as many frames per tile as make about
+			// dotChunk values.
+			n := (g.h*g.wp + 15) &^ 15
+			pieces := (n + dotChunk - 1) / dotChunk
+			pl := ((n+pieces-1)/pieces + 15) &^ 15
+			fpc := max(1, (dotChunk+pl/2)/pl)
+			for f0 := 0; f0 < nf; f0 += fpc {
+				for p0 := 0; p0 < n; p0 += pl {
+					for ob := ob0; ob < ob1; ob++ {
+						for col := 0; col < ncol; col += kernel.DotNR {
+							tile(ob, col, g.frame(f0)+p0, min(fpc, nf-f0), min(pl, n-p0), g.fs, boffs, out)
+						}
 					}
 				}
 			}
