@@ -10,9 +10,9 @@ import (
 
 // BenchmarkTrainStep/{mnist,wide,deep}: one training step on the fast path,
 // ForwardFast (the forward recording its tape) plus BackwardWeights (no
-// input gradient), on the shapes of BenchmarkForward. GFLOP/s counts 3x the
-// forward's gate convolutions (forward, and the two products of the
-// backward).
+// input gradient), then Release of the tape, on the shapes of
+// BenchmarkForward. GFLOP/s counts 3x the forward's gate convolutions
+// (forward, and the two products of the backward).
 func BenchmarkTrainStep(b *testing.B) {
 	for _, cfg := range bench.Configs() {
 		b.Run(cfg.Name, func(b *testing.B) {
@@ -28,6 +28,7 @@ func BenchmarkTrainStep(b *testing.B) {
 				if _, err := BackwardWeights(tape, []*convlstm.Tensor{outs[0]}); err != nil {
 					b.Fatal(err)
 				}
+				tape.Release() // as a training loop does
 			}
 			step() // warm up
 			b.ResetTimer()
@@ -76,6 +77,7 @@ func BenchmarkTrainLadder(b *testing.B) {
 				if _, err := BackwardWeights(tape, []*convlstm.Tensor{outs[0]}); err != nil {
 					b.Fatal(err)
 				}
+				tape.Release() // as a training loop does
 			}
 			step()
 			b.ResetTimer()

@@ -40,6 +40,7 @@ type fastLayer struct {
 
 // fastTape is the tape of the fast path.
 type fastTape struct {
+	trace   *convlstm.Trace // the forward's trace, recycled by Release
 	g       padGeom
 	x       []float32 // layer 0's input, in planes, frame t*B+b
 	ldx     int
@@ -70,17 +71,21 @@ func ForwardFast(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []con
 	}
 	H, W := input.Shape[3], input.Shape[4]
 	g := newPadGeom(m, H, W)
-	ft := &fastTape{g: g, layers: make([]fastLayer, m.NumLayers), ldx: g.plane(T * B)}
-	ft.x = make([]float32, m.InputDim*ft.ldx)
+	ft := &fastTape{trace: trace, g: g, layers: make([]fastLayer, m.NumLayers), ldx: g.plane(T * B)}
+	ft.x = getPlanes(m.InputDim, ft.ldx, T*B, g)
 	ft.xFinite = padFrames(ft.x, ft.ldx, 0, input.Data, B, T, m.InputDim, !m.BatchFirst, g)
 	tape := &Tape{model: m, inputShape: append([]int(nil), input.Shape...), b: B, t: T, h: H, w: W, cells: recordCells(m), fast: ft}
 	for l, steps := range trace.Layers {
 		cell := m.CellList[l]
 		hid := cell.HiddenDim
 		fl := fastLayer{in: cell.InputDim, hid: hid, kh: cell.KernelSize[0], kw: cell.KernelSize[1], steps: steps, ldh: g.plane((T + 1) * B)}
-		fl.hpad = make([]float32, hid*fl.ldh)
+		fl.hpad = getPlanes(hid, fl.ldh, (T+1)*B, g)
 		fl.hFinite = true
-		if hiddenState != nil {
+		if hiddenState == nil {
+			for c := 0; c < hid; c++ { // h0 = 0
+				clear(fl.hpad[c*fl.ldh:][:g.frame(B)])
+			}
+		} else {
 			fl.c0 = hiddenState[l].C.Data
 			fl.hFinite = padFrames(fl.hpad, fl.ldh, 0, hiddenState[l].H.Data, B, 1, hid, false, g)
 		}
@@ -141,10 +146,13 @@ func backwardFast(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlst
 		if go_ := gradOutputOf(m, gradOutputs, l); go_ != nil {
 			gout = go_.Data
 		}
-		dz := make([]float32, 4*hid*ld) // the gate gradients, i f o g planes
+		dz := getPlanes(4*hid, ld, TB, g) // the gate gradients, i f o g planes
+		defer putBuf(dz)
 		hpanels := (hid + kernel.MR - 1) / kernel.MR * kernel.MR
-		dh := make([]float32, hpanels*ldB) // dL/dh carried from step t+1, B frames
-		dc := make([]float32, B*hid*hw)    // dL/dc carried from step t+1, (B, hid, H, W)
+		dh := getBuf(hpanels * ldB) // dL/dh carried from step t+1, B frames
+		defer putBuf(dh)
+		clear(dh)
+		dc := make([]float32, B*hid*hw) // dL/dc carried from step t+1, (B, hid, H, W)
 		if gl := gradLastOf(m, gradLast, l); gl.H != nil || gl.C != nil {
 			if gl.H != nil {
 				padFrames(dh, ldB, 0, gl.H.Data, B, 1, hid, false, g)
@@ -160,7 +168,8 @@ func backwardFast(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlst
 				dwc[k] = grads.Weights[fmt.Sprintf("cell_list.%d.%s", l, n)].Data
 			}
 		}
-		convH := newConvT(nil, g, wt, 4*hid, ktot, in*ntap, hid, kh, kw)
+		convH := newConvT(g, wt, 4*hid, ktot, in*ntap, hid, kh, kw)
+		defer putBuf(convH.pk)
 		for t := T - 1; t >= 0; t-- {
 			st := &fl.steps[t]
 			var cprev []float32 // c_{t-1}, (B, hid, H, W); nil for zeros
@@ -251,11 +260,20 @@ func backwardFast(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlst
 		if bt := grads.Weights[fmt.Sprintf("cell_list.%d.conv.bias", l)]; bt != nil {
 			parallel(4*hid, func(r0, r1 int) {
 				for r := r0; r < r1; r++ {
-					var s float64
-					for _, v := range dz[r*ld : (r+1)*ld] {
-						s += float64(v)
+					// Four running sums (the pads are zeros).
+					var s0, s1, s2, s3 float64
+					row := dz[r*ld : (r+1)*ld]
+					k := 0
+					for ; k+4 <= len(row); k += 4 {
+						s0 += float64(row[k])
+						s1 += float64(row[k+1])
+						s2 += float64(row[k+2])
+						s3 += float64(row[k+3])
 					}
-					bt.Data[r] = float32(s)
+					for ; k < len(row); k++ {
+						s0 += float64(row[k])
+					}
+					bt.Data[r] = float32((s0 + s1) + (s2 + s3))
 				}
 			})
 		}
@@ -264,8 +282,11 @@ func backwardFast(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlst
 		}
 		// dL/dx of every step at once: the layer below's dL/dh_t.
 		inPanels := (in + kernel.MR - 1) / kernel.MR * kernel.MR
-		dIn := make([]float32, inPanels*ld)
-		newConvT(nil, g, wt, 4*hid, ktot, 0, in, kh, kw).run(dIn, ld, 0, dz, ld, 0, TB)
+		dIn := getBuf(inPanels * ld)
+		defer putBuf(dIn)
+		convX := newConvT(g, wt, 4*hid, ktot, 0, in, kh, kw)
+		defer putBuf(convX.pk)
+		convX.run(dIn, ld, 0, dz, ld, 0, TB)
 		dAbove = dIn
 	}
 	if needInput {

@@ -42,16 +42,12 @@ type convT struct {
 
 // newConvT packs the weight columns [k0, k0+cout*kh*kw) of the m x ktot
 // weight wt (column k0 + c*kh*kw + tap is input channel c) into the taps
-// micro-kernel's panels, reusing buf.
-func newConvT(buf []float32, g padGeom, wt []float32, m, ktot, k0, cout, kh, kw int) *convT {
+// micro-kernel's panels (in a buffer of getBuf: putBuf(ct.pk) when done).
+func newConvT(g padGeom, wt []float32, m, ktot, k0, cout, kh, kw int) *convT {
 	ntap := kh * kw
 	ct := &convT{g: g, m: m, ntap: ntap, kh: kh, kw: kw, cout: cout, wt: wt, ktot: ktot, k0: k0, finite: true,
 		panels: (cout + kernel.MR - 1) / kernel.MR, omax: (kh/2)*g.wp + kw/2}
-	n := ct.panels * ntap * m * kernel.MR
-	if cap(buf) < n {
-		buf = make([]float32, n)
-	}
-	ct.pk = buf[:n]
+	ct.pk = getBuf(ct.panels * ntap * m * kernel.MR)
 	for jb := 0; jb < ct.panels; jb++ {
 		for t := 0; t < ntap; t++ {
 			for o := 0; o < m; o++ {

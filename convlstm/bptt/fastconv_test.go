@@ -60,7 +60,7 @@ func TestPaddedConvBackward(t *testing.T) {
 			for _, l := range kernel.Levels() {
 				t.Run(l.String(), func(t *testing.T) {
 					t.Cleanup(kernel.Use(l))
-					ct := newConvT(nil, g, wt.Data, c.m, c.cin*ntap, 0, c.cin, c.kh, c.kw)
+					ct := newConvT(g, wt.Data, c.m, c.cin*ntap, 0, c.cin, c.kh, c.kw)
 					dxp := make([]float32, ct.panels*kernel.MR*ld)
 					ct.run(dxp, ld, 0, dz, ld, 0, c.B)
 					dx := unpadFrames(dxp, ld, c.B, 1, c.cin, false, g)

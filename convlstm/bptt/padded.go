@@ -157,3 +157,51 @@ func parallel(n int, f func(lo, hi int)) {
 	f(0, n/p)
 	wg.Wait()
 }
+
+// The planes of the fast path are large (tens of MB at the benchmark
+// shapes) and a training step needs the same sizes as the one before, so
+// they are recycled: getBuf takes a buffer of exactly n values from a pool
+// per size (its contents are whatever the last user left), putBuf gives it
+// back. Pools drop their buffers at garbage collections, so unused sizes
+// do not stay.
+var bufPools sync.Map // int -> *sync.Pool of *[]float32
+
+func getBuf(n int) []float32 {
+	if p, ok := bufPools.Load(n); ok {
+		if b, ok := p.(*sync.Pool).Get().(*[]float32); ok {
+			return *b
+		}
+	}
+	return make([]float32, n)
+}
+
+func putBuf(b []float32) {
+	if b == nil {
+		return
+	}
+	p, _ := bufPools.LoadOrStore(len(b), &sync.Pool{})
+	p.(*sync.Pool).Put(&b)
+}
+
+// getPlanes takes the buffer of c planes of nf frames (channel stride ld)
+// from the pool and zeroes everything but the pixels: the lead, the gaps,
+// the rows between frames and the tail, which the kernels read as padding.
+// The pixels are left for the caller to write.
+func getPlanes(c, ld, nf int, g padGeom) []float32 {
+	b := getBuf(c * ld)
+	parallel(c, func(c0, c1 int) {
+		for ch := c0; ch < c1; ch++ {
+			p := b[ch*ld : (ch+1)*ld]
+			pos := 0
+			for f := 0; f < nf; f++ {
+				for y := 0; y < g.h; y++ {
+					start := g.at(f, y)
+					clear(p[pos:start])
+					pos = start + g.w
+				}
+			}
+			clear(p[pos:])
+		}
+	})
+	return b
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"example.com/convlstm/convlstm"
+	"example.com/convlstm/convlstm/fast"
 )
 
 // Tape records one training forward pass: what the backward pass needs of
@@ -18,6 +19,24 @@ type Tape struct {
 	naive [][]stepTape
 	// fast is the fast path's tape (ForwardFast), nil on the readable path.
 	fast *fastTape
+	// released is set by Release.
+	released bool
+}
+
+// Release gives the memory of a fast tape back for the next ForwardFast to
+// reuse (a training loop calls it once it has the gradients); the tape
+// cannot be used after. It is optional: an unreleased tape is garbage
+// collected as usual. It does nothing on a readable tape.
+func (tp *Tape) Release() {
+	if tp == nil || tp.fast == nil {
+		return
+	}
+	putBuf(tp.fast.x)
+	for _, l := range tp.fast.layers {
+		putBuf(l.hpad)
+	}
+	fast.RecycleTrace(tp.fast.trace)
+	tp.fast, tp.released = nil, true
 }
 
 // checkTape returns an error when recording a tape of m on input, and the
@@ -55,7 +74,8 @@ func recordCells(m *convlstm.ConvLSTM) []convlstm.Cell {
 	return cells
 }
 
-// Fast reports whether the tape was recorded by ForwardFast.
+// Fast reports whether the tape was recorded by ForwardFast (and not
+// released).
 func (tp *Tape) Fast() bool { return tp != nil && tp.fast != nil }
 
 // Grads holds the gradients Backward computes.
@@ -171,6 +191,9 @@ func BackwardWeights(tape *Tape, gradOutputs []*convlstm.Tensor) (*Grads, error)
 func backward(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlstm.State, needInput bool) (*Grads, error) {
 	if tape == nil || tape.model == nil {
 		return nil, fmt.Errorf("bptt: Backward: tape is nil; get one from Forward or ForwardFast")
+	}
+	if tape.released {
+		return nil, fmt.Errorf("bptt: Backward: the tape was released; record a new one with ForwardFast")
 	}
 	m := tape.model
 	// The weights must still have the shapes the tape was recorded with.

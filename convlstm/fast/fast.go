@@ -427,8 +427,8 @@ func newFastLayer(cell *convlstm.Cell, ws *fastWorkspace, x []float32, b, t, h, 
 	if trace {
 		l.steps = make([]convlstm.Step, t)
 		for i := range l.steps {
-			l.steps[i] = convlstm.Step{I: convlstm.Zeros(b, hid, h, w), F: convlstm.Zeros(b, hid, h, w), O: convlstm.Zeros(b, hid, h, w),
-				G: convlstm.Zeros(b, hid, h, w), C: convlstm.Zeros(b, hid, h, w), H: convlstm.Zeros(b, hid, h, w)}
+			l.steps[i] = convlstm.Step{I: stepTensor(b, hid, h, w), F: stepTensor(b, hid, h, w), O: stepTensor(b, hid, h, w),
+				G: stepTensor(b, hid, h, w), C: stepTensor(b, hid, h, w), H: stepTensor(b, hid, h, w)}
 		}
 	}
 	return l

@@ -243,6 +243,7 @@ func (m *Model) LossAndGrad(frames *convlstm.Tensor) (float64, map[string]*convl
 		dW.Data[c] = float32(v)
 	}
 	g, err := bptt.BackwardWeights(tape, []*convlstm.Tensor{dh})
+	tape.Release() // its memory serves the next step's tape
 	if err != nil {
 		return 0, nil, err
 	}
