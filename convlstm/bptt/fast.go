@@ -53,7 +53,12 @@ type fastTape struct {
 // the code fast.Forward runs; its trace (every step's i, f, o, g, c and h)
 // is the tape, with the layer inputs and outputs copied into padded planes
 // for the weight gradient.
-func ForwardFast(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []convlstm.State) (*Tape, []*convlstm.Tensor, []convlstm.State, error) {
+func ForwardFast(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []convlstm.State) (tape *Tape, outs []*convlstm.Tensor, states []convlstm.State, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			tape, outs, states, err = nil, nil, nil, internalError("ForwardFast", r)
+		}
+	}()
 	if err := m.CheckForward(input, hiddenState); err != nil {
 		return nil, nil, nil, err
 	}
@@ -61,7 +66,7 @@ func ForwardFast(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []con
 		return nil, nil, nil, err
 	}
 	trace := &convlstm.Trace{}
-	outs, states, err := fast.ForwardTrace(m, input, hiddenState, trace)
+	outs, states, err = fast.ForwardTrace(m, input, hiddenState, trace)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -73,8 +78,8 @@ func ForwardFast(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []con
 	g := newPadGeom(m, H, W)
 	ft := &fastTape{trace: trace, g: g, layers: make([]fastLayer, m.NumLayers), ldx: g.plane(T * B)}
 	ft.x = getPlanes(m.InputDim, ft.ldx, T*B, g)
-	ft.xFinite = padFrames(ft.x, ft.ldx, 0, input.Data, B, T, m.InputDim, !m.BatchFirst, g)
-	tape := &Tape{model: m, inputShape: append([]int(nil), input.Shape...), b: B, t: T, h: H, w: W, cells: recordCells(m), fast: ft}
+	ft.xFinite = padFrames(ft.x, ft.ldx, 0, seqFrames(input.Data, B, T, m.InputDim, !m.BatchFirst, g), B, T, m.InputDim, g)
+	tape = &Tape{model: m, inputShape: append([]int(nil), input.Shape...), b: B, t: T, h: H, w: W, cells: recordCells(m), fast: ft}
 	for l, steps := range trace.Layers {
 		cell := m.CellList[l]
 		hid := cell.HiddenDim
@@ -87,34 +92,14 @@ func ForwardFast(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []con
 			}
 		} else {
 			fl.c0 = hiddenState[l].C.Data
-			fl.hFinite = padFrames(fl.hpad, fl.ldh, 0, hiddenState[l].H.Data, B, 1, hid, false, g)
+			fl.hFinite = padFrames(fl.hpad, fl.ldh, 0, seqFrames(hiddenState[l].H.Data, B, 1, hid, false, g), B, 1, hid, g)
 		}
-		// The layer output (B, T, hid, H, W): every step's h.
-		hseq := fastLayerOutput(outs, m, l, steps, B, T, hid, H, W)
-		fl.hFinite = padFrames(fl.hpad, fl.ldh, B, hseq, B, T, hid, false, g) && fl.hFinite
+		// The layer output: every step's h, from the trace.
+		stepH := func(t, b int) []float32 { return steps[t].H.Data[b*hid*H*W:][:hid*H*W] }
+		fl.hFinite = padFrames(fl.hpad, fl.ldh, B, stepH, B, T, hid, g) && fl.hFinite
 		ft.layers[l] = fl
 	}
 	return tape, outs, states, nil
-}
-
-// fastLayerOutput returns the data of layer l's output (B, T, hid, H, W):
-// the returned tensor when the forward returned it, else gathered from the
-// trace's h.
-func fastLayerOutput(outs []*convlstm.Tensor, m *convlstm.ConvLSTM, l int, steps []convlstm.Step, B, T, hid, H, W int) []float32 {
-	if m.ReturnAllLayers {
-		return outs[l].Data
-	}
-	if l == m.NumLayers-1 {
-		return outs[0].Data
-	}
-	hw := hid * H * W
-	seq := make([]float32, B*T*hw)
-	for t, st := range steps {
-		for b := 0; b < B; b++ {
-			copy(seq[(b*T+t)*hw:][:hw], st.H.Data[b*hw:][:hw])
-		}
-	}
-	return seq
 }
 
 // backwardFast is BPTT over the fast tape.
@@ -128,6 +113,7 @@ func backwardFast(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlst
 		return nil, fmt.Errorf("bptt: Backward: the tape has %d layers, the model %d", len(ft.layers), m.NumLayers)
 	}
 	grads := newGrads(m)
+	var workers call // the cores' share of the work, reused by every step
 	B, T, H, W := tape.b, tape.t, tape.h, tape.w
 	g := ft.g
 	hw := H * W
@@ -155,93 +141,32 @@ func backwardFast(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlst
 		dc := make([]float32, B*hid*hw) // dL/dc carried from step t+1, (B, hid, H, W)
 		if gl := gradLastOf(m, gradLast, l); gl.H != nil || gl.C != nil {
 			if gl.H != nil {
-				padFrames(dh, ldB, 0, gl.H.Data, B, 1, hid, false, g)
+				padFrames(dh, ldB, 0, seqFrames(gl.H.Data, B, 1, hid, false, g), B, 1, hid, g)
 			}
 			if gl.C != nil {
 				copy(dc, gl.C.Data)
 			}
 		}
-		var wc, dwc [3][]float32 // a peephole cell's W_ci, W_cf, W_co (hid, H, W) and their gradients
-		if cell.WCi != nil {
-			wc = [3][]float32{cell.WCi.Data, cell.WCf.Data, cell.WCo.Data}
+		es := &gateStep{g: g, B: B, T: T, H: H, W: W, hid: hid, ld: ld, ldB: ldB, dz: dz, dh: dh, dc: dc, dAbove: dAbove, gout: gout}
+		if cell.WCi != nil { // a peephole cell's W_ci, W_cf, W_co (hid, H, W) and their gradients
+			es.wc = [3][]float32{cell.WCi.Data, cell.WCf.Data, cell.WCo.Data}
 			for k, n := range []string{"W_ci", "W_cf", "W_co"} {
-				dwc[k] = grads.Weights[fmt.Sprintf("cell_list.%d.%s", l, n)].Data
+				es.dwc[k] = grads.Weights[fmt.Sprintf("cell_list.%d.%s", l, n)].Data
 			}
 		}
 		convH := newConvT(g, wt, 4*hid, ktot, in*ntap, hid, kh, kw)
 		defer putBuf(convH.pk)
 		for t := T - 1; t >= 0; t-- {
-			st := &fl.steps[t]
-			var cprev []float32 // c_{t-1}, (B, hid, H, W); nil for zeros
+			es.t, es.st = t, &fl.steps[t]
+			es.cprev = fl.c0 // c_{t-1}, (B, hid, H, W); nil for zeros
 			if t > 0 {
-				cprev = fl.steps[t-1].C.Data
-			} else {
-				cprev = fl.c0
+				es.cprev = fl.steps[t-1].C.Data
 			}
-			parallel(hid, func(j0, j1 int) {
-				for j := j0; j < j1; j++ {
-					for b := 0; b < B; b++ {
-						f := t*B + b
-						for y := 0; y < H; y++ {
-							p0 := (b*hid+j)*hw + y*W // (b, j, y, 0) in the trace's tensors
-							gi, gf := st.I.Data[p0:][:W], st.F.Data[p0:][:W]
-							gO, gg := st.O.Data[p0:][:W], st.G.Data[p0:][:W]
-							cn := st.C.Data[p0:][:W]
-							dcj := dc[p0:][:W]
-							q := g.at(f, y)
-							dhj := dh[j*ldB+g.at(b, y):][:W] // the carry, then this step's whole dL/dh
-							if dAbove != nil {
-								for x, v := range dAbove[j*ld+q:][:W] {
-									dhj[x] += v
-								}
-							}
-							if gout != nil {
-								for x, v := range gout[((b*T+t)*hid+j)*hw+y*W:][:W] {
-									dhj[x] += v
-								}
-							}
-							var cp []float32
-							if cprev != nil {
-								cp = cprev[p0:][:W]
-							}
-							if wc[0] != nil {
-								p := j*hw + y*W // (j, y, 0) of the peephole weights
-								wci, wcf, wco := wc[0][p:][:W], wc[1][p:][:W], wc[2][p:][:W]
-								dwci, dwcf, dwco := dwc[0][p:][:W], dwc[1][p:][:W], dwc[2][p:][:W]
-								di := dz[j*ld+q:][:W]
-								df := dz[(hid+j)*ld+q:][:W]
-								do := dz[(2*hid+j)*ld+q:][:W]
-								dg := dz[(3*hid+j)*ld+q:][:W]
-								for x := 0; x < W; x++ {
-									var c0 float32
-									if cp != nil {
-										c0 = cp[x]
-									}
-									i, f, o, gv := gi[x], gf[x], gO[x], gg[x]
-									dhk := dhj[x]
-									tc := kernel.Tanh(cn[x])
-									dco := sigmoidBackward(dhk*tc, o)
-									dcn := dcj[x] + tanhBackward(dhk*o, tc) + dco*wco[x]
-									dfk := sigmoidBackward(dcn*c0, f)
-									dik := sigmoidBackward(dcn*gv, i)
-									do[x], df[x], di[x] = dco, dfk, dik
-									dg[x] = tanhBackward(dcn*i, gv)
-									dcj[x] = dcn*f + dik*wci[x] + dfk*wcf[x]
-									dwco[x] += dco * cn[x]
-									dwci[x] += dik * c0
-									dwcf[x] += dfk * c0
-								}
-								continue
-							}
-							// backwardStep's formulas, vectorised (kernel.GatesBackward).
-							kernel.GatesBackward(gi, gf, gO, gg, cn, cp, dhj, dcj, dz[j*ld+q:], hid*ld)
-						}
-					}
-				}
-			})
+			// dZ_t from the trace, the carries and dL/dh_t from above.
+			workers.run(hid, es)
 			// dL/dh_{t-1} = convT_h(dZ_t): the carry of step t-1 (after
 			// step 0, the gradient of the initial h).
-			convH.run(dh, ldB, 0, dz, ld, t*B, B)
+			convH.run(&workers, dh, ldB, 0, dz, ld, t*B, B)
 		}
 		grads.HiddenState[l] = convlstm.State{
 			H: &convlstm.Tensor{Shape: []int{B, hid, H, W}, Data: unpadFrames(dh, ldB, B, 1, hid, false, g).Data},
@@ -286,7 +211,7 @@ func backwardFast(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlst
 		defer putBuf(dIn)
 		convX := newConvT(g, wt, 4*hid, ktot, 0, in, kh, kw)
 		defer putBuf(convX.pk)
-		convX.run(dIn, ld, 0, dz, ld, 0, TB)
+		convX.run(&workers, dIn, ld, 0, dz, ld, 0, TB)
 		dAbove = dIn
 	}
 	if needInput {

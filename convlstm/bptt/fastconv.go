@@ -38,6 +38,12 @@ type convT struct {
 	ktot, k0 int
 	finite   bool // the packed weights are all finite
 	bias     [kernel.MR]float32
+
+	// The arguments of the run in progress (convT is the job its
+	// workers split).
+	out, dz        []float32
+	ldo, ldz       int
+	g0, f0, strips int
 }
 
 // newConvT packs the weight columns [k0, k0+cout*kh*kw) of the m x ktot
@@ -79,24 +85,29 @@ func newConvT(g padGeom, wt []float32, m, ktot, k0, cout, kh, kw int) *convT {
 
 // run computes the output planes out (ceil(cout/MR)*MR channels of stride
 // ldo) of frames [g0, g0+nf) from dZ's frames [f0, f0+nf) (m planes of
-// stride ldz), on all cores. Every output strip is set, not added to; the
-// positions outside the frames' pixels get values no one reads.
-func (ct *convT) run(out []float32, ldo, g0 int, dz []float32, ldz, f0, nf int) {
-	g := ct.g
-	strips := (g.h*g.wp + kernel.NR - 1) / kernel.NR
-	parallel(nf*strips, func(lo, hi int) {
-		for job := lo; job < hi; job++ {
-			f, s := job/strips, job%strips
-			q := g.frame(f0+f) + s*kernel.NR // first dZ position of the strip
-			qo := g.frame(g0+f) + s*kernel.NR
-			b := dz[q-ct.omax:]
-			for jb := 0; jb < ct.panels; jb++ {
-				kernel.TapsTile(ct.ntap, ct.m, ct.pk[jb*ct.ntap*ct.m*kernel.MR:], b, out[jb*kernel.MR*ldo+qo:], ldz, ct.offs, ldo, ct.bias[:])
-			}
-		}
-	})
+// stride ldz), on the cores of c. Every output strip is set, not added
+// to; the positions outside the frames' pixels get values no one reads.
+func (ct *convT) run(c *call, out []float32, ldo, g0 int, dz []float32, ldz, f0, nf int) {
+	ct.out, ct.ldo, ct.g0, ct.dz, ct.ldz, ct.f0 = out, ldo, g0, dz, ldz, f0
+	ct.strips = (ct.g.h*ct.g.wp + kernel.NR - 1) / kernel.NR
+	c.run(nf*ct.strips, ct)
 	if !ct.finite {
 		ct.fixBorder(out, ldo, g0, dz, ldz, f0, nf)
+	}
+}
+
+// do runs the jobs [lo, hi) of run: job f*strips+s is strip s of frame f,
+// all the output channels.
+func (ct *convT) do(lo, hi int) {
+	g := ct.g
+	for job := lo; job < hi; job++ {
+		f, s := job/ct.strips, job%ct.strips
+		q := g.frame(ct.f0+f) + s*kernel.NR // first dZ position of the strip
+		qo := g.frame(ct.g0+f) + s*kernel.NR
+		b := ct.dz[q-ct.omax:]
+		for jb := 0; jb < ct.panels; jb++ {
+			kernel.TapsTile(ct.ntap, ct.m, ct.pk[jb*ct.ntap*ct.m*kernel.MR:], b, ct.out[jb*kernel.MR*ct.ldo+qo:], ct.ldz, ct.offs, ct.ldo, ct.bias[:])
+		}
 	}
 }
 

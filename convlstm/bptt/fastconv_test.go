@@ -54,15 +54,15 @@ func TestPaddedConvBackward(t *testing.T) {
 			g := newPadGeom(m, c.h, c.w)
 			ld := g.plane(c.B)
 			dz := make([]float32, c.m*ld)
-			padFrames(dz, ld, 0, gout.Data, c.B, 1, c.m, false, g)
+			padFrames(dz, ld, 0, seqFrames(gout.Data, c.B, 1, c.m, false, g), c.B, 1, c.m, g)
 			xp := make([]float32, c.cin*ld)
-			finite := padFrames(xp, ld, 0, x.Data, c.B, 1, c.cin, false, g)
+			finite := padFrames(xp, ld, 0, seqFrames(x.Data, c.B, 1, c.cin, false, g), c.B, 1, c.cin, g)
 			for _, l := range kernel.Levels() {
 				t.Run(l.String(), func(t *testing.T) {
 					t.Cleanup(kernel.Use(l))
 					ct := newConvT(g, wt.Data, c.m, c.cin*ntap, 0, c.cin, c.kh, c.kw)
 					dxp := make([]float32, ct.panels*kernel.MR*ld)
-					ct.run(dxp, ld, 0, dz, ld, 0, c.B)
+					ct.run(&call{}, dxp, ld, 0, dz, ld, 0, c.B)
 					dx := unpadFrames(dxp, ld, c.B, 1, c.cin, false, g)
 					compareGrad(t, "dx", &convlstm.Tensor{Shape: wantDx.Shape, Data: dx.Data}, wantDx)
 					dw := convlstm.Zeros(wantDw.Shape...)

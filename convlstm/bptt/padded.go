@@ -1,7 +1,6 @@
 package bptt
 
 import (
-	"runtime"
 	"sync"
 
 	"example.com/convlstm/convlstm"
@@ -63,10 +62,10 @@ func (g padGeom) plane(nf int) int {
 func (g padGeom) tapOffset(kh, kw, dy, dx int) int { return (dy-kh/2)*g.wp + (dx - kw/2) }
 
 // padFrames copies C channels of B*T frames of H x W pixels into planes of
-// dst (channel stride ld), frame t*B+b to frame f0+t*B+b. Frame (b, t),
-// channel c, starts at src[((b*T+t)*C+c)*H*W], or at src[((t*B+b)*C+c)*H*W]
-// when timeMajor. It reports whether every value copied is finite.
-func padFrames(dst []float32, ld, f0 int, src []float32, B, T, C int, timeMajor bool, g padGeom) bool {
+// dst (channel stride ld), frame (b, t) to frame f0+t*B+b; frame(t, b)
+// returns the frame's data, C planes of H*W. It reports whether every
+// value copied is finite.
+func padFrames(dst []float32, ld, f0 int, frame func(t, b int) []float32, B, T, C int, g padGeom) bool {
 	hw := g.h * g.w
 	var bad atomicFlag
 	parallel(C, func(c0, c1 int) {
@@ -74,11 +73,7 @@ func padFrames(dst []float32, ld, f0 int, src []float32, B, T, C int, timeMajor 
 		for c := c0; c < c1; c++ {
 			for t := 0; t < T; t++ {
 				for b := 0; b < B; b++ {
-					i := (b*T + t) * C
-					if timeMajor {
-						i = (t*B + b) * C
-					}
-					img := src[(i+c)*hw:][:hw]
+					img := frame(t, b)[c*hw:][:hw]
 					for y := 0; y < g.h; y++ {
 						row := img[y*g.w : (y+1)*g.w]
 						copy(dst[c*ld+g.at(f0+t*B+b, y):][:g.w], row)
@@ -94,6 +89,18 @@ func padFrames(dst []float32, ld, f0 int, src []float32, B, T, C int, timeMajor 
 		}
 	})
 	return !bad.get()
+}
+
+// seqFrames is the frame function of padFrames for the data of a (B, T, C,
+// H, W) tensor, or (T, B, C, H, W) when timeMajor.
+func seqFrames(data []float32, B, T, C int, timeMajor bool, g padGeom) func(t, b int) []float32 {
+	n := C * g.h * g.w
+	return func(t, b int) []float32 {
+		if timeMajor {
+			return data[(t*B+b)*n:][:n]
+		}
+		return data[(b*T+t)*n:][:n]
+	}
 }
 
 // unpadFrames is the inverse of padFrames: C channels of B*T frames of the
@@ -135,27 +142,6 @@ func (f *atomicFlag) get() bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.on
-}
-
-// parallel runs f over [0, n) split into one contiguous chunk per core (at
-// most n chunks) and waits for all of them.
-func parallel(n int, f func(lo, hi int)) {
-	p := min(n, runtime.GOMAXPROCS(0))
-	if p <= 1 {
-		f(0, n)
-		return
-	}
-	var wg sync.WaitGroup
-	for w := 1; w < p; w++ {
-		lo, hi := w*n/p, (w+1)*n/p
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			f(lo, hi)
-		}()
-	}
-	f(0, n/p)
-	wg.Wait()
 }
 
 // The planes of the fast path are large (tens of MB at the benchmark

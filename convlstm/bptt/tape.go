@@ -188,7 +188,12 @@ func BackwardWeights(tape *Tape, gradOutputs []*convlstm.Tensor) (*Grads, error)
 	return backward(tape, gradOutputs, nil, false)
 }
 
-func backward(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlstm.State, needInput bool) (*Grads, error) {
+func backward(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlstm.State, needInput bool) (grads *Grads, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			grads, err = nil, internalError("Backward", r)
+		}
+	}()
 	if tape == nil || tape.model == nil {
 		return nil, fmt.Errorf("bptt: Backward: tape is nil; get one from Forward or ForwardFast")
 	}

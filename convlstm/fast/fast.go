@@ -425,11 +425,7 @@ func newFastLayer(cell *convlstm.Cell, ws *fastWorkspace, x []float32, b, t, h, 
 		}
 	}
 	if trace {
-		l.steps = make([]convlstm.Step, t)
-		for i := range l.steps {
-			l.steps[i] = convlstm.Step{I: stepTensor(b, hid, h, w), F: stepTensor(b, hid, h, w), O: stepTensor(b, hid, h, w),
-				G: stepTensor(b, hid, h, w), C: stepTensor(b, hid, h, w), H: stepTensor(b, hid, h, w)}
-		}
+		l.steps = traceSteps(t, b, hid, h, w)
 	}
 	return l
 }

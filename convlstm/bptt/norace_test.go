@@ -1,0 +1,5 @@
+//go:build !race
+
+package bptt
+
+const raceEnabled = false
