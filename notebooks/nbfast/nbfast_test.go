@@ -1,6 +1,7 @@
 package nbfast
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -419,5 +420,26 @@ func TestTimeForwardAndStep(t *testing.T) {
 	}
 	if _, _, err := TimeForward(Shape{Name: "bad"}, true, 1); err == nil {
 		t.Error("TimeForward of an empty shape accepted")
+	}
+}
+
+// TimeTrainStep runs both training paths and reports a positive time and
+// a rate of 3x the forward's FLOPs; an empty shape is an error.
+func TestTimeTrainStep(t *testing.T) {
+	s := Shape{Name: "small", B: 1, T: 2, C: 1, H: 8, W: 8, Hidden: []int{4, 3}, Kernel: [2]int{3, 3}, BatchFirst: true}
+	if s.TrainFLOPs() != 3*s.FLOPs() {
+		t.Errorf("TrainFLOPs = %g, want 3 x %g", s.TrainFLOPs(), s.FLOPs())
+	}
+	for _, useFast := range []bool{false, true} {
+		d, g, err := TimeTrainStep(s, useFast, 2)
+		if err != nil || d <= 0 || !(g > 0) {
+			t.Errorf("TimeTrainStep(fast=%v) = %v, %g, %v", useFast, d, g, err)
+		}
+		if want := s.TrainFLOPs() / d.Seconds() / 1e9; math.Abs(g-want) > 1e-9*want {
+			t.Errorf("TimeTrainStep(fast=%v): %g GFLOP/s, want TrainFLOPs/time = %g", useFast, g, want)
+		}
+	}
+	if _, _, err := TimeTrainStep(Shape{Name: "bad"}, true, 1); err == nil {
+		t.Error("TimeTrainStep of an empty shape accepted")
 	}
 }

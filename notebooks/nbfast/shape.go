@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"example.com/convlstm/convlstm"
+	"example.com/convlstm/convlstm/bptt"
 	"example.com/convlstm/convlstm/fast"
 )
 
@@ -134,4 +135,52 @@ func StepGFLOPS(s Shape, reps int) (float64, error) {
 		return 0, fmt.Errorf("nbfast: StepGFLOPS %q: %w", s.Name, err)
 	}
 	return g, nil
+}
+
+// TrainFLOPs is the FLOP count of one training step of the shape, as
+// BenchmarkTrainStep counts it: 3x FLOPs (the forward's convolutions, and
+// the two products of the backward, the weight gradient and the gradient
+// of the conv's input).
+func (s Shape) TrainFLOPs() float64 { return 3 * s.FLOPs() }
+
+// TimeTrainStep builds the shape's model and input and times one training
+// step: the forward recording its tape and the backward of the weights
+// (no input gradient), with the gradient of the last layer's output set to
+// that output. The readable step is bptt.Forward and bptt.BackwardWeights;
+// the fast one bptt.ForwardFast, bptt.BackwardWeights and Tape.Release
+// (after one untimed warm-up step). It runs reps times (at least once) and
+// returns the best time and TrainFLOPs per second at that time, in GFLOP/s.
+func TimeTrainStep(s Shape, useFast bool, reps int) (best time.Duration, gflops float64, err error) {
+	m, x, err := s.Model()
+	if err != nil {
+		return 0, 0, err
+	}
+	forward := bptt.Forward
+	if useFast {
+		forward = bptt.ForwardFast
+	}
+	step := func() error {
+		tape, outs, _, err := forward(m, x, nil)
+		if err != nil {
+			return err
+		}
+		_, err = bptt.BackwardWeights(tape, []*convlstm.Tensor{outs[0]})
+		tape.Release()
+		return err
+	}
+	if useFast {
+		if err := step(); err != nil {
+			return 0, 0, fmt.Errorf("nbfast: TimeTrainStep %q: %w", s.Name, err)
+		}
+	}
+	for r := 0; r < max(reps, 1); r++ {
+		start := time.Now()
+		if err := step(); err != nil {
+			return 0, 0, fmt.Errorf("nbfast: TimeTrainStep %q: %w", s.Name, err)
+		}
+		if d := time.Since(start); r == 0 || d < best {
+			best = d
+		}
+	}
+	return best, s.TrainFLOPs() / best.Seconds() / 1e9, nil
 }
