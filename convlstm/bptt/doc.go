@@ -15,7 +15,16 @@
 // line by line, Conv2dBackward (conv.go) the conv, and ops.go the tensor
 // operations. ForwardFast records its tape with fast.ForwardTrace, the code
 // fast.Forward runs, and backwardFast (fast.go) computes the same
-// gradients with matrix products on all cores. Backward follows the tape.
+// gradients on all cores: the gate gradients with kernel.GatesBackward
+// (gatestep.go), the gradients of h and x as transposed convs by the
+// forward's taps micro-kernel, and the weight gradient as dot products
+// along the pixels (kernel.DotTile), all on zero-padded planes (padded.go,
+// fastconv.go). Backward follows the tape.
+//
+// A training loop calls tape.Release() once it has the gradients: the
+// next ForwardFast and Backward then reuse its memory (the planes and the
+// trace), and a step allocates nothing per time step
+// (TestNoAllocationPerTimeStep).
 // Both handle the peephole cell (convlstm.Config.Peephole): its weights'
 // gradients are in Grads.Weights as cell_list.<l>.W_ci, .W_cf and .W_co.
 //

@@ -44,7 +44,7 @@ func main() {
 	out := flag.String("out", "build/train", "output folder")
 	seconds := flag.Float64("seconds", 120, "training time budget in seconds")
 	maxSteps := flag.Int("steps", 0, "stop after this many steps (0: time budget only)")
-	size := flag.Int("size", 16, "frame height and width")
+	size := flag.Int("size", 32, "frame height and width")
 	frames := flag.Int("frames", 10, "frames per sequence")
 	hidden := flag.String("hidden", "16", "hidden channels per layer, comma separated")
 	kernel := flag.Int("kernel", 3, "kernel size (odd)")
