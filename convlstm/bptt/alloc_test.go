@@ -1,6 +1,7 @@
 package bptt
 
 import (
+	"strings"
 	"testing"
 
 	"example.com/convlstm/convlstm"
@@ -40,5 +41,46 @@ func TestNoAllocationPerTimeStep(t *testing.T) {
 	t.Logf("allocations per training step: %v at T = 2, %v at T = 8", allocs[2], allocs[8])
 	if allocs[8]-allocs[2] >= 6 {
 		t.Errorf("a training step allocates %v times at T = 8 and %v times at T = 2: something allocates per time step", allocs[8], allocs[2])
+	}
+}
+
+// TestRelease: Backward on a released tape is an error that says so; a
+// second Release and the Release of a readable tape do nothing; the next
+// tape, recorded into the recycled memory, gives the same gradients as the
+// first (nothing stale is read).
+func TestRelease(t *testing.T) {
+	cfg := bench.Config{Name: "release", B: 2, T: 3, C: 2, H: 6, W: 7, Hidden: []int{16, 4}, Kernel: [2]int{3, 3}, BatchFirst: true}
+	m, x, err := cfg.Model()
+	if err != nil {
+		t.Fatal(err)
+	}
+	grads := func() *Grads {
+		tape, outs, _, err := ForwardFast(m, x, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := Backward(tape, []*convlstm.Tensor{outs[0]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tape.Release()
+		if _, err := Backward(tape, []*convlstm.Tensor{outs[0]}); err == nil || !strings.Contains(err.Error(), "released") {
+			t.Errorf("Backward after Release: err = %v, want one that says the tape was released", err)
+		}
+		tape.Release()
+		return g
+	}
+	first, second := grads(), grads()
+	for k, w := range first.Weights {
+		compareGrad(t, k, second.Weights[k], w)
+	}
+	compareGrad(t, "input", second.Input, first.Input)
+	readable, outs, _, err := Forward(m, x, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	readable.Release()
+	if _, err := Backward(readable, []*convlstm.Tensor{outs[0]}); err != nil {
+		t.Errorf("Backward of a readable tape after Release: %v", err)
 	}
 }
