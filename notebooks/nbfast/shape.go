@@ -109,16 +109,25 @@ func TimeForward(s Shape, useFast bool, reps int) (best time.Duration, gflops fl
 			return 0, 0, fmt.Errorf("nbfast: TimeForward %q: %w", s.Name, err)
 		}
 	}
+	if best, err = bestOf(reps, forward); err != nil {
+		return 0, 0, fmt.Errorf("nbfast: TimeForward %q: %w", s.Name, err)
+	}
+	return best, s.FLOPs() / best.Seconds() / 1e9, nil
+}
+
+// bestOf runs f reps times (at least once) and returns its best time, or
+// its first error.
+func bestOf(reps int, f func() error) (best time.Duration, err error) {
 	for r := 0; r < max(reps, 1); r++ {
 		start := time.Now()
-		if err := forward(); err != nil {
-			return 0, 0, fmt.Errorf("nbfast: TimeForward %q: %w", s.Name, err)
+		if err := f(); err != nil {
+			return 0, err
 		}
 		if d := time.Since(start); r == 0 || d < best {
 			best = d
 		}
 	}
-	return best, s.FLOPs() / best.Seconds() / 1e9, nil
+	return best, nil
 }
 
 // StepGFLOPS builds the shape's model and input and returns
@@ -173,14 +182,8 @@ func TimeTrainStep(s Shape, useFast bool, reps int) (best time.Duration, gflops 
 			return 0, 0, fmt.Errorf("nbfast: TimeTrainStep %q: %w", s.Name, err)
 		}
 	}
-	for r := 0; r < max(reps, 1); r++ {
-		start := time.Now()
-		if err := step(); err != nil {
-			return 0, 0, fmt.Errorf("nbfast: TimeTrainStep %q: %w", s.Name, err)
-		}
-		if d := time.Since(start); r == 0 || d < best {
-			best = d
-		}
+	if best, err = bestOf(reps, step); err != nil {
+		return 0, 0, fmt.Errorf("nbfast: TimeTrainStep %q: %w", s.Name, err)
 	}
 	return best, s.TrainFLOPs() / best.Seconds() / 1e9, nil
 }

@@ -1,6 +1,7 @@
 //go:build amd64 && !purego
 
 #include "textflag.h"
+#include "exp_amd64.h"
 
 // The fast path's gate epilogue on 16 pixels per iteration, AVX-512.
 // exp(x) is the float32 Cody-Waite reduction and Cephes polynomial of Exp
@@ -22,32 +23,7 @@
 // func fusedGatesAVX512(gi, gf, gO, gg, c, h *float32, n, keep int)
 // n is a multiple of 16; keep != 0 stores i, f, o, g over gi, gf, gO, gg.
 TEXT ·fusedGatesAVX512(SB), NOSPLIT, $0-64
-	MOVL $0x42b20000, AX
-	VPBROADCASTD AX, Z16
-	MOVL $0xc2d00000, AX
-	VPBROADCASTD AX, Z17
-	MOVL $0x3fb8aa3b, AX
-	VPBROADCASTD AX, Z18
-	MOVL $0x3f318000, AX
-	VPBROADCASTD AX, Z19
-	MOVL $0xb95e8083, AX
-	VPBROADCASTD AX, Z20
-	MOVL $0x39506967, AX
-	VPBROADCASTD AX, Z21
-	MOVL $0x3ab743ce, AX
-	VPBROADCASTD AX, Z22
-	MOVL $0x3c088908, AX
-	VPBROADCASTD AX, Z23
-	MOVL $0x3d2aa9c1, AX
-	VPBROADCASTD AX, Z24
-	MOVL $0x3e2aaaaa, AX
-	VPBROADCASTD AX, Z25
-	MOVL $0x3f000000, AX
-	VPBROADCASTD AX, Z26
-	MOVL $0x3f800000, AX
-	VPBROADCASTD AX, Z27
-	MOVL $0x40000000, AX
-	VPBROADCASTD AX, Z28
+	EXP_CONSTANTS_AVX512
 	MOVL $0xbf800000, AX
 	VPBROADCASTD AX, Z29
 	MOVQ gi+0(FP), SI

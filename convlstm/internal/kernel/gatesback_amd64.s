@@ -1,6 +1,7 @@
 //go:build amd64 && !purego
 
 #include "textflag.h"
+#include "exp_amd64.h"
 
 // func gatesBackwardAVX512(gi, gf, gO, gg, cn, cp, dh, dc, dz *float32, ldz, n int)
 // GatesBackward on n pixels (a multiple of 16), 16 per iteration. tanh(cn)
@@ -9,32 +10,7 @@
 // polynomial, Z27 1, Z28 2. di is at R12, df at R12+ldz, do at R11 =
 // R12+2*ldz, dg at R11+ldz (R13 = ldz in bytes).
 TEXT ·gatesBackwardAVX512(SB), NOSPLIT, $0-88
-	MOVL $0x42b20000, AX
-	VPBROADCASTD AX, Z16
-	MOVL $0xc2d00000, AX
-	VPBROADCASTD AX, Z17
-	MOVL $0x3fb8aa3b, AX
-	VPBROADCASTD AX, Z18
-	MOVL $0x3f318000, AX
-	VPBROADCASTD AX, Z19
-	MOVL $0xb95e8083, AX
-	VPBROADCASTD AX, Z20
-	MOVL $0x39506967, AX
-	VPBROADCASTD AX, Z21
-	MOVL $0x3ab743ce, AX
-	VPBROADCASTD AX, Z22
-	MOVL $0x3c088908, AX
-	VPBROADCASTD AX, Z23
-	MOVL $0x3d2aa9c1, AX
-	VPBROADCASTD AX, Z24
-	MOVL $0x3e2aaaaa, AX
-	VPBROADCASTD AX, Z25
-	MOVL $0x3f000000, AX
-	VPBROADCASTD AX, Z26
-	MOVL $0x3f800000, AX
-	VPBROADCASTD AX, Z27
-	MOVL $0x40000000, AX
-	VPBROADCASTD AX, Z28
+	EXP_CONSTANTS_AVX512
 	MOVQ gi+0(FP), SI
 	MOVQ gf+8(FP), DI
 	MOVQ gO+16(FP), R8
