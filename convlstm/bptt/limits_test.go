@@ -43,3 +43,19 @@ func TestBackwardAfterModelChange(t *testing.T) {
 		wantErr(t, err, "cell_list.1", "recorded with 3, 4")
 	}
 }
+
+// TestTapeSizeLimitPaddedPlanes: frames of one pixel take padded planes
+// about 48 times their size on the fast path (every frame is at least one
+// strip of the taps kernel); the limit counts them, so the tape of a long
+// sequence of such frames is refused although its tensors would fit.
+func TestTapeSizeLimitPaddedPlanes(t *testing.T) {
+	defer func(v int64) { convlstm.MaxCallBytes = v }(convlstm.MaxCallBytes)
+	convlstm.MaxCallBytes = 1 << 20
+	m, err := convlstm.NewConvLSTM(1, 4, [2]int{3, 3}, 1, true, true, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := convlstm.Zeros(1, 1000, 1, 1, 1) // 16 sequences of 4 x 1000 values: 256 KB
+	_, _, _, err = ForwardFast(m, x, nil)
+	wantErr(t, err, "bptt: the training forward and backward", "MaxCallBytes")
+}

@@ -5,6 +5,7 @@ import (
 
 	"example.com/convlstm/convlstm"
 	"example.com/convlstm/convlstm/fast"
+	"example.com/convlstm/convlstm/internal/kernel"
 )
 
 // Tape records one training forward pass: what the backward pass needs of
@@ -44,23 +45,27 @@ func (tp *Tape) Release() {
 // tensor, MaxCallBytes in all; see convlstm.CheckAlloc). It counts, per
 // layer, the recorded sequences (inputs, states and the four gates of
 // every step, and the backward's gradients of them: 16 (B, T, hid, H, W)
-// tensors, an upper bound of either path) and the fast path's im2col
-// matrices (in*kh*kw and hid*kh*kw rows of T*B*H*W columns). The input is
-// valid (CheckForward passed).
+// tensors, an upper bound of either path) and the fast path's padded
+// planes (padGeom: of the layer input, of h with the initial state, of the
+// gate gradients and of the input gradient), which can be several times
+// the size of their frames when the frames are small. The input is valid
+// (CheckForward passed).
 func checkTape(m *convlstm.ConvLSTM, input *convlstm.Tensor) error {
 	b, t := input.Shape[0], input.Shape[1]
 	if !m.BatchFirst {
 		b, t = t, b
 	}
 	h, w := input.Shape[3], input.Shape[4]
-	shapes := [][]int{input.Shape, input.Shape}
+	g := newPadGeom(m, h, w)
+	ld, ldh := g.plane(t*b), g.plane((t+1)*b)
+	mr := func(n int) int { return (n + kernel.MR - 1) / kernel.MR * kernel.MR }
+	shapes := [][]int{input.Shape, input.Shape, {m.InputDim, ld}}
 	for _, c := range m.CellList {
 		seq := []int{b, t, c.HiddenDim, h, w}
 		for i := 0; i < 16; i++ {
 			shapes = append(shapes, seq)
 		}
-		kk := c.KernelSize[0] * c.KernelSize[1]
-		shapes = append(shapes, []int{c.InputDim * kk, t, b, h, w}, []int{c.HiddenDim * kk, t, b, h, w})
+		shapes = append(shapes, []int{c.HiddenDim, ldh}, []int{4 * c.HiddenDim, ld}, []int{mr(c.InputDim), ld}, []int{mr(c.HiddenDim), g.plane(b)})
 	}
 	return convlstm.CheckAlloc("bptt: the training forward and backward", shapes...)
 }

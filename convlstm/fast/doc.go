@@ -27,4 +27,9 @@
 // Peephole models (convlstm.Config.Peephole) take the same kernels for the
 // conv; their epilogue, which adds W_ci∘c and W_cf∘c before the gates and
 // W_co∘c_t before o, is kernel.FusedGatesPeephole, Go code at every level.
+//
+// A traced forward (ForwardTrace, or Forward with m.Trace set) allocates
+// its step tensors; RecycleTrace hands them back for the next traced
+// forward of the same sizes to reuse (the training tape of convlstm/bptt
+// does so at Tape.Release).
 package fast
