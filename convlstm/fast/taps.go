@@ -202,5 +202,3 @@ func (l *fastLayer) tapsBand(x, hPrev, g []float32, y0, nr int, s *fastScratch) 
 		}
 	}
 }
-
-var tapsPanelOuter = false
