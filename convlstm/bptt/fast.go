@@ -180,28 +180,16 @@ func backwardFast(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlst
 			below := &ft.layers[l-1]
 			xs, ldxs, xf0, xFinite = below.hpad, below.ldh, B, below.hFinite
 		}
-		dwDots(dw, ktot, 0, dz, ld, 4*hid, xs, ldxs, xf0, in, kh, kw, g, TB, xFinite)
-		dwDots(dw, ktot, in*ntap, dz, ld, 4*hid, fl.hpad, fl.ldh, 0, hid, kh, kw, g, TB, fl.hFinite)
+		// The sums of dZ's rows: the bias gradient, and which rows hold
+		// an Inf or a NaN.
+		sums, rowFinite := rowSums(dz, ld, 4*hid)
 		if bt := grads.Weights[fmt.Sprintf("cell_list.%d.conv.bias", l)]; bt != nil {
-			parallel(4*hid, func(r0, r1 int) {
-				for r := r0; r < r1; r++ {
-					// Four running sums (the pads are zeros).
-					var s0, s1, s2, s3 float64
-					row := dz[r*ld : (r+1)*ld]
-					k := 0
-					for ; k+4 <= len(row); k += 4 {
-						s0 += float64(row[k])
-						s1 += float64(row[k+1])
-						s2 += float64(row[k+2])
-						s3 += float64(row[k+3])
-					}
-					for ; k < len(row); k++ {
-						s0 += float64(row[k])
-					}
-					bt.Data[r] = float32((s0 + s1) + (s2 + s3))
-				}
-			})
+			for r, v := range sums {
+				bt.Data[r] = float32(v)
+			}
 		}
+		dwDots(dw, ktot, 0, dz, ld, 4*hid, xs, ldxs, xf0, in, kh, kw, g, TB, xFinite, rowFinite)
+		dwDots(dw, ktot, in*ntap, dz, ld, 4*hid, fl.hpad, fl.ldh, 0, hid, kh, kw, g, TB, fl.hFinite, rowFinite)
 		if l == 0 && !needInput {
 			break
 		}

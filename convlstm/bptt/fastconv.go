@@ -160,8 +160,12 @@ const dotChunk = 8192
 // When x is finite it sums over each frame's rows, gaps included: dZ is 0
 // there, and 0 * (a finite x) adds exactly nothing. Otherwise (0 * Inf =
 // NaN where PyTorch has no product) it sums over the pixels of each row
-// only.
-func dwDots(dw []float32, ktot, k0 int, dz []float32, ldz, m int, x []float32, ldx, xf0, cin, kh, kw int, g padGeom, nf int, finite bool) {
+// only. rowFinite[o] tells whether dZ row o is finite (nil: all are): a
+// block of rows holding an Inf or a NaN takes exactTile, which leaves out
+// the taps that fall in the padding, as PyTorch does for a batch of two or
+// more (oneDNN; testdata/README.md), where the planes would give
+// Inf * 0 = NaN.
+func dwDots(dw []float32, ktot, k0 int, dz []float32, ldz, m int, x []float32, ldx, xf0, cin, kh, kw int, g padGeom, nf int, finite bool, rowFinite []bool) {
 	ntap := kh * kw
 	ncol := cin * ntap
 	colOff := make([]int, ncol) // column c*ntap+tap: its x offset
@@ -188,7 +192,22 @@ func dwDots(dw []float32, ktot, k0 int, dz []float32, ldz, m int, x []float32, l
 			}
 		}
 	}
+	blockFinite := func(ob int) bool {
+		for i := ob * kernel.DotMR; rowFinite != nil && i < (ob+1)*kernel.DotMR; i++ {
+			if !rowFinite[i] {
+				return false
+			}
+		}
+		return true
+	}
 	parallel(oblocks, func(ob0, ob1 int) {
+		for ob := ob0; ob < ob1; ob++ {
+			if !blockFinite(ob) {
+				for o := ob * kernel.DotMR; o < (ob+1)*kernel.DotMR; o++ {
+					exactRow(dw[o*ktot+k0:][:ncol], dz[o*ldz:], x, ldx, xf0, cin, kh, kw, g, nf)
+				}
+			}
+		}
 		// One tile's offsets and sums per worker (they escape: DotTile
 		// is a function variable).
 		boffs, out := new([kernel.DotNR]int), new([kernel.DotMR * kernel.DotNR]float32)
@@ -204,7 +223,7 @@ func dwDots(dw []float32, ktot, k0 int, dz []float32, ldz, m int, x []float32, l
 			for f0 := 0; f0 < nf; f0 += fpc {
 				for p0 := 0; p0 < n; p0 += pl {
 					for ob := ob0; ob < ob1; ob++ {
-						for col := 0; col < ncol; col += kernel.DotNR {
+						for col := 0; col < ncol && blockFinite(ob); col += kernel.DotNR {
 							tile(ob, col, g.frame(f0)+p0, min(fpc, nf-f0), min(pl, n-p0), g.fs, boffs, out)
 						}
 					}
@@ -214,10 +233,80 @@ func dwDots(dw []float32, ktot, k0 int, dz []float32, ldz, m int, x []float32, l
 		}
 		for f := 0; f < nf; f++ {
 			for ob := ob0; ob < ob1; ob++ {
-				for col := 0; col < ncol; col += kernel.DotNR {
+				for col := 0; col < ncol && blockFinite(ob); col += kernel.DotNR {
 					tile(ob, col, g.at(f, 0), g.h, g.w, g.wp, boffs, out)
 				}
 			}
 		}
 	})
+}
+
+// exactRow adds to dwRow (the cin*kh*kw columns of one gate row) the
+// products of that row of dZ (dzRow, a plane) with the taps of x that fall
+// inside the frame, one pixel at a time: the slow path of dwDots for a row
+// that holds an Inf or a NaN.
+//
+// reference: conv2dBackwardNaive (conv.go), whose dweight loop this is.
+func exactRow(dwRow, dzRow, x []float32, ldx, xf0, cin, kh, kw int, g padGeom, nf int) {
+	ph, pw := kh/2, kw/2
+	for c := 0; c < cin; c++ {
+		for dy := 0; dy < kh; dy++ {
+			for dx := 0; dx < kw; dx++ {
+				var s float32
+				for f := 0; f < nf; f++ {
+					for y := 0; y < g.h; y++ {
+						iy := y + dy - ph
+						if iy < 0 || iy >= g.h {
+							continue
+						}
+						drow := dzRow[g.at(f, y):][:g.w]
+						xrow := x[c*ldx+g.at(f+xf0, iy):][:g.w]
+						for xo, d := range drow {
+							if ix := xo + dx - pw; ix >= 0 && ix < g.w {
+								s += d * xrow[ix]
+							}
+						}
+					}
+				}
+				dwRow[(c*kh+dy)*kw+dx] += s
+			}
+		}
+	}
+}
+
+// rowSums returns the sums of the first rows planes of dZ (stride ld), in
+// float64 (the padding holds zeros), and which rows are finite, nil when
+// all are: a row that holds an Inf or a NaN has a sum that is not finite.
+func rowSums(dz []float32, ld, rows int) (sums []float64, rowFinite []bool) {
+	sums = make([]float64, rows)
+	parallel(rows, func(r0, r1 int) {
+		for r := r0; r < r1; r++ {
+			// Four running sums, for four chains of additions at once.
+			var s0, s1, s2, s3 float64
+			row := dz[r*ld : (r+1)*ld]
+			k := 0
+			for ; k+4 <= len(row); k += 4 {
+				s0 += float64(row[k])
+				s1 += float64(row[k+1])
+				s2 += float64(row[k+2])
+				s3 += float64(row[k+3])
+			}
+			for ; k < len(row); k++ {
+				s0 += float64(row[k])
+			}
+			sums[r] = (s0 + s1) + (s2 + s3)
+		}
+	})
+	for r, v := range sums {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			if rowFinite == nil {
+				rowFinite = make([]bool, rows)
+				for i := range rowFinite {
+					rowFinite[i] = true
+				}
+			}
+			rowFinite[r] = false
+		}
+	}
+	return sums, rowFinite
 }

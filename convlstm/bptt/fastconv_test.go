@@ -15,19 +15,23 @@ import (
 // Conv2dBackward, at every kernel level, including where the padded planes
 // take another route: an Inf or NaN in the weight (convT recomputes the
 // edge pixels, whose taps in the padding would give Inf * 0 = NaN where
-// PyTorch's col2im has no product) and in x (dwDots then sums over the
-// pixels only). Same comparison as TestFastBackwardVsReadable.
+// PyTorch's col2im has no product), in x (dwDots then sums over the
+// pixels only) and in the gradient at edge pixels (dwDots then leaves the
+// taps in the padding out, as the readable one and PyTorch with a batch of
+// two or more do). Same comparison as TestFastBackwardVsReadable.
 func TestPaddedConvBackward(t *testing.T) {
 	for ci, c := range []struct {
 		B, cin, m, h, w, kh, kw int
-		spoilW, spoilX          float64
+		spoilW, spoilX, spoilG  float64
 	}{
-		{2, 3, 8, 5, 7, 3, 3, 0, 0},
-		{1, 2, 12, 6, 16, 5, 3, 0, 0},
-		{2, 3, 8, 5, 7, 3, 3, math.Inf(1), 0},
-		{1, 2, 4, 4, 16, 3, 5, math.NaN(), 0},
-		{2, 2, 8, 6, 9, 3, 3, 0, math.Inf(-1)},
-		{1, 1, 4, 3, 16, 3, 3, 0, math.NaN()},
+		{2, 3, 8, 5, 7, 3, 3, 0, 0, 0},
+		{1, 2, 12, 6, 16, 5, 3, 0, 0, 0},
+		{2, 3, 8, 5, 7, 3, 3, math.Inf(1), 0, 0},
+		{1, 2, 4, 4, 16, 3, 5, math.NaN(), 0, 0},
+		{2, 2, 8, 6, 9, 3, 3, 0, math.Inf(-1), 0},
+		{1, 1, 4, 3, 16, 3, 3, 0, math.NaN(), 0},
+		{2, 2, 8, 5, 7, 3, 5, 0, 0, math.Inf(1)},
+		{2, 3, 4, 4, 16, 5, 3, 0, 0, math.NaN()},
 	} {
 		t.Run(fmt.Sprintf("%d_%dx%d_k%dx%d_w%v_x%v", ci, c.h, c.w, c.kh, c.kw, c.spoilW, c.spoilX), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(uint64(ci), 3))
@@ -46,6 +50,10 @@ func TestPaddedConvBackward(t *testing.T) {
 			if c.spoilX != 0 || math.IsNaN(c.spoilX) {
 				x.Data[len(x.Data)/2] = float32(c.spoilX)
 			}
+			if c.spoilG != 0 || math.IsNaN(c.spoilG) {
+				gout.Data[0] = float32(c.spoilG)                 // item 0, gate row 0, the corner pixel
+				gout.Data[(c.m+1)*c.h*c.w-1] = float32(c.spoilG) // item 1, gate row 0, the last pixel
+			}
 			wantDx, wantDw, _, err := Conv2dBackward(gout, x, wt, false)
 			if err != nil {
 				t.Fatal(err)
@@ -56,6 +64,7 @@ func TestPaddedConvBackward(t *testing.T) {
 			dz := make([]float32, c.m*ld)
 			padFrames(dz, ld, 0, seqFrames(gout.Data, c.B, 1, c.m, false, g), c.B, 1, c.m, g)
 			xp := make([]float32, c.cin*ld)
+			_, rowFinite := rowSums(dz, ld, c.m)
 			finite := padFrames(xp, ld, 0, seqFrames(x.Data, c.B, 1, c.cin, false, g), c.B, 1, c.cin, g)
 			for _, l := range kernel.Levels() {
 				t.Run(l.String(), func(t *testing.T) {
@@ -66,7 +75,7 @@ func TestPaddedConvBackward(t *testing.T) {
 					dx := unpadFrames(dxp, ld, c.B, 1, c.cin, false, g)
 					compareGrad(t, "dx", &convlstm.Tensor{Shape: wantDx.Shape, Data: dx.Data}, wantDx)
 					dw := convlstm.Zeros(wantDw.Shape...)
-					dwDots(dw.Data, c.cin*ntap, 0, dz, ld, c.m, xp, ld, 0, c.cin, c.kh, c.kw, g, c.B, finite)
+					dwDots(dw.Data, c.cin*ntap, 0, dz, ld, c.m, xp, ld, 0, c.cin, c.kh, c.kw, g, c.B, finite, rowFinite)
 					compareGrad(t, "dweight", dw, wantDw)
 				})
 			}
