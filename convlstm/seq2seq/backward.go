@@ -165,6 +165,9 @@ func (m *Model) LossAndGrad(input, target *convlstm.Tensor) (float64, map[string
 		dPred.Data[k] = float32(2 * float64(d) / n)
 	}
 	g, err := m.Backward(pass, dPred)
+	// The tapes' memory serves the next step's (bptt.Tape.Release).
+	pass.encTape.Release()
+	pass.fcTape.Release()
 	if err != nil {
 		return 0, nil, err
 	}
