@@ -31,6 +31,7 @@ type convT struct {
 	kh, kw   int
 	pk       []float32 // packed weights: panel jb, tap t, row o at ((jb*ntap+t)*m+o)*MR
 	panels   int       // ceil(cout / MR)
+	strips   int       // strips of kernel.NR outputs per frame
 	cout     int
 	offs     []int // per tap, the offset of its dZ pixel, plus omax
 	omax     int   // the largest distance of a tap
@@ -41,9 +42,9 @@ type convT struct {
 
 	// The arguments of the run in progress (convT is the job its
 	// workers split).
-	out, dz        []float32
-	ldo, ldz       int
-	g0, f0, strips int
+	out, dz  []float32
+	ldo, ldz int
+	g0, f0   int
 }
 
 // newConvT packs the weight columns [k0, k0+cout*kh*kw) of the m x ktot
@@ -52,7 +53,8 @@ type convT struct {
 func newConvT(g padGeom, wt []float32, m, ktot, k0, cout, kh, kw int) *convT {
 	ntap := kh * kw
 	ct := &convT{g: g, m: m, ntap: ntap, kh: kh, kw: kw, cout: cout, wt: wt, ktot: ktot, k0: k0, finite: true,
-		panels: (cout + kernel.MR - 1) / kernel.MR, omax: (kh/2)*g.wp + kw/2}
+		panels: (cout + kernel.MR - 1) / kernel.MR, omax: (kh/2)*g.wp + kw/2,
+		strips: (g.h*g.wp + kernel.NR - 1) / kernel.NR}
 	ct.pk = getBuf(ct.panels * ntap * m * kernel.MR)
 	for jb := 0; jb < ct.panels; jb++ {
 		for t := 0; t < ntap; t++ {
@@ -89,7 +91,6 @@ func newConvT(g padGeom, wt []float32, m, ktot, k0, cout, kh, kw int) *convT {
 // to; the positions outside the frames' pixels get values no one reads.
 func (ct *convT) run(c *call, out []float32, ldo, g0 int, dz []float32, ldz, f0, nf int) {
 	ct.out, ct.ldo, ct.g0, ct.dz, ct.ldz, ct.f0 = out, ldo, g0, dz, ldz, f0
-	ct.strips = (ct.g.h*ct.g.wp + kernel.NR - 1) / kernel.NR
 	c.run(nf*ct.strips, ct)
 	if !ct.finite {
 		ct.fixBorder(out, ldo, g0, dz, ldz, f0, nf)

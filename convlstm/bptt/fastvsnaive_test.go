@@ -90,18 +90,24 @@ func TestFastBackwardVsReadable(t *testing.T) {
 			for _, l := range kernel.Levels() {
 				t.Run(l.String(), func(t *testing.T) {
 					t.Cleanup(kernel.Use(l))
-					got := grads(ForwardFast)
-					compareGrad(t, "input", got.Input, want.Input)
-					for k, w := range want.Weights {
-						compareGrad(t, k, got.Weights[k], w)
-					}
-					for i, s := range want.HiddenState {
-						compareGrad(t, fmt.Sprintf("hidden_state.%d.h", i), got.HiddenState[i].H, s.H)
-						compareGrad(t, fmt.Sprintf("hidden_state.%d.c", i), got.HiddenState[i].C, s.C)
-					}
+					compareGrads(t, grads(ForwardFast), want)
 				})
 			}
 		})
+	}
+}
+
+// compareGrads runs compareGrad on every gradient of got and want: the
+// input's, each weight's and each initial state's.
+func compareGrads(t *testing.T, got, want *Grads) {
+	t.Helper()
+	compareGrad(t, "input", got.Input, want.Input)
+	for k, w := range want.Weights {
+		compareGrad(t, k, got.Weights[k], w)
+	}
+	for i, s := range want.HiddenState {
+		compareGrad(t, fmt.Sprintf("hidden_state.%d.h", i), got.HiddenState[i].H, s.H)
+		compareGrad(t, fmt.Sprintf("hidden_state.%d.c", i), got.HiddenState[i].C, s.C)
 	}
 }
 

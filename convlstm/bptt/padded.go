@@ -2,6 +2,7 @@ package bptt
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"example.com/convlstm/convlstm"
 	"example.com/convlstm/convlstm/internal/kernel"
@@ -67,7 +68,7 @@ func (g padGeom) tapOffset(kh, kw, dy, dx int) int { return (dy-kh/2)*g.wp + (dx
 // value copied is finite.
 func padFrames(dst []float32, ld, f0 int, frame func(t, b int) []float32, B, T, C int, g padGeom) bool {
 	hw := g.h * g.w
-	var bad atomicFlag
+	var bad atomic.Bool // set by a worker that copied an Inf or a NaN
 	parallel(C, func(c0, c1 int) {
 		var nf float32 // NaN once a value is not finite (x*0 is NaN for NaN and Inf)
 		for c := c0; c < c1; c++ {
@@ -85,10 +86,10 @@ func padFrames(dst []float32, ld, f0 int, frame func(t, b int) []float32, B, T, 
 			}
 		}
 		if nf != 0 {
-			bad.set()
+			bad.Store(true)
 		}
 	})
-	return !bad.get()
+	return !bad.Load()
 }
 
 // seqFrames is the frame function of padFrames for the data of a (B, T, C,
@@ -112,15 +113,12 @@ func unpadFrames(src []float32, ld, B, T, C int, timeMajor bool, g padGeom) *con
 		out = convlstm.Zeros(T, B, C, g.h, g.w)
 	}
 	hw := g.h * g.w
+	frame := seqFrames(out.Data, B, T, C, timeMajor, g)
 	parallel(C, func(c0, c1 int) {
 		for c := c0; c < c1; c++ {
 			for t := 0; t < T; t++ {
 				for b := 0; b < B; b++ {
-					i := (b*T + t) * C
-					if timeMajor {
-						i = (t*B + b) * C
-					}
-					img := out.Data[(i+c)*hw:][:hw]
+					img := frame(t, b)[c*hw:][:hw]
 					for y := 0; y < g.h; y++ {
 						copy(img[y*g.w:(y+1)*g.w], src[c*ld+g.at(t*B+b, y):][:g.w])
 					}
@@ -129,19 +127,6 @@ func unpadFrames(src []float32, ld, B, T, C int, timeMajor bool, g padGeom) *con
 		}
 	})
 	return out
-}
-
-// atomicFlag is a flag set by any of the workers.
-type atomicFlag struct {
-	mu sync.Mutex
-	on bool
-}
-
-func (f *atomicFlag) set() { f.mu.Lock(); f.on = true; f.mu.Unlock() }
-func (f *atomicFlag) get() bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.on
 }
 
 // The planes of the fast path are large (tens of MB at the benchmark
