@@ -131,6 +131,12 @@ type fastLayer struct {
 	wp      int       // padded row width
 	offs    []int     // offset of each tap in the padded band
 	biasPad []float32 // the bias (or zeros), padded to whole MR panels
+
+	// The conv by Winograd (wino.go), when wino is set (a taps layer
+	// whose kernel and values allow it): gate rows of stride gs in each
+	// worker's scratch.
+	wino bool
+	wc   winoConv
 }
 
 // gemmTile adds W (packed) . im2col(src)[:, p0:p0+n] into g (4hid rows of
@@ -186,6 +192,10 @@ func (l *fastLayer) xFrame(b, t int) int {
 // the taps path): the Wh product into the precomputed gates, then the
 // fused epilogue.
 func (l *fastLayer) stepJob(t, job int, s *fastScratch) {
+	if l.wino {
+		l.winoJob(t, job, s)
+		return
+	}
 	var b, p0, n, y0, nr int
 	if l.taps {
 		var band int
@@ -278,6 +288,8 @@ type fastScratch struct {
 	b     []float32
 	pad   []float32 // the taps path's padded band of x or h
 	gates []float32 // the taps path's gates of the band
+	stage []float32 // the Winograd path's rows of one channel around a vector of tiles
+	v, m  []float32 // the Winograd path's transformed input and product
 	tmp   [kernel.MR * kernel.NR]float32
 }
 
@@ -398,7 +410,21 @@ func newFastLayer(cell *convlstm.Cell, ws *fastWorkspace, x []float32, b, t, h, 
 	ws.wx = grow(ws.wx, mpad*cin*khw)
 	ws.wh = grow(ws.wh, mpad*hid*khw)
 	l.taps = hid >= tapsMinCin
-	if l.taps {
+	var wci, wcf, wco, bias []float32
+	if cell.WCi != nil {
+		wci, wcf, wco = cell.WCi.Data, cell.WCf.Data, cell.WCo.Data
+	}
+	if cell.Conv.Bias != nil {
+		bias = cell.Conv.Bias.Data
+	}
+	l.wino = l.taps && winoEligible(kh, kw, cell.Conv.Weight.Data, bias, wci, wcf, wco, x, h0, c0)
+	if l.wino {
+		ws.wx = grow(ws.wx, (kh+1)*(kh+1)*mpad*(cin+hid))
+		l.wc = l.newWinoConv(ws.wx, cell.Conv.Weight.Data)
+		// Three vectors of 2 rows of 2*WinoLanes pixels per gate row,
+		// and an odd number of 64-byte lines between rows.
+		l.gs = winoVecs*4*kernel.WinoLanes + 16
+	} else if l.taps {
 		ws.wx = grow(ws.wx, mpad*ktot)
 		l.tc = l.newTapsConv(ws.wx, cell.Conv.Weight.Data, m, ktot, 0, cin+hid, b, runtime.GOMAXPROCS(0))
 		// Whole strips per gate row, and an odd number of 64-byte
@@ -440,6 +466,10 @@ func (l *fastLayer) runInput(p *fastPool) {
 
 // runStep runs time step t of every batch item.
 func (l *fastLayer) runStep(p *fastPool, t int) {
+	if l.wino {
+		p.run(l, t, l.wc.jobs)
+		return
+	}
 	if l.taps {
 		p.run(l, t, l.b*l.tc.bands)
 		return

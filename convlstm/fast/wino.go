@@ -1,0 +1,200 @@
+package fast
+
+import (
+	"example.com/convlstm/convlstm/internal/kernel"
+)
+
+// The conv by Winograd's F(2x2, 3x3) and F(2x2, 5x5) (kernel/wino.go), for
+// taps layers with a square 3x3 or 5x5 kernel on AVX-512.
+//
+// The frame is cut into tiles of 2x2 output pixels; WinoLanes (16) tiles
+// side by side in a row of tiles are one "vector", and three vectors (48
+// tiles, the micro-kernel's NR columns) are one job of a time step. The
+// vectors of all batch items are numbered one after the other, so a job may
+// hold vectors of two frames. A job
+//
+//  1. copies, for each channel of cat[x, h], the alpha rows around each of
+//     its vectors into a zero-padded stage and transforms them
+//     (kernel.Wino.Input) into V: alpha*alpha slots of cin x 48 values,
+//     each slot a packed B strip;
+//  2. multiplies, slot by slot, U (the transformed weights, packed once per
+//     call into the micro-kernel's A panels) by V into M: 4*hid x 48 per
+//     slot;
+//  3. transforms M back to 2x2 pixels per tile plus the bias
+//     (kernel.Wino.Output), straight into the gate rows of the job, and
+//     runs the epilogue on them, as the taps path does on its band.
+//
+// The algorithm reorders the sums (its results differ from the direct
+// conv's by rounding; TestGolden holds it to PyTorch's numbers), and a NaN
+// or Inf in a tile would reach all its outputs: a layer takes it only when
+// its weights, input and initial state are all finite and at most
+// winoBound in magnitude, so that no value can overflow on either path.
+
+// winoOn turns the Winograd convs on (the tests turn them off to check the
+// direct taps path, or force them on every taps layer).
+var winoOn = true
+
+// winoBound bounds the inputs and weights of a Winograd layer: products
+// stay below 2^64, sums and transforms far below float32's 2^128.
+const winoBound = 1 << 32
+
+// winoVecs is the number of vectors (of WinoLanes tiles) per job: one NR
+// strip of the micro-kernel.
+const winoVecs = kernel.NR / kernel.WinoLanes
+
+// winoOffs and winoZeros make kernel.TapsTile a micro-kernel that sets
+// its tile: one tap at offset 0, a zero bias.
+var (
+	winoOffs  [1]int
+	winoZeros [kernel.MR]float32
+)
+
+// winoConv is the conv of a layer by Winograd.
+type winoConv struct {
+	w          *kernel.Wino
+	a, a2      int       // alpha, alpha*alpha
+	cin        int       // channels of cat[x, h]
+	mpad       int       // 4*hid rounded up to whole MR panels
+	u          []float32 // U packed: slot s, panel ip at [s*mpad*cin + ip*cin], (c, i) at c*MR+i
+	th, tv     int       // rows of tiles, vectors per row of tiles
+	nvec, jobs int       // vectors of all batch items, jobs per time step
+	lds        int       // row stride of the stage
+}
+
+// winoEligible reports whether the layer's conv may run by Winograd:
+// AVX-512, a square kernel of 3 or 5, and every weight, input and initial
+// state value finite and within winoBound.
+func winoEligible(kh, kw int, data ...[]float32) bool {
+	if !winoOn || kernel.Current() != kernel.AVX512 || kh != kw || kernel.WinoFor(kh) == nil {
+		return false
+	}
+	for _, d := range data {
+		if !kernel.AllFiniteBelow(d, winoBound) {
+			return false
+		}
+	}
+	return true
+}
+
+// newWinoConv sets up the layer's Winograd conv: the tiling, and U from the
+// weight w (4hid x (cin+hid)*r*r) into dst.
+func (l *fastLayer) newWinoConv(dst, w []float32) winoConv {
+	k := kernel.WinoFor(l.kh)
+	m, cin, r := 4*l.hid, l.cin+l.hid, l.kh
+	wc := winoConv{w: k, a: k.Alpha, a2: k.Alpha * k.Alpha, cin: cin}
+	wc.mpad = (m + kernel.MR - 1) / kernel.MR * kernel.MR
+	wc.th = (l.h + 1) / 2
+	wc.tv = ((l.w+1)/2 + kernel.WinoLanes - 1) / kernel.WinoLanes
+	wc.nvec = l.b * wc.th * wc.tv
+	wc.jobs = (wc.nvec + winoVecs - 1) / winoVecs
+	wc.lds = 2*kernel.WinoLanes + wc.a - 2
+	slot := wc.mpad * cin
+	wc.u = dst[:wc.a2*slot]
+	clear(wc.u)
+	ktot, rr := cin*r*r, r*r
+	for o := 0; o < m; o++ {
+		base := (o/kernel.MR)*kernel.MR*cin + o%kernel.MR
+		for c := 0; c < cin; c++ {
+			k.Filter(w[o*ktot+c*rr:o*ktot+(c+1)*rr], wc.u[base+c*kernel.MR:], slot)
+		}
+	}
+	return wc
+}
+
+// winoJob runs job j of time step t: up to winoVecs vectors of tiles (see
+// the top of this file).
+func (l *fastLayer) winoJob(t, j int, s *fastScratch) {
+	wc := &l.wc
+	a, a2, cin, hid, hw := wc.a, wc.a2, wc.cin, l.hid, l.hw
+	m := 4 * hid
+	const nr, lanes = kernel.NR, kernel.WinoLanes
+	v0 := j * winoVecs
+	nv := min(winoVecs, wc.nvec-v0)
+	s.stage = grow(s.stage, a*wc.lds)
+	s.v = grow(s.v, a2*cin*nr)
+	s.m = grow(s.m, a2*wc.mpad*nr)
+	s.gates = grow(s.gates, m*l.gs)
+	// 1. V: the input transform of every channel of every vector.
+	for q := 0; q < nv; q++ {
+		b, ty, tx := l.winoVec(v0 + q)
+		fr := b*l.t + t
+		var hPrev []float32
+		if t > 0 {
+			hPrev = l.out[(fr-1)*hid*hw : fr*hid*hw]
+		} else if l.h0 != nil {
+			hPrev = l.h0[b*hid*hw : (b+1)*hid*hw]
+		}
+		xf := l.xFrame(b, t)
+		x := l.x[xf*l.cin*hw : (xf+1)*l.cin*hw]
+		for c := 0; c < cin; c++ {
+			var plane []float32
+			if c < l.cin {
+				plane = x[c*hw : (c+1)*hw]
+			} else if hPrev != nil {
+				plane = hPrev[(c-l.cin)*hw : (c-l.cin+1)*hw]
+			}
+			l.winoStage(s.stage, plane, 2*ty-l.kh/2, 2*lanes*tx-l.kw/2)
+			wc.w.Input(s.stage, wc.lds, s.v[c*nr+q*lanes:], cin*nr)
+		}
+	}
+	// 2. M = U . V, slot by slot: the B strip of a slot stays in L1 while
+	// the panels of U go by. The taps kernel with one tap at offset 0 is
+	// the plain micro-kernel that sets its tile (to a zero bias plus the
+	// product) instead of adding to it.
+	for sl := 0; sl < a2; sl++ {
+		u := wc.u[sl*wc.mpad*cin:]
+		bs := s.v[sl*cin*nr : (sl+1)*cin*nr]
+		ms := s.m[sl*wc.mpad*nr:]
+		for ip := 0; ip < m; ip += kernel.MR {
+			kernel.TapsTile(1, cin, u[ip*cin:ip*cin+cin*kernel.MR], bs, ms[ip*nr:], nr, winoOffs[:], nr, winoZeros[:])
+		}
+	}
+	// 3. The gates of the job's pixels (bias + conv), then the epilogue.
+	g := s.gates
+	for o := 0; o < m; o++ {
+		bias := float32(0)
+		if l.bias != nil {
+			bias = l.bias[o]
+		}
+		for q := 0; q < nv; q++ {
+			wc.w.Output(s.m[o*nr+q*lanes:], wc.mpad*nr, g[o*l.gs+q*4*lanes:], 2*lanes, bias)
+		}
+	}
+	for q := 0; q < nv; q++ {
+		b, ty, tx := l.winoVec(v0 + q)
+		x0 := 2 * lanes * tx
+		n := min(2*lanes, l.w-x0)
+		for r := 0; r < 2 && 2*ty+r < l.h; r++ {
+			l.epilogue(t, b, g, q*4*lanes+r*2*lanes, (2*ty+r)*l.w+x0, n)
+		}
+	}
+}
+
+// winoVec returns the batch item, the row of tiles and the vector within
+// the row of vector v.
+func (l *fastLayer) winoVec(v int) (b, ty, tx int) {
+	wc := &l.wc
+	per := wc.th * wc.tv
+	b, v = v/per, v%per
+	return b, v / wc.tv, v % wc.tv
+}
+
+// winoStage copies the alpha rows from y0 and the lds columns from x0 of
+// plane (H x W; nil for zeros) into the stage, with zeros where they fall
+// outside the plane.
+func (l *fastLayer) winoStage(stage, plane []float32, y0, x0 int) {
+	wc := &l.wc
+	lds := wc.lds
+	lo, hi := max(0, -x0), min(lds, l.w-x0) // stage columns inside the plane
+	for i := 0; i < wc.a; i++ {
+		d := stage[i*lds : (i+1)*lds]
+		y := y0 + i
+		if plane == nil || y < 0 || y >= l.h || lo >= hi {
+			clear(d)
+			continue
+		}
+		clear(d[:lo])
+		copy(d[lo:hi], plane[y*l.w+x0+lo:y*l.w+x0+hi])
+		clear(d[hi:])
+	}
+}

@@ -1,0 +1,246 @@
+package kernel
+
+//go:generate go run -tags purego wino_gen.go -out wino_amd64.s
+
+// Winograd's minimal filtering, F(2x2, r x r), for the fast forward's convs
+// with 3x3 and 5x5 kernels.
+//
+// A direct conv spends r*r multiply-adds per output pixel, input channel
+// and output channel. Winograd's algorithm (Lavin and Gray, "Fast
+// Algorithms for Convolutional Neural Networks", 2016) computes a tile of
+// 2x2 outputs from an alpha x alpha tile of inputs (alpha = r+1) with
+// alpha*alpha multiply-adds per input and output channel instead of 4*r*r:
+//
+//	Y = AT [ (G g GT) .* (BT d B) ] A
+//
+// g is one r x r filter, d one input tile, .* the element-wise product.
+// U = G g GT (alpha x alpha, per filter) is computed once per call;
+// V = BT d B (per tile and input channel) and the output transform
+// AT M A (per tile and output channel) are a few additions each. The
+// element-wise products summed over the input channels are alpha*alpha
+// matrix products, one per position (xi, nu) of the tile, which the
+// GEMM micro-kernel computes:
+//
+//	M[xi,nu] (out x tiles) = U[xi,nu] (out x in) . V[xi,nu] (in x tiles)
+//
+// For r = 3 that is 16 products instead of 36 per 2x2 outputs (2.25x
+// fewer), for r = 5 36 instead of 100 (2.78x).
+//
+// The matrices come from Toom-Cook interpolation at the points 0, 1, -1
+// (and 2, -2 for r = 5) and infinity; the fractions sit in G, so BT and AT
+// hold small integers. Rounding differs from the direct sum (the
+// transforms add and subtract), and a NaN or Inf in a tile spreads to its
+// whole 2x2 output instead of the pixels the direct conv reaches: the fast
+// path takes this algorithm only when every input is finite and not huge
+// (AllFiniteBelow), and checks its results against PyTorch's golden cases.
+
+// WinoLanes is the number of tiles one transform call handles: one zmm
+// register of float32.
+const WinoLanes = 16
+
+// Wino holds the matrices of F(2x2, R x R).
+type Wino struct {
+	R, Alpha int
+	BT       [][]float64 // Alpha x Alpha: input transform
+	G        [][]float64 // Alpha x R: filter transform
+	AT       [][]float64 // 2 x Alpha: output transform
+}
+
+// WinoFor returns F(2x2, r x r) for r = 3 or 5, else nil.
+func WinoFor(r int) *Wino {
+	switch r {
+	case 3:
+		return wino3
+	case 5:
+		return wino5
+	}
+	return nil
+}
+
+var (
+	wino3 = newWino(3, []float64{0, 1, -1})
+	wino5 = newWino(5, []float64{0, 1, -1, 2, -2})
+)
+
+// newWino builds F(2, r) by Toom-Cook from the finite points p (r of them)
+// and infinity. A 1-D correlation y_i = sum_k g_k d_{i+k} is the transpose
+// of the linear convolution of g with a 2-tap signal; Toom-Cook computes
+// that convolution by evaluating both polynomials at the points (G and
+// AT's transpose), multiplying, and interpolating (BT's transpose):
+//
+//	G[j][k]  = p_j^k / f_j,  f_j = prod_{l != j} (p_j - p_l);  G[inf] = x^(r-1)'s coefficient
+//	AT[i][j] = p_j^i;                                           AT[i][inf] = 1 if i == 1
+//	BT[j][k] = coefficient of x^k in prod_{l != j} (x - p_l);   BT[inf]   = that of prod_l (x - p_l)
+func newWino(r int, p []float64) *Wino {
+	a := r + 1
+	w := &Wino{R: r, Alpha: a}
+	w.BT = make([][]float64, a)
+	w.G = make([][]float64, a)
+	w.AT = [][]float64{make([]float64, a), make([]float64, a)}
+	// poly returns the coefficients (lowest first) of prod (x - p_l), l != skip.
+	poly := func(skip int) []float64 {
+		c := []float64{1}
+		for l, pl := range p {
+			if l == skip {
+				continue
+			}
+			n := make([]float64, len(c)+1)
+			for k, v := range c {
+				n[k+1] += v
+				n[k] -= pl * v
+			}
+			c = n
+		}
+		return c
+	}
+	for j, pj := range p {
+		f := 1.0
+		for l, pl := range p {
+			if l != j {
+				f *= pj - pl
+			}
+		}
+		w.BT[j] = make([]float64, a)
+		copy(w.BT[j], poly(j))
+		w.G[j] = make([]float64, r)
+		pk := 1.0
+		for k := 0; k < r; k++ {
+			w.G[j][k] = pk / f
+			pk *= pj
+		}
+		w.AT[0][j], w.AT[1][j] = 1, pj
+	}
+	w.BT[a-1] = poly(-1)
+	w.G[a-1] = make([]float64, r)
+	w.G[a-1][r-1] = 1
+	w.AT[1][a-1] = 1
+	return w
+}
+
+// Filter sets u[(xi*Alpha+nu)*ldu] to U = G g GT for the R x R filter g
+// (row-major), rounded once to float32.
+func (w *Wino) Filter(g []float32, u []float32, ldu int) {
+	r, a := w.R, w.Alpha
+	var t [6][6]float64 // t = G g: Alpha x R
+	for xi := 0; xi < a; xi++ {
+		gr := w.G[xi]
+		for kx := 0; kx < r; kx++ {
+			s := 0.0
+			for ky := 0; ky < r; ky++ {
+				s += gr[ky] * float64(g[ky*r+kx])
+			}
+			t[xi][kx] = s
+		}
+	}
+	for xi := 0; xi < a; xi++ {
+		for nu := 0; nu < a; nu++ {
+			gr := w.G[nu]
+			s := 0.0
+			for kx := 0; kx < r; kx++ {
+				s += t[xi][kx] * gr[kx]
+			}
+			u[(xi*a+nu)*ldu] = float32(s)
+		}
+	}
+}
+
+// Input computes V = BT d B for WinoLanes tiles side by side: the tile of
+// lane t has its value (i, j) at src[i*lds + 2t + j], and V[xi][nu] of the
+// tiles goes to dst[(xi*Alpha+nu)*ldd : +WinoLanes]. Each of the Alpha
+// rows of src must hold 2*WinoLanes + Alpha - 2 values.
+func (w *Wino) Input(src []float32, lds int, dst []float32, ldd int) {
+	if current == AVX512 && winoInAsm(w, src, lds, dst, ldd) {
+		return
+	}
+	w.inputGo(src, lds, dst, ldd)
+}
+
+// Output computes Y = AT M A + bias for WinoLanes tiles side by side:
+// M[xi][nu] of the tiles is src[(xi*Alpha+nu)*lds : +WinoLanes], and output
+// (a, b) of the tile of lane t goes to dst[a*ldd + 2t + b].
+func (w *Wino) Output(src []float32, lds int, dst []float32, ldd int, bias float32) {
+	if current == AVX512 && winoOutAsm(w, src, lds, dst, ldd, bias) {
+		return
+	}
+	w.outputGo(src, lds, dst, ldd, bias)
+}
+
+func (w *Wino) inputGo(src []float32, lds int, dst []float32, ldd int) {
+	a := w.Alpha
+	var d, t [6][6]float32
+	for lane := 0; lane < WinoLanes; lane++ {
+		for i := 0; i < a; i++ {
+			for j := 0; j < a; j++ {
+				d[i][j] = src[i*lds+2*lane+j]
+			}
+		}
+		// t = d B (rows), then V = BT t (columns).
+		for i := 0; i < a; i++ {
+			for nu := 0; nu < a; nu++ {
+				s := float32(0)
+				for j := 0; j < a; j++ {
+					if c := w.BT[nu][j]; c != 0 {
+						s += float32(c) * d[i][j]
+					}
+				}
+				t[i][nu] = s
+			}
+		}
+		for xi := 0; xi < a; xi++ {
+			for nu := 0; nu < a; nu++ {
+				s := float32(0)
+				for i := 0; i < a; i++ {
+					if c := w.BT[xi][i]; c != 0 {
+						s += float32(c) * t[i][nu]
+					}
+				}
+				dst[(xi*a+nu)*ldd+lane] = s
+			}
+		}
+	}
+}
+
+func (w *Wino) outputGo(src []float32, lds int, dst []float32, ldd int, bias float32) {
+	a := w.Alpha
+	for lane := 0; lane < WinoLanes; lane++ {
+		var s [2][6]float32 // AT M
+		for nu := 0; nu < a; nu++ {
+			for r := 0; r < 2; r++ {
+				v := float32(0)
+				for xi := 0; xi < a; xi++ {
+					if c := w.AT[r][xi]; c != 0 {
+						v += float32(c) * src[(xi*a+nu)*lds+lane]
+					}
+				}
+				s[r][nu] = v
+			}
+		}
+		for r := 0; r < 2; r++ {
+			for b := 0; b < 2; b++ {
+				v := float32(0)
+				for nu := 0; nu < a; nu++ {
+					if c := w.AT[b][nu]; c != 0 {
+						v += float32(c) * s[r][nu]
+					}
+				}
+				dst[r*ldd+2*lane+b] = v + bias
+			}
+		}
+	}
+}
+
+// AllFiniteBelow reports whether every value of x is finite with
+// magnitude at most bound (false for any NaN).
+func AllFiniteBelow(x []float32, bound float32) bool {
+	if current == AVX512 {
+		if ok, done := allBelowAsm(x, bound); done {
+			return ok
+		}
+	}
+	for _, v := range x {
+		if !(v <= bound && v >= -bound) {
+			return false
+		}
+	}
+	return true
+}

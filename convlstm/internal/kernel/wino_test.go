@@ -1,0 +1,196 @@
+package kernel
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestWinoMatrices checks the Toom-Cook matrices in float64: AT[(G g GT)
+// .* (BT d B)]A equals the direct 2x2 correlation of d with g.
+func TestWinoMatrices(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, r := range []int{3, 5} {
+		w := WinoFor(r)
+		a := w.Alpha
+		mul := func(x, y [][]float64) [][]float64 {
+			z := make([][]float64, len(x))
+			for i := range x {
+				z[i] = make([]float64, len(y[0]))
+				for j := range y[0] {
+					for k := range y {
+						z[i][j] += x[i][k] * y[k][j]
+					}
+				}
+			}
+			return z
+		}
+		tr := func(x [][]float64) [][]float64 {
+			z := make([][]float64, len(x[0]))
+			for j := range z {
+				z[j] = make([]float64, len(x))
+				for i := range x {
+					z[j][i] = x[i][j]
+				}
+			}
+			return z
+		}
+		maxErr := 0.0
+		for trial := 0; trial < 20; trial++ {
+			d, g := make([][]float64, a), make([][]float64, r)
+			for i := range d {
+				d[i] = make([]float64, a)
+				for j := range d[i] {
+					d[i][j] = rng.NormFloat64()
+				}
+			}
+			for i := range g {
+				g[i] = make([]float64, r)
+				for j := range g[i] {
+					g[i][j] = rng.NormFloat64()
+				}
+			}
+			u := mul(mul(w.G, g), tr(w.G))
+			v := mul(mul(w.BT, d), tr(w.BT))
+			for i := range u {
+				for j := range u[i] {
+					u[i][j] *= v[i][j]
+				}
+			}
+			y := mul(mul(w.AT, u), tr(w.AT))
+			for oy := 0; oy < 2; oy++ {
+				for ox := 0; ox < 2; ox++ {
+					want := 0.0
+					for ky := 0; ky < r; ky++ {
+						for kx := 0; kx < r; kx++ {
+							want += d[oy+ky][ox+kx] * g[ky][kx]
+						}
+					}
+					maxErr = max(maxErr, math.Abs(y[oy][ox]-want))
+				}
+			}
+		}
+		t.Logf("F(2x2, %dx%d): max error %.2g (float64, tolerance 1e-9)", r, r, maxErr)
+		if !(maxErr < 1e-9) {
+			t.Errorf("F(2x2, %dx%d): max error %g", r, r, maxErr)
+		}
+	}
+}
+
+// TestWinoTransforms runs Filter, Input and Output at every level on 16
+// tiles of a few channels and compares the 2x2 outputs with the direct
+// correlation in float64 (tolerance 1e-5 + 1e-5|sum of |terms||), and the
+// assembly with the Go code.
+func TestWinoTransforms(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, l := range Levels() {
+		t.Run(l.String(), func(t *testing.T) {
+			t.Cleanup(Use(l))
+			for _, r := range []int{3, 5} {
+				w := WinoFor(r)
+				a := w.Alpha
+				const cin = 7
+				lds := 2*WinoLanes + a - 2 + 3 // a row stride other than the width
+				src := make([][]float32, cin)
+				filt := make([][]float32, cin)
+				for c := range src {
+					src[c] = make([]float32, a*lds)
+					for i := range src[c] {
+						src[c][i] = float32(rng.NormFloat64())
+					}
+					filt[c] = make([]float32, r*r)
+					for i := range filt[c] {
+						filt[c][i] = float32(rng.NormFloat64())
+					}
+				}
+				// M = sum_c U_c .* V_c, slot stride ldm.
+				const ldm = WinoLanes + 5
+				m := make([]float32, a*a*ldm)
+				v := make([]float32, a*a*ldm)
+				vGo := make([]float32, a*a*ldm)
+				u := make([]float32, a*a)
+				for c := 0; c < cin; c++ {
+					w.Filter(filt[c], u, 1)
+					w.Input(src[c], lds, v, ldm)
+					w.inputGo(src[c], lds, vGo, ldm)
+					for s := 0; s < a*a; s++ {
+						for lane := 0; lane < WinoLanes; lane++ {
+							i := s*ldm + lane
+							if d := math.Abs(float64(v[i] - vGo[i])); d > 1e-5*(1+math.Abs(float64(vGo[i]))) {
+								t.Fatalf("r=%d: Input slot %d lane %d: %g, Go code %g", r, s, lane, v[i], vGo[i])
+							}
+							m[i] += u[s] * v[i]
+						}
+					}
+				}
+				const bias = 0.25
+				ldy := 2*WinoLanes + 9
+				y := make([]float32, 2*ldy)
+				yGo := make([]float32, 2*ldy)
+				w.Output(m, ldm, y, ldy, bias)
+				w.outputGo(m, ldm, yGo, ldy, bias)
+				maxErr := 0.0
+				for lane := 0; lane < WinoLanes; lane++ {
+					for oy := 0; oy < 2; oy++ {
+						for ox := 0; ox < 2; ox++ {
+							want, mag := float64(bias), 0.0
+							for c := 0; c < cin; c++ {
+								for ky := 0; ky < r; ky++ {
+									for kx := 0; kx < r; kx++ {
+										p := float64(src[c][(oy+ky)*lds+2*lane+ox+kx]) * float64(filt[c][ky*r+kx])
+										want += p
+										mag += math.Abs(p)
+									}
+								}
+							}
+							got := float64(y[oy*ldy+2*lane+ox])
+							e := math.Abs(got - want)
+							maxErr = max(maxErr, e)
+							if !(e <= 1e-5+1e-5*mag) {
+								t.Errorf("r=%d lane %d (%d,%d): %g, direct %g", r, lane, oy, ox, got, want)
+							}
+							if g := yGo[oy*ldy+2*lane+ox]; math.Abs(float64(g)-got) > 1e-5*(1+mag) {
+								t.Errorf("r=%d lane %d (%d,%d): %g, Go code %g", r, lane, oy, ox, got, g)
+							}
+						}
+					}
+				}
+				t.Logf("F(2x2, %dx%d), %d channels: max error %.2g", r, r, cin, maxErr)
+			}
+		})
+	}
+}
+
+// TestAllFiniteBelow checks the check at every level, with the bad value
+// in the vector part and in the tail.
+func TestAllFiniteBelow(t *testing.T) {
+	for _, l := range Levels() {
+		t.Run(l.String(), func(t *testing.T) {
+			t.Cleanup(Use(l))
+			for _, n := range []int{0, 5, 16, 37, 64} {
+				x := make([]float32, n)
+				for i := range x {
+					x[i] = float32(i%7) - 3
+				}
+				if !AllFiniteBelow(x, 3) {
+					t.Errorf("n=%d: in bounds, got false", n)
+				}
+				if n > 0 && AllFiniteBelow(x, 2.5) {
+					t.Errorf("n=%d: |x| = 3 > 2.5, got true", n)
+				}
+				for _, bad := range []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), -4} {
+					for _, at := range []int{0, n / 2, n - 1} {
+						if n == 0 {
+							continue
+						}
+						y := append([]float32(nil), x...)
+						y[at] = bad
+						if AllFiniteBelow(y, 3) {
+							t.Errorf("n=%d: %g at %d, got true", n, bad, at)
+						}
+					}
+				}
+			}
+		})
+	}
+}
