@@ -155,7 +155,7 @@ func backwardFast(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlst
 			}
 		}
 		convH := newConvT(g, wt, 4*hid, ktot, in*ntap, hid, kh, kw)
-		defer putBuf(convH.pk)
+		defer convH.release()
 		for t := T - 1; t >= 0; t-- {
 			es.t, es.st = t, &fl.steps[t]
 			es.cprev = fl.c0 // c_{t-1}, (B, hid, H, W); nil for zeros
@@ -198,7 +198,7 @@ func backwardFast(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlst
 		dIn := getBuf(inPanels * ld)
 		defer putBuf(dIn)
 		convX := newConvT(g, wt, 4*hid, ktot, 0, in, kh, kw)
-		defer putBuf(convX.pk)
+		defer convX.release()
 		convX.run(&workers, dIn, ld, 0, dz, ld, 0, TB)
 		dAbove = dIn
 	}

@@ -39,6 +39,7 @@ type convT struct {
 	ktot, k0 int
 	finite   bool // the packed weights are all finite
 	bias     [kernel.MR]float32
+	wino     *winoT // the Winograd plan (wino.go), nil when it takes none
 
 	// The arguments of the run in progress (convT is the job its
 	// workers split).
@@ -49,7 +50,7 @@ type convT struct {
 
 // newConvT packs the weight columns [k0, k0+cout*kh*kw) of the m x ktot
 // weight wt (column k0 + c*kh*kw + tap is input channel c) into the taps
-// micro-kernel's panels (in a buffer of getBuf: putBuf(ct.pk) when done).
+// micro-kernel's panels (in a buffer of getBuf: ct.release() when done).
 func newConvT(g padGeom, wt []float32, m, ktot, k0, cout, kh, kw int) *convT {
 	ntap := kh * kw
 	ct := &convT{g: g, m: m, ntap: ntap, kh: kh, kw: kw, cout: cout, wt: wt, ktot: ktot, k0: k0, finite: true,
@@ -82,7 +83,14 @@ func newConvT(g padGeom, wt []float32, m, ktot, k0, cout, kh, kw int) *convT {
 			ct.offs[dy*kw+dx] = ct.omax - g.tapOffset(kh, kw, dy, dx)
 		}
 	}
+	ct.wino = newWinoT(ct)
 	return ct
+}
+
+// release returns ct's buffers to the pool.
+func (ct *convT) release() {
+	putBuf(ct.pk)
+	ct.wino.release()
 }
 
 // run computes the output planes out (ceil(cout/MR)*MR channels of stride
@@ -91,6 +99,11 @@ func newConvT(g padGeom, wt []float32, m, ktot, k0, cout, kh, kw int) *convT {
 // to; the positions outside the frames' pixels get values no one reads.
 func (ct *convT) run(c *call, out []float32, ldo, g0 int, dz []float32, ldz, f0, nf int) {
 	ct.out, ct.ldo, ct.g0, ct.dz, ct.ldz, ct.f0 = out, ldo, g0, dz, ldz, f0
+	if wt := ct.wino; wt != nil && wt.takes(dz, ldz, f0, nf) {
+		wt.nvec = nf * wt.th * wt.tv
+		c.run((wt.nvec+winoVecs-1)/winoVecs, wt)
+		return
+	}
 	c.run(nf*ct.strips, ct)
 	if !ct.finite {
 		ct.fixBorder(out, ldo, g0, dz, ldz, f0, nf)

@@ -42,13 +42,6 @@ const winoBound = 1 << 32
 // strip of the micro-kernel.
 const winoVecs = kernel.NR / kernel.WinoLanes
 
-// winoOffs and winoZeros make kernel.TapsTile a micro-kernel that sets
-// its tile: one tap at offset 0, a zero bias.
-var (
-	winoOffs  [1]int
-	winoZeros [kernel.MR]float32
-)
-
 // winoConv is the conv of a layer by Winograd.
 type winoConv struct {
 	w          *kernel.Wino
@@ -58,7 +51,7 @@ type winoConv struct {
 	u          []float32 // U packed: slot s, panel ip at [s*mpad*cin + ip*cin], (c, i) at c*MR+i
 	th, tv     int       // rows of tiles, vectors per row of tiles
 	nvec, jobs int       // vectors of all batch items, jobs per time step
-	lds        int       // row stride of the stage
+	lds        int       // row stride of the stage (StageWidth)
 }
 
 // winoEligible reports whether the layer's conv may run by Winograd:
@@ -87,17 +80,12 @@ func (l *fastLayer) newWinoConv(dst, w []float32) winoConv {
 	wc.tv = ((l.w+1)/2 + kernel.WinoLanes - 1) / kernel.WinoLanes
 	wc.nvec = l.b * wc.th * wc.tv
 	wc.jobs = (wc.nvec + winoVecs - 1) / winoVecs
-	wc.lds = 2*kernel.WinoLanes + wc.a - 2
-	slot := wc.mpad * cin
-	wc.u = dst[:wc.a2*slot]
-	clear(wc.u)
+	wc.lds = k.StageWidth()
+	wc.u = dst[:wc.a2*wc.mpad*cin]
 	ktot, rr := cin*r*r, r*r
-	for o := 0; o < m; o++ {
-		base := (o/kernel.MR)*kernel.MR*cin + o%kernel.MR
-		for c := 0; c < cin; c++ {
-			k.Filter(w[o*ktot+c*rr:o*ktot+(c+1)*rr], wc.u[base+c*kernel.MR:], slot)
-		}
-	}
+	k.PackFilter(wc.u, m, wc.mpad, cin, func(o, c int, g []float32) {
+		copy(g, w[o*ktot+c*rr:o*ktot+(c+1)*rr])
+	})
 	return wc
 }
 
@@ -111,8 +99,9 @@ func (l *fastLayer) winoJob(t, j int, s *fastScratch) {
 	v0 := j * winoVecs
 	nv := min(winoVecs, wc.nvec-v0)
 	s.stage = grow(s.stage, a*wc.lds)
-	s.v = grow(s.v, a2*cin*nr)
-	s.m = grow(s.m, a2*wc.mpad*nr)
+	ldv, ldm := kernel.SlotStride(cin*nr), kernel.SlotStride(wc.mpad*nr)
+	s.v = grow(s.v, a2*ldv)
+	s.m = grow(s.m, a2*ldm)
 	s.gates = grow(s.gates, m*l.gs)
 	// 1. V: the input transform of every channel of every vector.
 	for q := 0; q < nv; q++ {
@@ -133,22 +122,12 @@ func (l *fastLayer) winoJob(t, j int, s *fastScratch) {
 			} else if hPrev != nil {
 				plane = hPrev[(c-l.cin)*hw : (c-l.cin+1)*hw]
 			}
-			l.winoStage(s.stage, plane, 2*ty-l.kh/2, 2*lanes*tx-l.kw/2)
-			wc.w.Input(s.stage, wc.lds, s.v[c*nr+q*lanes:], cin*nr)
+			wc.w.Stage(s.stage, plane, l.w, l.h, l.w, 2*ty-l.kh/2, 2*lanes*tx-l.kw/2)
+			wc.w.Input(s.stage, wc.lds, s.v[c*nr+q*lanes:], ldv)
 		}
 	}
-	// 2. M = U . V, slot by slot: the B strip of a slot stays in L1 while
-	// the panels of U go by. The taps kernel with one tap at offset 0 is
-	// the plain micro-kernel that sets its tile (to a zero bias plus the
-	// product) instead of adding to it.
-	for sl := 0; sl < a2; sl++ {
-		u := wc.u[sl*wc.mpad*cin:]
-		bs := s.v[sl*cin*nr : (sl+1)*cin*nr]
-		ms := s.m[sl*wc.mpad*nr:]
-		for ip := 0; ip < m; ip += kernel.MR {
-			kernel.TapsTile(1, cin, u[ip*cin:ip*cin+cin*kernel.MR], bs, ms[ip*nr:], nr, winoOffs[:], nr, winoZeros[:])
-		}
-	}
+	// 2. M = U . V, slot by slot.
+	wc.w.Multiply(wc.u, s.v, s.m, m, wc.mpad, cin, ldv, ldm)
 	// 3. The gates of the job's pixels (bias + conv), then the epilogue.
 	g := s.gates
 	for o := 0; o < m; o++ {
@@ -157,7 +136,7 @@ func (l *fastLayer) winoJob(t, j int, s *fastScratch) {
 			bias = l.bias[o]
 		}
 		for q := 0; q < nv; q++ {
-			wc.w.Output(s.m[o*nr+q*lanes:], wc.mpad*nr, g[o*l.gs+q*4*lanes:], 2*lanes, bias)
+			wc.w.Output(s.m[o*nr+q*lanes:], ldm, g[o*l.gs+q*4*lanes:], 2*lanes, bias)
 		}
 	}
 	for q := 0; q < nv; q++ {
@@ -177,24 +156,4 @@ func (l *fastLayer) winoVec(v int) (b, ty, tx int) {
 	per := wc.th * wc.tv
 	b, v = v/per, v%per
 	return b, v / wc.tv, v % wc.tv
-}
-
-// winoStage copies the alpha rows from y0 and the lds columns from x0 of
-// plane (H x W; nil for zeros) into the stage, with zeros where they fall
-// outside the plane.
-func (l *fastLayer) winoStage(stage, plane []float32, y0, x0 int) {
-	wc := &l.wc
-	lds := wc.lds
-	lo, hi := max(0, -x0), min(lds, l.w-x0) // stage columns inside the plane
-	for i := 0; i < wc.a; i++ {
-		d := stage[i*lds : (i+1)*lds]
-		y := y0 + i
-		if plane == nil || y < 0 || y >= l.h || lo >= hi {
-			clear(d)
-			continue
-		}
-		clear(d[:lo])
-		copy(d[lo:hi], plane[y*l.w+x0+lo:y*l.w+x0+hi])
-		clear(d[hi:])
-	}
 }

@@ -144,6 +144,86 @@ func (w *Wino) Filter(g []float32, u []float32, ldu int) {
 	}
 }
 
+// StageWidth is the number of values of each row that Input reads: the
+// 2*WinoLanes+Alpha-2 input columns of WinoLanes tiles side by side.
+func (w *Wino) StageWidth() int { return 2*WinoLanes + w.Alpha - 2 }
+
+// Stage copies the Alpha rows from y0 and the StageWidth columns from x0
+// of a plane of h x wd pixels (pixel (y, x) at plane[y*ld+x]; nil for a
+// plane of zeros) into stage (row stride StageWidth), with zeros where
+// they fall outside the plane: the input of Input for the tiles whose
+// first input pixel is (y0, x0).
+func (w *Wino) Stage(stage, plane []float32, ld, h, wd, y0, x0 int) {
+	lds := w.StageWidth()
+	lo, hi := max(0, -x0), min(lds, wd-x0) // stage columns inside the plane
+	for i := 0; i < w.Alpha; i++ {
+		d := stage[i*lds : (i+1)*lds]
+		y := y0 + i
+		if plane == nil || y < 0 || y >= h || lo >= hi {
+			clear(d)
+			continue
+		}
+		clear(d[:lo])
+		copy(d[lo:hi], plane[y*ld+x0+lo:y*ld+x0+hi])
+		clear(d[hi:])
+	}
+}
+
+// PackFilter sets u to U = G g GT of the rows x k filters g of a conv
+// (filter(o, c, g) fills g, R*R values row-major, with the filter from
+// input channel c to output channel o), packed as the A panels of
+// Multiply: slot s (= xi*Alpha+nu) at u[s*mpad*k:], output channel o of
+// input channel c at [(o/MR)*MR*k + c*MR + o%MR]; the rows from rows to
+// mpad (a multiple of MR) are zero.
+func (w *Wino) PackFilter(u []float32, rows, mpad, k int, filter func(o, c int, g []float32)) {
+	slot := mpad * k
+	u = u[:w.Alpha*w.Alpha*slot]
+	clear(u)
+	var g [25]float32
+	for o := 0; o < rows; o++ {
+		base := (o/MR)*MR*k + o%MR
+		for c := 0; c < k; c++ {
+			filter(o, c, g[:w.R*w.R])
+			w.Filter(g[:w.R*w.R], u[base+c*MR:], slot)
+		}
+	}
+}
+
+// Multiply sets M = U . V, slot by slot: v holds Alpha*Alpha slots of k x NR
+// values (a packed B strip each, slot stride ldv), u the packed filters
+// (PackFilter), and m gets Alpha*Alpha slots of mpad x NR (slot stride
+// ldm), rows [0, rows) set. The B strip of a slot stays in L1 while the
+// panels of U go by.
+func (w *Wino) Multiply(u, v, m []float32, rows, mpad, k, ldv, ldm int) {
+	for sl := 0; sl < w.Alpha*w.Alpha; sl++ {
+		us := u[sl*mpad*k:]
+		bs := v[sl*ldv : sl*ldv+k*NR]
+		ms := m[sl*ldm:]
+		for ip := 0; ip < rows; ip += MR {
+			// The taps kernel with one tap at offset 0 and a zero bias is
+			// the micro-kernel that sets its tile instead of adding to it.
+			tapsKernel(1, k, us[ip*k:ip*k+k*MR], bs, ms[ip*NR:], NR, winoOffs[:], NR, winoZeros[:])
+		}
+	}
+}
+
+// SlotStride is a stride for n values per slot of V or M: n rounded up to
+// whole 64-byte lines, plus one when that is even. The Alpha*Alpha slots of
+// one tile then do not all fall in the same sets of the L1 cache, as they
+// would with a stride of a multiple of 4 KB.
+func SlotStride(n int) int {
+	n = (n + 15) &^ 15
+	if (n/16)%2 == 0 {
+		n += 16
+	}
+	return n
+}
+
+var (
+	winoOffs  [1]int
+	winoZeros [MR]float32
+)
+
 // Input computes V = BT d B for WinoLanes tiles side by side: the tile of
 // lane t has its value (i, j) at src[i*lds + 2t + j], and V[xi][nu] of the
 // tiles goes to dst[(xi*Alpha+nu)*ldd : +WinoLanes]. Each of the Alpha
