@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"example.com/convlstm/convlstm"
+	"example.com/convlstm/convlstm/internal/kernel"
 )
 
 // FuzzBackwardFastVsReadable runs the fast backward (ForwardFast, then
@@ -20,8 +21,9 @@ import (
 // of a tiny frame. Flag 16 puts NaN and infinities into the input (the
 // weight gradient then sums over pixels only), flag 32 an infinity into a
 // weight's centre tap (the input gradient then redoes the edge pixels),
-// flag 64 builds
-// a peephole model. Each tape is released after its backward, so later
+// flag 64 builds a peephole model, flag 128 takes Winograd's algorithm
+// wherever it can run (kernel.WinoAlways: in the forward and in the
+// transposed convs). Each tape is released after its backward, so later
 // inputs run on recycled memory. make fuzz runs it.
 func FuzzBackwardFastVsReadable(f *testing.F) {
 	f.Add(uint8(2), uint8(3), uint8(4), uint8(2), uint8(3), uint8(6), uint8(9), uint8(2), uint8(0b1111), int64(1))
@@ -30,7 +32,12 @@ func FuzzBackwardFastVsReadable(f *testing.F) {
 	f.Add(uint8(2), uint8(5), uint8(2), uint8(2), uint8(2), uint8(7), uint8(16), uint8(1), uint8(0b10001), int64(4))
 	f.Add(uint8(2), uint8(3), uint8(1), uint8(1), uint8(3), uint8(5), uint8(8), uint8(2), uint8(0b100011), int64(5))
 	f.Add(uint8(2), uint8(4), uint8(1), uint8(2), uint8(2), uint8(4), uint8(6), uint8(1), uint8(0b1000111), int64(6))
+	f.Add(uint8(2), uint8(16), uint8(0), uint8(2), uint8(3), uint8(6), uint8(9), uint8(2), uint8(0b10001111), int64(7))
+	f.Add(uint8(3), uint8(5), uint8(4), uint8(2), uint8(2), uint8(7), uint8(33), uint8(1), uint8(0b10000011), int64(8))
 	f.Fuzz(func(t *testing.T, cin, hid, kSel, b, tt, h, w, layers, flags uint8, seed int64) {
+		if flags&128 != 0 {
+			defer kernel.SetWinoPolicy(kernel.WinoAlways)()
+		}
 		c := int(cin%6) + 1
 		hd := int(hid%20) + 1
 		nb, nt := int(b%3)+1, int(tt%5)+1

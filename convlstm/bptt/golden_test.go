@@ -15,23 +15,30 @@ type forwardTrain = func(*convlstm.ConvLSTM, *convlstm.Tensor, []convlstm.State)
 // trainPaths are the training implementations every gradient golden runs
 // through, each its own subtest TestGoldenGrad/<case>/<path>: the readable
 // BPTT, and the fast one at every kernel level the CPU has ("fast" at the
-// best, "fast-avx2", "fast-generic" below it).
+// best, "fast-avx2", "fast-generic" below it); at the best level also with
+// Winograd's algorithm wherever it can run ("fast-wino": every 3x3 and 5x5
+// conv of the forward's taps layers and of the backward on AVX-512, however
+// small the frame) and nowhere ("fast-direct").
 func trainPaths() []struct {
-	name  string
-	fwd   forwardTrain
-	fast  bool
-	level kernel.Level
+	name   string
+	fwd    forwardTrain
+	fast   bool
+	level  kernel.Level
+	policy kernel.WinoPolicy
 } {
 	type path = struct {
-		name  string
-		fwd   forwardTrain
-		fast  bool
-		level kernel.Level
+		name   string
+		fwd    forwardTrain
+		fast   bool
+		level  kernel.Level
+		policy kernel.WinoPolicy
 	}
-	ps := []path{{"naive", Forward, false, kernel.Best()}, {"fast", ForwardFast, true, kernel.Best()}}
+	best := kernel.Best()
+	ps := []path{{"naive", Forward, false, best, kernel.WinoAuto}, {"fast", ForwardFast, true, best, kernel.WinoAuto},
+		{"fast-wino", ForwardFast, true, best, kernel.WinoAlways}, {"fast-direct", ForwardFast, true, best, kernel.WinoNever}}
 	for _, l := range kernel.Levels() {
-		if l != kernel.Best() {
-			ps = append(ps, path{"fast-" + l.String(), ForwardFast, true, l})
+		if l != best {
+			ps = append(ps, path{"fast-" + l.String(), ForwardFast, true, l, kernel.WinoAuto})
 		}
 	}
 	return ps
@@ -72,6 +79,7 @@ func TestGoldenGrad(t *testing.T) {
 			for _, p := range trainPaths() {
 				t.Run(p.name, func(t *testing.T) {
 					t.Cleanup(kernel.Use(p.level))
+					t.Cleanup(kernel.SetWinoPolicy(p.policy))
 					m, err := gc.Model()
 					if err != nil {
 						t.Fatal(err)

@@ -45,10 +45,10 @@ type winoScratch struct {
 const winoVecs = kernel.NR / kernel.WinoLanes
 
 // newWinoT returns the Winograd plan of ct, or nil when it cannot take
-// one (level, kernel, or weights not all finite and within winoBound).
+// one (kernel.UseWino, or weights not all finite and within winoBound).
 func newWinoT(ct *convT) *winoT {
 	k := kernel.WinoFor(ct.kh)
-	if kernel.Current() != kernel.AVX512 || ct.kh != ct.kw || k == nil || !kernel.AllFiniteBelow(ct.wt, winoBound) {
+	if ct.kh != ct.kw || !kernel.UseWino(ct.kh, ct.g.h, ct.g.w) || !kernel.AllFiniteBelow(ct.wt, winoBound) {
 		return nil
 	}
 	g := ct.g

@@ -55,12 +55,12 @@ func TestFastMatchesNaive(t *testing.T) {
 	// input phase, then with every layer forced onto each of them.
 	// All of it at each kernel level.
 	forEachLevel(t, func(t *testing.T) {
-		defer func(v int) { tapsMinCin = v }(tapsMinCin)
-		for _, minCin := range []int{tapsMinCin, 1, 1 << 30} {
+		for _, mode := range convModes {
+			restore := mode.set()
 			for ci, c := range cases {
-				tapsMinCin = minCin
-				runFastVsNaive(t, fmt.Sprintf("%d/tapsMinCin=%d", ci, minCin), ci, c.cin, c.b, c.tt, c.h, c.w, c.hid, c.k, c.bf, c.bias, c.hs)
+				runFastVsNaive(t, fmt.Sprintf("%d/%s", ci, mode.name), ci, c.cin, c.b, c.tt, c.h, c.w, c.hid, c.k, c.bf, c.bias, c.hs)
 			}
+			restore()
 		}
 	})
 }
@@ -194,9 +194,8 @@ func TestFastStepAllocs(t *testing.T) {
 // optimiser step or LoadNPZ makes) is seen by the next call, on both
 // kernels: the packed weights are never cached across calls.
 func TestForwardReadsCurrentWeights(t *testing.T) {
-	for _, minCin := range []int{1, 1 << 30} {
-		saved := tapsMinCin
-		tapsMinCin = minCin
+	for _, mode := range convModes {
+		restore := mode.set()
 		convlstm.ManualSeed(4)
 		m, err := convlstm.NewConvLSTM(2, 16, [2]int{3, 3}, 1, true, true, false)
 		if err != nil {
@@ -223,12 +222,12 @@ func TestForwardReadsCurrentWeights(t *testing.T) {
 			t.Fatal(err)
 		}
 		if d := maxDiff(t, "after the change", second[0], want[0]); d > 2e-5 {
-			t.Errorf("tapsMinCin=%d: after a weight change fast.Forward differs from m.Forward by %g", minCin, d)
+			t.Errorf("%s: after a weight change fast.Forward differs from m.Forward by %g", mode.name, d)
 		}
 		if d := maxDiff(t, "before vs after", second[0], before); d == 0 {
-			t.Errorf("tapsMinCin=%d: the output did not change with the weights", minCin)
+			t.Errorf("%s: the output did not change with the weights", mode.name)
 		}
-		tapsMinCin = saved
+		restore()
 	}
 }
 
@@ -301,9 +300,8 @@ func TestSizeLimitsFast(t *testing.T) {
 // initial h, 0*Inf = NaN, on both kernels as on the readable path (the
 // fast path must not skip the product with a zero h then).
 func TestInfWeightZeroState(t *testing.T) {
-	for _, minCin := range []int{1, 1 << 30} {
-		saved := tapsMinCin
-		tapsMinCin = minCin
+	for _, mode := range convModes {
+		restore := mode.set()
 		m, err := convlstm.NewConvLSTM(1, 4, [2]int{3, 3}, 1, true, true, false)
 		if err != nil {
 			t.Fatal(err)
@@ -323,8 +321,8 @@ func TestInfWeightZeroState(t *testing.T) {
 			t.Fatalf("readable path: want NaN in h of channel 2, got %g", want[0].Data[2*30+2*6+2])
 		}
 		if d := maxDiff(t, "inf weight", got[0], want[0]); d > 2e-5 {
-			t.Errorf("tapsMinCin=%d: fast differs from readable (NaN placement or values): %g", minCin, d)
+			t.Errorf("%s: fast differs from readable (NaN placement or values): %g", mode.name, d)
 		}
-		tapsMinCin = saved
+		restore()
 	}
 }

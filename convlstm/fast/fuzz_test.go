@@ -29,6 +29,8 @@ func FuzzFastVsReadable(f *testing.F) {
 	f.Add(uint8(2), uint8(3), uint8(1), uint8(2), uint8(3), uint8(7), uint8(37), uint8(2), uint8(0b101101), uint8(0), int64(6))
 	f.Add(uint8(1), uint8(16), uint8(0), uint8(1), uint8(2), uint8(5), uint8(33), uint8(1), uint8(0b100110), uint8(0), int64(7))
 	f.Add(uint8(2), uint8(4), uint8(1), uint8(1), uint8(2), uint8(4), uint8(17), uint8(2), uint8(0b111111), uint8(0), int64(8))
+	f.Add(uint8(3), uint8(5), uint8(1), uint8(2), uint8(3), uint8(7), uint8(9), uint8(2), uint8(0b1000111), uint8(0), int64(9))
+	f.Add(uint8(2), uint8(16), uint8(4), uint8(2), uint8(3), uint8(6), uint8(35), uint8(2), uint8(0b1010111), uint8(0), int64(10))
 	for c := uint8(1); c <= 6; c++ {
 		f.Add(uint8(2), uint8(4), uint8(1), uint8(1), uint8(2), uint8(4), uint8(17), uint8(2), uint8(0b111), c, int64(c))
 	}
@@ -40,6 +42,9 @@ func FuzzFastVsReadable(f *testing.F) {
 		ny, nx := int(h%12)+1, int(w%40)+1
 		nl := int(layers%3) + 1
 		batchFirst, bias, withState := flags&1 != 0, flags&2 != 0, flags&4 != 0
+		if flags&64 != 0 { // every layer by Winograd where it can run
+			defer convModes[2].set()()
+		}
 		hidden := make([]int, nl)
 		ks := make([][2]int, nl)
 		for l := range hidden {

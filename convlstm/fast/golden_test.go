@@ -19,19 +19,42 @@ func forEachLevel(t *testing.T, f func(t *testing.T)) {
 	}
 }
 
-// forceTaps puts every layer on the taps kernel for the rest of t.
-func forceTaps(t *testing.T) {
-	saved := tapsMinCin
-	tapsMinCin = 1
-	t.Cleanup(func() { tapsMinCin = saved })
+// convMode is one way for the tests to compute the layers' convs.
+type convMode struct {
+	name   string
+	minCin int               // tapsMinCin
+	policy kernel.WinoPolicy // kernel.SetWinoPolicy
 }
 
-// TestGolden runs every case PyTorch made through fast.Forward, as the
-// fast path chooses its kernels ("fast": taps for layers with hid >= 16,
-// im2col below) and with the taps kernel forced on every layer
-// ("fast-taps"), each at every kernel level the CPU has
-// (TestGolden/<case>/fast-taps/avx2, ...), and compares every returned
-// tensor with PyTorch's (the tolerance of the readable path's test).
+// convModes: as the fast path chooses ("auto": taps for layers with hid >=
+// 16, im2col below, Winograd where kernel.UseWino takes it), every layer on
+// the direct taps kernel ("taps"), every layer by Winograd wherever it can
+// run ("wino": AVX-512, 3x3 and 5x5 kernels, finite values; the others as
+// "taps"), every layer on im2col ("im2col").
+var convModes = []convMode{
+	{"auto", 16, kernel.WinoAuto},
+	{"taps", 1, kernel.WinoNever},
+	{"wino", 1, kernel.WinoAlways},
+	{"im2col", 1 << 30, kernel.WinoAuto},
+}
+
+// set puts the mode in place and returns the function that restores the
+// previous one.
+func (c convMode) set() (restore func()) {
+	saved := tapsMinCin
+	tapsMinCin = c.minCin
+	restoreWino := kernel.SetWinoPolicy(c.policy)
+	return func() {
+		tapsMinCin = saved
+		restoreWino()
+	}
+}
+
+// TestGolden runs every case PyTorch made through fast.Forward in every
+// convMode ("fast-auto", "fast-taps", "fast-wino", "fast-im2col"), each at
+// every kernel level the CPU has (TestGolden/<case>/fast-wino/avx512, ...),
+// and compares every returned tensor with PyTorch's (the tolerance of the
+// readable path's test).
 func TestGolden(t *testing.T) {
 	root, err := golden.Dir()
 	if err != nil {
@@ -47,11 +70,9 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, variant := range []string{"fast", "fast-taps"} {
-				t.Run(variant, func(t *testing.T) {
-					if variant == "fast-taps" {
-						forceTaps(t)
-					}
+			for _, mode := range convModes {
+				t.Run("fast-"+mode.name, func(t *testing.T) {
+					t.Cleanup(mode.set())
 					forEachLevel(t, func(t *testing.T) {
 						m, err := gc.Model()
 						if err != nil {

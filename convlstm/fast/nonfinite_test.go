@@ -29,11 +29,11 @@ func TestFastNonFiniteMatchesReadable(t *testing.T) {
 		{2, 2, 2, 6, 8, []int{16}, [2]int{3, 3}, true},   // taps by default
 	}
 	forEachLevel(t, func(t *testing.T) {
-		defer func(v int) { tapsMinCin = v }(tapsMinCin)
-		for _, minCin := range []int{tapsMinCin, 1, 1 << 30} {
-			tapsMinCin = minCin
+		for _, mode := range convModes {
+			restore := mode.set()
+			defer restore()
 			for ci, c := range cases {
-				t.Run(fmt.Sprintf("%d/tapsMinCin=%d", ci, minCin), func(t *testing.T) {
+				t.Run(fmt.Sprintf("%d/%s", ci, mode.name), func(t *testing.T) {
 					convlstm.ManualSeed(int64(100 + ci))
 					ks := make([][2]int, len(c.hid))
 					for i := range ks {

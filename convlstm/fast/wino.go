@@ -30,10 +30,6 @@ import (
 // its weights, input and initial state are all finite and at most
 // winoBound in magnitude, so that no value can overflow on either path.
 
-// winoOn turns the Winograd convs on (the tests turn them off to check the
-// direct taps path, or force them on every taps layer).
-var winoOn = true
-
 // winoBound bounds the inputs and weights of a Winograd layer: products
 // stay below 2^64, sums and transforms far below float32's 2^128.
 const winoBound = 1 << 32
@@ -54,11 +50,12 @@ type winoConv struct {
 	lds        int       // row stride of the stage (StageWidth)
 }
 
-// winoEligible reports whether the layer's conv may run by Winograd:
-// AVX-512, a square kernel of 3 or 5, and every weight, input and initial
-// state value finite and within winoBound.
-func winoEligible(kh, kw int, data ...[]float32) bool {
-	if !winoOn || kernel.Current() != kernel.AVX512 || kh != kw || kernel.WinoFor(kh) == nil {
+// winoEligible reports whether the layer's conv may run by Winograd: a
+// square kernel that kernel.UseWino takes (AVX-512, 3x3 or 5x5, frames wide
+// enough to fill the vectors), and every weight, input and initial state
+// value finite and within winoBound.
+func winoEligible(kh, kw, h, w int, data ...[]float32) bool {
+	if kh != kw || !kernel.UseWino(kh, h, w) {
 		return false
 	}
 	for _, d := range data {

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"example.com/convlstm/convlstm/internal/bench"
+	"example.com/convlstm/convlstm/internal/kernel"
 )
 
 // BenchmarkForwardConv/{direct,winograd}/{mnist,wide,deep}: fast.Forward
@@ -12,12 +13,14 @@ import (
 // times do.
 func BenchmarkForwardConv(b *testing.B) {
 	for _, on := range []bool{false, true} {
-		name := map[bool]string{false: "direct", true: "winograd"}[on]
+		name, policy := "direct", kernel.WinoNever
+		if on {
+			name, policy = "winograd", kernel.WinoAuto
+		}
 		b.Run(name, func(b *testing.B) {
 			for _, cfg := range bench.Configs() {
 				b.Run(cfg.Name, func(b *testing.B) {
-					defer func(v bool) { winoOn = v }(winoOn)
-					winoOn = on
+					defer kernel.SetWinoPolicy(policy)()
 					m, x, err := cfg.Model()
 					if err != nil {
 						b.Fatal(err)

@@ -34,6 +34,61 @@ package kernel
 // path takes this algorithm only when every input is finite and not huge
 // (AllFiniteBelow), and checks its results against PyTorch's golden cases.
 
+// WinoWorth reports whether F(2x2, r x r) is worth taking over a direct
+// conv on frames of h x w pixels: its saving in multiply-adds (4r^2 /
+// Alpha^2: 2.25 for r = 3, 2.78 for r = 5) times the share of the lanes
+// that hold tiles of the frame (a row of tiles is cut into whole vectors
+// of WinoLanes; 16 pixels wide is 8 tiles, half a vector) must be at
+// least 1.5.
+func WinoWorth(r, h, w int) bool {
+	k := WinoFor(r)
+	if k == nil || h <= 0 || w <= 0 {
+		return false
+	}
+	tw := (w + 1) / 2
+	lanes := (tw + WinoLanes - 1) / WinoLanes * WinoLanes
+	save := float64(4*r*r) / float64(k.Alpha*k.Alpha)
+	return save*float64(tw)/float64(lanes) >= 1.5
+}
+
+// WinoPolicy says when the fast paths take Winograd's algorithm.
+type WinoPolicy int
+
+const (
+	WinoAuto   WinoPolicy = iota // where WinoWorth says it pays (the default)
+	WinoNever                    // never: the direct convs (tests, benchmarks)
+	WinoAlways                   // for every conv it can compute (tests)
+)
+
+var winoPolicy = WinoAuto
+
+// SetWinoPolicy sets the policy and returns the function that puts the
+// previous one back, for tests and benchmarks: t.Cleanup(SetWinoPolicy(p)).
+// It must not run while a forward or backward is running.
+func SetWinoPolicy(p WinoPolicy) (restore func()) {
+	old := winoPolicy
+	winoPolicy = p
+	return func() { winoPolicy = old }
+}
+
+// UseWino reports whether a conv with an r x r kernel on frames of h x w
+// pixels takes Winograd's algorithm under the policy: only at the AVX-512
+// level (the transforms are assembly there; the other levels keep the
+// direct convs), for r = 3 or 5. The caller still checks its values
+// (AllFiniteBelow).
+func UseWino(r, h, w int) bool {
+	if current != AVX512 || WinoFor(r) == nil {
+		return false
+	}
+	switch winoPolicy {
+	case WinoAlways:
+		return true
+	case WinoAuto:
+		return WinoWorth(r, h, w)
+	}
+	return false
+}
+
 // WinoLanes is the number of tiles one transform call handles: one zmm
 // register of float32.
 const WinoLanes = 16
