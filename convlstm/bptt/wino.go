@@ -19,6 +19,16 @@ import (
 // other. It runs on AVX-512 for square 3x3 and 5x5 kernels, when the
 // weights and dZ are finite and within winoBound (else the direct convT:
 // a NaN or Inf would reach a whole tile, and rounding differs).
+//
+// The input tiles are read straight from the padded planes (padGeom): the
+// tile rows above the frame and the columns left of it fall in the lead,
+// the zero rows between frames and the gaps, which are the conv's zero
+// padding. A tile whose second output row or column is past the frame (H
+// or W odd) reads one row or column beyond that padding, a pixel of the
+// next row or frame: its contribution to the tile's valid outputs is zero
+// up to rounding (exactly zero in exact arithmetic), and the outputs past
+// the frame are dropped. Lanes past the frame's last tile read whatever
+// follows and are dropped too.
 
 // winoBound bounds the weights and gradients of a Winograd convT, so that
 // no product or transform can overflow (fast/wino.go has the same).
@@ -37,7 +47,7 @@ type winoT struct {
 
 // winoScratch is one part's scratch (the parts of a run take one each).
 type winoScratch struct {
-	stage, v, m []float32
+	v, m []float32
 	y           [4 * kernel.WinoLanes]float32
 }
 
@@ -68,7 +78,6 @@ func newWinoT(ct *convT) *winoT {
 	wt.scratch = make(chan *winoScratch, n)
 	for i := 0; i < n; i++ {
 		wt.scratch <- &winoScratch{
-			stage: make([]float32, k.Alpha*k.StageWidth()),
 			v:     make([]float32, a2*kernel.SlotStride(ct.m*kernel.NR)),
 			m:     make([]float32, a2*kernel.SlotStride(wt.mpad*kernel.NR)),
 		}
@@ -101,18 +110,17 @@ func (wt *winoT) do(lo, hi int) {
 	defer func() { wt.scratch <- s }()
 	ct, k, g := wt.ct, wt.w, wt.ct.g
 	const nr, lanes = kernel.NR, kernel.WinoLanes
-	lds := k.StageWidth()
 	ldv, ldm := kernel.SlotStride(ct.m*nr), kernel.SlotStride(wt.mpad*nr)
 	for j := lo; j < hi; j++ {
 		v0 := j * winoVecs
 		nv := min(winoVecs, wt.nvec-v0)
-		// V: the input transform of every dZ plane around every vector.
+		// V: the input transform of every dZ plane around every vector,
+		// read in place: the planes' zeros are the padding (see below).
 		for q := 0; q < nv; q++ {
 			f, ty, tx := wt.vec(v0 + q)
-			base := g.at(ct.f0+f, 0)
+			first := g.at(ct.f0+f, 2*ty-ct.kh/2) + 2*lanes*tx - ct.kw/2
 			for o := 0; o < ct.m; o++ {
-				k.Stage(s.stage, ct.dz[o*ct.ldz+base:], g.wp, g.h, g.w, 2*ty-ct.kh/2, 2*lanes*tx-ct.kw/2)
-				k.Input(s.stage, lds, s.v[o*nr+q*lanes:], ldv)
+				k.Input(ct.dz[o*ct.ldz+first:], g.wp, s.v[o*nr+q*lanes:], ldv)
 			}
 		}
 		k.Multiply(wt.u, s.v, s.m, ct.cout, wt.mpad, ct.m, ldv, ldm)

@@ -21,8 +21,15 @@
 // still in cache (the fused epilogue). Layers with hidden >= 16 take the
 // taps variant instead (taps.go): the conv as a sum over the kernel taps,
 // each tap an offset into a zero-padded band that holds cat[x, h], with no
-// im2col copies. The matrix kernels (register-blocked micro-kernels in Go,
-// AVX2 and AVX-512 assembly) are in convlstm/internal/kernel.
+// im2col copies. On AVX-512, those layers with a 3x3 or 5x5 kernel on
+// frames wide enough compute the conv by Winograd's algorithm F(2x2, r x r)
+// instead (wino.go): 2.25x (3x3) and 2.78x (5x5) fewer multiply-adds, the
+// element-wise products of the transformed tiles summed over the channels by
+// the same micro-kernel; only when every weight, input and state value is
+// finite and not huge (a NaN or Inf would reach a whole tile), and
+// SetWinograd(false) turns it off. The matrix kernels (register-blocked
+// micro-kernels in Go, AVX2 and AVX-512 assembly, and Winograd's
+// transforms) are in convlstm/internal/kernel.
 //
 // Peephole models (convlstm.Config.Peephole) take the same kernels for the
 // conv; their epilogue, which adds W_ci∘c and W_cf∘c before the gates and

@@ -1,6 +1,7 @@
 package fast
 
 import (
+	"example.com/convlstm/convlstm"
 	"example.com/convlstm/convlstm/internal/kernel"
 )
 
@@ -153,4 +154,52 @@ func (l *fastLayer) winoVec(v int) (b, ty, tx int) {
 	per := wc.th * wc.tv
 	b, v = v/per, v%per
 	return b, v / wc.tv, v % wc.tv
+}
+
+// SetWinograd turns Winograd's algorithm on (the default: taken where it
+// pays, see the top of wino.go) or off (every conv direct) for the fast
+// forward and the fast backward of convlstm/bptt, and returns the previous
+// setting. It is for comparisons (the appendix notebook, benchmarks), and
+// must not be called while a forward or backward runs.
+func SetWinograd(on bool) (previous bool) {
+	p := kernel.WinoAuto
+	if !on {
+		p = kernel.WinoNever
+	}
+	old := kernel.GetWinoPolicy()
+	kernel.SetWinoPolicy(p)
+	return old != kernel.WinoNever
+}
+
+// WinogradMatrices returns the matrices of F(2x2, r x r) for r = 3 or 5
+// (else nils): BT (alpha x alpha) transforms an input tile, G (alpha x r) a
+// filter, AT (2 x alpha) the product back to 2x2 outputs, alpha = r+1:
+// Y = AT [(G g GT) .* (BT d B)] A.
+func WinogradMatrices(r int) (bt, g, at [][]float64) {
+	w := kernel.WinoFor(r)
+	if w == nil {
+		return nil, nil, nil
+	}
+	cp := func(m [][]float64) [][]float64 {
+		c := make([][]float64, len(m))
+		for i := range m {
+			c[i] = append([]float64(nil), m[i]...)
+		}
+		return c
+	}
+	return cp(w.BT), cp(w.G), cp(w.AT)
+}
+
+// WinogradLayers reports, for each layer of m, whether the fast forward
+// computes its conv by Winograd's algorithm on frames of h x w pixels when
+// every value is finite and within bounds: a taps layer (hidden >= 16)
+// with a square 3x3 or 5x5 kernel, on AVX-512, frames wide enough, and the
+// algorithm not turned off by SetWinograd.
+func WinogradLayers(m *convlstm.ConvLSTM, h, w int) []bool {
+	var on []bool
+	for _, c := range m.CellList {
+		k := c.KernelSize
+		on = append(on, c.HiddenDim >= tapsMinCin && k[0] == k[1] && kernel.UseWino(k[0], h, w))
+	}
+	return on
 }

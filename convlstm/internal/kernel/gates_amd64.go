@@ -14,28 +14,51 @@ func fusedGatesAVX512(gi, gf, gO, gg, c, h *float32, n, keep int)
 //go:noescape
 func fusedGatesAVX2(gi, gf, gO, gg, c, h *float32, n, keep int)
 
-// fusedGatesVec runs the vector epilogue of the kernel Level on the longest
-// multiple of its lane count of the row and returns how many pixels it did.
+// fusedGatesVec runs the vector epilogue of the kernel Level on the row and
+// returns how many pixels it did: all of them at AVX-512 and AVX2, the
+// last len(c) mod lanes (a row of 24 pixels has 8) through a zero-padded
+// vector on the stack.
 func fusedGatesVec(gi, gf, gO, gg, c, h []float32, keep bool) int {
-	var n int
+	lanes := 0
 	switch current {
 	case AVX512:
-		n = len(c) &^ 15
+		lanes = 16
 	case AVX2:
-		n = len(c) &^ 7
-	}
-	if n == 0 {
+		lanes = 8
+	default:
 		return 0
 	}
-	_, _, _, _, _ = gi[n-1], gf[n-1], gO[n-1], gg[n-1], h[n-1]
 	k := 0
 	if keep {
 		k = 1
 	}
-	if current == AVX512 {
-		fusedGatesAVX512(&gi[0], &gf[0], &gO[0], &gg[0], &c[0], &h[0], n, k)
-	} else {
-		fusedGatesAVX2(&gi[0], &gf[0], &gO[0], &gg[0], &c[0], &h[0], n, k)
+	n := len(c) &^ (lanes - 1)
+	if n > 0 {
+		_, _, _, _, _ = gi[n-1], gf[n-1], gO[n-1], gg[n-1], h[n-1]
+		fusedGates(&gi[0], &gf[0], &gO[0], &gg[0], &c[0], &h[0], n, k)
 	}
-	return n
+	if rem := len(c) - n; rem > 0 {
+		var t [6][16]float32 // i f o g c h of the last pixels, zeros past them
+		for r, s := range [][]float32{gi, gf, gO, gg, c} {
+			copy(t[r][:rem], s[n:n+rem])
+		}
+		fusedGates(&t[0][0], &t[1][0], &t[2][0], &t[3][0], &t[4][0], &t[5][0], lanes, k)
+		for r, s := range [][]float32{gi, gf, gO, gg, c, h} {
+			if r < 4 && !keep {
+				continue
+			}
+			copy(s[n:n+rem], t[r][:rem])
+		}
+	}
+	return len(c)
+}
+
+// fusedGates runs the assembly epilogue of the current level on n pixels,
+// n a multiple of its lane count.
+func fusedGates(gi, gf, gO, gg, c, h *float32, n, keep int) {
+	if current == AVX512 {
+		fusedGatesAVX512(gi, gf, gO, gg, c, h, n, keep)
+	} else {
+		fusedGatesAVX2(gi, gf, gO, gg, c, h, n, keep)
+	}
 }

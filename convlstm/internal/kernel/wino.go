@@ -71,6 +71,9 @@ func SetWinoPolicy(p WinoPolicy) (restore func()) {
 	return func() { winoPolicy = old }
 }
 
+// GetWinoPolicy returns the policy in place.
+func GetWinoPolicy() WinoPolicy { return winoPolicy }
+
 // UseWino reports whether a conv with an r x r kernel on frames of h x w
 // pixels takes Winograd's algorithm under the policy: only at the AVX-512
 // level (the transforms are assembly there; the other levels keep the
@@ -232,14 +235,38 @@ func (w *Wino) Stage(stage, plane []float32, ld, h, wd, y0, x0 int) {
 // mpad (a multiple of MR) are zero.
 func (w *Wino) PackFilter(u []float32, rows, mpad, k int, filter func(o, c int, g []float32)) {
 	slot := mpad * k
+	rr := w.R * w.R
 	u = u[:w.Alpha*w.Alpha*slot]
 	clear(u)
 	var g [25]float32
-	for o := 0; o < rows; o++ {
+	o0 := 0
+	if current == AVX512 {
+		// 16 filters at a time, two panels of MR rows: the filters of
+		// rows o0..o0+15 from channel c gathered lane by lane.
+		var src [25 * WinoLanes]float32
+		for ; o0+2*MR <= mpad && o0 < rows; o0 += 2 * MR {
+			for c := 0; c < k; c++ {
+				for l := 0; l < 2*MR; l++ {
+					if o0+l >= rows {
+						for t := 0; t < rr; t++ {
+							src[t*WinoLanes+l] = 0
+						}
+						continue
+					}
+					filter(o0+l, c, g[:rr])
+					for t, v := range g[:rr] {
+						src[t*WinoLanes+l] = v
+					}
+				}
+				winoFilterAsm(w, src[:rr*WinoLanes], u[o0*k+c*MR:], slot, MR*k)
+			}
+		}
+	}
+	for o := o0; o < rows; o++ {
 		base := (o/MR)*MR*k + o%MR
 		for c := 0; c < k; c++ {
-			filter(o, c, g[:w.R*w.R])
-			w.Filter(g[:w.R*w.R], u[base+c*MR:], slot)
+			filter(o, c, g[:rr])
+			w.Filter(g[:rr], u[base+c*MR:], slot)
 		}
 	}
 }

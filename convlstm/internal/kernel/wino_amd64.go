@@ -18,6 +18,12 @@ func winoOut3AVX512(src *float32, lds int, dst *float32, ldd int, bias float32)
 func winoOut5AVX512(src *float32, lds int, dst *float32, ldd int, bias float32)
 
 //go:noescape
+func winoFilter3AVX512(src, scratch, dst *float32, ldd, half int)
+
+//go:noescape
+func winoFilter5AVX512(src, scratch, dst *float32, ldd, half int)
+
+//go:noescape
 func allBelowAVX512(x *float32, n int, bound float32) bool
 
 // winoInAsm runs the AVX-512 input transform after checking the bounds it
@@ -48,6 +54,25 @@ func winoOutAsm(w *Wino, src []float32, lds int, dst []float32, ldd int, bias fl
 		winoOut3AVX512(&src[0], lds, &dst[0], ldd, bias)
 	case 5:
 		winoOut5AVX512(&src[0], lds, &dst[0], ldd, bias)
+	default:
+		return false
+	}
+	return true
+}
+
+// winoFilterAsm runs the AVX-512 filter transform of 16 filters (src: R*R
+// vectors of 16) into slots of stride ldd, lanes 0-7 at dst[s*ldd:] and
+// 8-15 at dst[s*ldd+half:]; false if w has none.
+func winoFilterAsm(w *Wino, src []float32, dst []float32, ldd, half int) bool {
+	a := w.Alpha
+	_ = src[w.R*w.R*WinoLanes-1]
+	_ = dst[(a*a-1)*ldd+half+7]
+	var scratch [6 * 6 * WinoLanes]float32
+	switch w.R {
+	case 3:
+		winoFilter3AVX512(&src[0], &scratch[0], &dst[0], ldd, half)
+	case 5:
+		winoFilter5AVX512(&src[0], &scratch[0], &dst[0], ldd, half)
 	default:
 		return false
 	}

@@ -14,6 +14,7 @@ import (
 	"math"
 	"os"
 	"sort"
+	"strings"
 
 	"example.com/convlstm/convlstm/internal/kernel"
 )
@@ -234,6 +235,63 @@ func (g *gen) output(w *kernel.Wino) {
 	fmt.Fprintf(&g.b, "\n%s", data)
 }
 
+// filter emits winoFilter<r>AVX512(src, scratch, dst *float32, ldd, half int):
+// U = G g GT for 16 filters side by side (src: R*R vectors, value (ky, kx)
+// of every filter at src[(ky*R+kx)*16:]), slot s of U stored as two halves
+// of 8 lanes at dst[s*ldd:] and dst[s*ldd+half:] (two panels of MR rows).
+func (g *gen) filter(w *kernel.Wino) {
+	a, r := w.Alpha, w.R
+	name := fmt.Sprintf("winoFilter%dAVX512", r)
+	fmt.Fprintf(&g.b, "// func %s(src, scratch, dst *float32, ldd, half int)\n", name)
+	fmt.Fprintf(&g.b, "// U = G g GT for 16 filters: t = g GT row by row into scratch, then G t\n")
+	fmt.Fprintf(&g.b, "// column by column, each slot stored as two 8-lane halves.\n")
+	fmt.Fprintf(&g.b, "TEXT ·%s(SB), NOSPLIT, $0-40\n", name)
+	g.p("MOVQ src+0(FP), SI")
+	g.p("MOVQ scratch+8(FP), BX")
+	g.p("MOVQ dst+16(FP), DI")
+	g.p("MOVQ ldd+24(FP), R9")
+	g.p("SHLQ $2, R9")
+	g.p("MOVQ half+32(FP), R11")
+	g.p("SHLQ $2, R11")
+	g.p("VPXORD Z29, Z29, Z29")
+	g.zero = "Z29"
+	var cb bytes.Buffer
+	g.b, cb = cb, g.b
+	g.loadConsts(fmt.Sprintf("winoFilterC%d", r), 16, w.G)
+	side := g.b.String()
+	g.b = cb
+	loads, data := splitConsts(side)
+	g.b.WriteString(loads)
+	in, out := regs(0, a), regs(8, a)
+	// Rows: t[ky][nu] = sum_kx g[ky][kx] G[nu][kx], into scratch slot ky*a+nu.
+	for ky := 0; ky < r; ky++ {
+		for kx := 0; kx < r; kx++ {
+			g.p("VMOVUPS %d(SI), %s", 64*(ky*r+kx), in[kx])
+		}
+		g.lin(w.G, in[:r], out)
+		for nu := 0; nu < a; nu++ {
+			g.p("VMOVUPS %s, %d(BX)", out[nu], 64*(ky*a+nu))
+		}
+	}
+	// Columns: U[xi][nu] = sum_ky G[xi][ky] t[ky][nu].
+	for nu := 0; nu < a; nu++ {
+		for ky := 0; ky < r; ky++ {
+			g.p("VMOVUPS %d(BX), %s", 64*(ky*a+nu), in[ky])
+		}
+		g.lin(w.G, in[:r], out)
+		for xi := 0; xi < a; xi++ {
+			g.p("MOVQ R9, DX")
+			g.p("IMULQ $%d, DX", xi*a+nu)
+			g.p("ADDQ DI, DX")
+			g.p("VMOVUPS %s, (DX)", strings.Replace(out[xi], "Z", "Y", 1))
+			g.p("VEXTRACTF64X4 $1, %s, (DX)(R11*1)", out[xi])
+		}
+	}
+	g.p("VZEROUPPER")
+	g.p("RET")
+	fmt.Fprintf(&g.b, "\n%s", data)
+}
+
 // splitConsts splits loadConsts' output into its instructions and its
 // DATA/GLOBL lines.
 func splitConsts(s string) (loads, data string) {
@@ -271,6 +329,7 @@ func main() {
 		w := kernel.WinoFor(r)
 		g.input(w)
 		g.output(w)
+		g.filter(w)
 	}
 	if err := os.WriteFile(*out, g.b.Bytes(), 0o644); err != nil {
 		log.Fatal(err)

@@ -194,3 +194,52 @@ func TestAllFiniteBelow(t *testing.T) {
 		})
 	}
 }
+
+// TestWinoPackFilter compares PackFilter at every level with Filter in
+// float64 per filter, for row counts that fill the 16-filter groups of the
+// assembly and that leave a panel of 8 (and padding rows) to the Go code.
+func TestWinoPackFilter(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, l := range Levels() {
+		t.Run(l.String(), func(t *testing.T) {
+			t.Cleanup(Use(l))
+			for _, r := range []int{3, 5} {
+				w := WinoFor(r)
+				for _, c := range []struct{ rows, k int }{{32, 3}, {20, 5}, {7, 2}} {
+					mpad := (c.rows + MR - 1) / MR * MR
+					filt := make([]float32, c.rows*c.k*r*r)
+					for i := range filt {
+						filt[i] = float32(rng.NormFloat64())
+					}
+					a2 := w.Alpha * w.Alpha
+					u := make([]float32, a2*mpad*c.k)
+					for i := range u {
+						u[i] = float32(math.NaN()) // PackFilter must set every value
+					}
+					w.PackFilter(u, c.rows, mpad, c.k, func(o, ch int, g []float32) {
+						copy(g, filt[(o*c.k+ch)*r*r:])
+					})
+					want := make([]float32, a2)
+					maxErr := 0.0
+					for o := 0; o < mpad; o++ {
+						for ch := 0; ch < c.k; ch++ {
+							clear(want)
+							if o < c.rows {
+								w.Filter(filt[(o*c.k+ch)*r*r:(o*c.k+ch+1)*r*r], want, 1)
+							}
+							for s := 0; s < a2; s++ {
+								got := u[s*mpad*c.k+(o/MR)*MR*c.k+ch*MR+o%MR]
+								e := math.Abs(float64(got - want[s]))
+								maxErr = max(maxErr, e)
+								if !(e <= 1e-6*(1+math.Abs(float64(want[s])))) {
+									t.Fatalf("r=%d rows=%d: filter (%d, %d) slot %d: %g, Filter %g", r, c.rows, o, ch, s, got, want[s])
+								}
+							}
+						}
+					}
+					t.Logf("r=%d rows=%d k=%d: max error %.2g", r, c.rows, c.k, maxErr)
+				}
+			}
+		})
+	}
+}

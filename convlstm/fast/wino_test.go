@@ -1,0 +1,65 @@
+package fast
+
+import (
+	"math"
+	"testing"
+
+	"example.com/convlstm/convlstm"
+	"example.com/convlstm/convlstm/internal/kernel"
+)
+
+// TestSetWinograd: SetWinograd reports the previous setting and
+// WinogradLayers follows it; with it on, a 32x32 layer with 16 hidden
+// channels and a 5x5 kernel runs by Winograd (at AVX-512: its results then
+// differ from the direct conv's by rounding, never by more than 2e-5).
+func TestSetWinograd(t *testing.T) {
+	t.Cleanup(kernel.SetWinoPolicy(kernel.WinoAuto))
+	if prev := SetWinograd(false); !prev {
+		t.Errorf("SetWinograd(false) after the default: previous %v, want true", prev)
+	}
+	if prev := SetWinograd(false); prev {
+		t.Errorf("SetWinograd(false) twice: previous %v, want false", prev)
+	}
+	convlstm.ManualSeed(9)
+	m, err := convlstm.NewConvLSTM(3, 16, [2]int{5, 5}, 1, true, true, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if on := WinogradLayers(m, 32, 32); on[0] {
+		t.Errorf("WinogradLayers with Winograd off: %v", on)
+	}
+	x := convlstm.Zeros(2, 3, 3, 32, 32)
+	for i := range x.Data {
+		x.Data[i] = float32(math.Sin(float64(i)))
+	}
+	direct, _, err := Forward(m, x, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	SetWinograd(true)
+	avx512 := kernel.Current() == kernel.AVX512
+	if on := WinogradLayers(m, 32, 32); on[0] != avx512 {
+		t.Errorf("WinogradLayers with Winograd on at %v: %v", kernel.Current(), on)
+	}
+	if on := WinogradLayers(m, 8, 8); on[0] {
+		t.Errorf("WinogradLayers on 8x8 frames (4 tiles of 16 lanes): %v", on)
+	}
+	wino, _, err := Forward(m, x, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := maxDiff(t, "winograd vs direct", wino[0], direct[0])
+	t.Logf("Winograd vs direct: max abs difference %.2g (tolerance 2e-5)", d)
+	if d > 2e-5 {
+		t.Errorf("Winograd and direct differ by %g", d)
+	}
+	if avx512 && d == 0 {
+		t.Errorf("Winograd on at AVX-512 gave the direct conv's bits exactly: it did not run")
+	}
+	if bt, g, at := WinogradMatrices(5); len(bt) != 6 || len(g) != 6 || len(g[0]) != 5 || len(at) != 2 {
+		t.Errorf("WinogradMatrices(5): shapes %dx%d, %dx%d, %dx%d", len(bt), len(bt[0]), len(g), len(g[0]), len(at), len(at[0]))
+	}
+	if bt, _, _ := WinogradMatrices(4); bt != nil {
+		t.Errorf("WinogradMatrices(4) = %v, want nil", bt)
+	}
+}
