@@ -48,7 +48,7 @@ type winoT struct {
 // winoScratch is one part's scratch (the parts of a run take one each).
 type winoScratch struct {
 	v, m []float32
-	y           [4 * kernel.WinoLanes]float32
+	y    [4 * kernel.WinoLanes]float32
 }
 
 // winoVecs is the number of vectors per job: one NR strip.
@@ -78,8 +78,8 @@ func newWinoT(ct *convT) *winoT {
 	wt.scratch = make(chan *winoScratch, n)
 	for i := 0; i < n; i++ {
 		wt.scratch <- &winoScratch{
-			v:     make([]float32, a2*kernel.SlotStride(ct.m*kernel.NR)),
-			m:     make([]float32, a2*kernel.SlotStride(wt.mpad*kernel.NR)),
+			v: make([]float32, a2*kernel.SlotStride(ct.m*kernel.NR)),
+			m: make([]float32, a2*kernel.SlotStride(wt.mpad*kernel.NR)),
 		}
 	}
 	return wt
