@@ -78,17 +78,23 @@ func newWinoT(ct *convT) *winoT {
 	wt.scratch = make(chan *winoScratch, n)
 	for i := 0; i < n; i++ {
 		wt.scratch <- &winoScratch{
-			v: make([]float32, a2*kernel.SlotStride(ct.m*kernel.NR)),
-			m: make([]float32, a2*kernel.SlotStride(wt.mpad*kernel.NR)),
+			v: getBuf(a2 * kernel.SlotStride(ct.m*kernel.NR)),
+			m: getBuf(a2 * kernel.SlotStride(wt.mpad*kernel.NR)),
 		}
 	}
 	return wt
 }
 
-// release returns the plan's buffers.
+// release returns the plan's buffers to the pool.
 func (wt *winoT) release() {
-	if wt != nil {
-		putBuf(wt.u)
+	if wt == nil {
+		return
+	}
+	putBuf(wt.u)
+	for len(wt.scratch) > 0 {
+		s := <-wt.scratch
+		putBuf(s.v)
+		putBuf(s.m)
 	}
 }
 

@@ -310,11 +310,16 @@ type fastPool struct {
 	err     error
 }
 
-func newFastPool(nw int) *fastPool {
-	p := &fastPool{nw: nw, scratch: make([]fastScratch, nw), wake: make(chan int, nw)}
-	for i := range p.scratch {
-		p.scratch[i].b = make([]float32, kernel.KC*fastTileCols)
+// newFastPool starts nw-1 workers; scratch (reused from an earlier call
+// when it has nw entries) is the workers' scratch.
+func newFastPool(nw int, scratch []fastScratch) *fastPool {
+	if len(scratch) != nw {
+		scratch = make([]fastScratch, nw)
+		for i := range scratch {
+			scratch[i].b = make([]float32, kernel.KC*fastTileCols)
+		}
 	}
+	p := &fastPool{nw: nw, scratch: scratch, wake: make(chan int, nw)}
 	for w := 1; w < nw; w++ {
 		go func() {
 			for range p.wake {
@@ -370,6 +375,7 @@ func (p *fastPool) work(w int) {
 // (through a sync.Pool, so concurrent calls each get their own).
 type fastWorkspace struct {
 	gx, wx, wh []float32
+	scratch    []fastScratch // the workers' scratch
 }
 
 var fastWorkspaces sync.Pool

@@ -173,7 +173,7 @@ func TestFastStepAllocs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pool := newFastPool(2)
+	pool := newFastPool(2, nil)
 	defer pool.close()
 	l := newFastLayer(m.CellList[0], &fastWorkspace{}, x.Data, cfg.B, cfg.T, cfg.H, cfg.W, nil, nil, false)
 	l.runInput(pool)

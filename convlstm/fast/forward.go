@@ -130,9 +130,10 @@ func acquire() (ws *fastWorkspace, pool *fastPool, release func()) {
 	if ws == nil {
 		ws = &fastWorkspace{}
 	}
-	pool = newFastPool(runtime.GOMAXPROCS(0))
+	pool = newFastPool(runtime.GOMAXPROCS(0), ws.scratch)
 	return ws, pool, func() {
 		pool.close()
+		ws.scratch = pool.scratch
 		fastWorkspaces.Put(ws)
 	}
 }

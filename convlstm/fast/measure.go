@@ -40,7 +40,7 @@ func StepGFLOPS(m *convlstm.ConvLSTM, input *convlstm.Tensor, reps int) (float64
 		return 0, fmt.Errorf("fast: StepGFLOPS: input has %d time steps, want at least 2", t)
 	}
 	cell := m.CellList[0]
-	pool := newFastPool(runtime.GOMAXPROCS(0))
+	pool := newFastPool(runtime.GOMAXPROCS(0), nil)
 	defer pool.close()
 	l := newFastLayer(cell, &fastWorkspace{}, input.Data, b, t, h, w, nil, nil, false)
 	l.xTimeMajor = !m.BatchFirst
