@@ -17,9 +17,11 @@
 // fast.Forward runs, and backwardFast (fast.go) computes the same
 // gradients on all cores: the gate gradients with kernel.GatesBackward
 // (gatestep.go), the gradients of h and x as transposed convs by the
-// forward's taps micro-kernel, and the weight gradient as dot products
-// along the pixels (kernel.DotTile), all on zero-padded planes (padded.go,
-// fastconv.go). Backward follows the tape.
+// forward's taps micro-kernel (or, for 3x3 and 5x5 kernels on AVX-512 when
+// every value is finite, by the forward's Winograd transforms: wino.go),
+// and the weight gradient as dot products along the pixels
+// (kernel.DotTile), all on zero-padded planes (padded.go, fastconv.go).
+// Backward follows the tape.
 //
 // A training loop calls tape.Release() once it has the gradients: the
 // next ForwardFast and Backward then reuse its memory (the planes and the

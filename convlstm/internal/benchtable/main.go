@@ -123,6 +123,7 @@ func main() {
 			fmt.Printf("; sgemm 256x2048x1600: %.1f GFLOP/s (%.0f%% of peak)", g, 100*g/p)
 		}
 		fmt.Println()
+		fmt.Println("  (GFLOP/s count the direct conv's multiply-adds: layers that take Winograd's algorithm do fewer, and can pass 100%)")
 		for _, s := range order {
 			if f := best["fast/"+s]; f > 0 {
 				fmt.Printf("  %-6s fast forward %.0f%% of peak", s, 100*f/p)
