@@ -63,6 +63,19 @@ var (
 	MaxCallBytes int64 = 8 << 30
 )
 
+// count returns the product of the sizes, and whether every size is
+// positive and the product within MaxElements (numel says which is not).
+func count(shape []int) (int, bool) {
+	n := int64(1)
+	for _, s := range shape {
+		if s <= 0 || n > MaxElements/int64(s) {
+			return 0, false
+		}
+		n *= int64(s)
+	}
+	return int(n), true
+}
+
 // numel checks that every size is positive and the product within
 // MaxElements, and returns the product.
 func numel(what string, shape []int) (int, error) {
@@ -85,8 +98,9 @@ func numel(what string, shape []int) (int, error) {
 func CheckAlloc(what string, shapes ...[]int) error {
 	var total int64
 	for _, sh := range shapes {
-		n, err := numel(what+": tensor", sh)
-		if err != nil {
+		n, ok := count(sh)
+		if !ok { // say which size is wrong
+			_, err := numel(what+": tensor", sh)
 			return err
 		}
 		if total += 4 * int64(n); total > MaxCallBytes {

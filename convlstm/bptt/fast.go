@@ -151,7 +151,7 @@ func backwardFast(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlst
 		if cell.WCi != nil { // a peephole cell's W_ci, W_cf, W_co (hid, H, W) and their gradients
 			es.wc = [3][]float32{cell.WCi.Data, cell.WCf.Data, cell.WCo.Data}
 			for k, n := range []string{"W_ci", "W_cf", "W_co"} {
-				es.dwc[k] = grads.Weights[fmt.Sprintf("cell_list.%d.%s", l, n)].Data
+				es.dwc[k] = grads.Weights[paramKey(l, n)].Data
 			}
 		}
 		convH := newConvT(g, wt, 4*hid, ktot, in*ntap, hid, kh, kw)
@@ -174,7 +174,7 @@ func backwardFast(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlst
 		}
 		// The weight gradient: dZ against the taps of the layer input
 		// (frame f of its planes) and of h_{t-1} (frame f of hpad).
-		dw := grads.Weights[fmt.Sprintf("cell_list.%d.conv.weight", l)].Data
+		dw := grads.Weights[paramKey(l, "conv.weight")].Data
 		xs, ldxs, xf0, xFinite := ft.x, ft.ldx, 0, ft.xFinite
 		if l > 0 {
 			below := &ft.layers[l-1]
@@ -183,7 +183,7 @@ func backwardFast(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlst
 		// The sums of dZ's rows: the bias gradient, and which rows hold
 		// an Inf or a NaN.
 		sums, rowFinite := rowSums(dz, ld, 4*hid)
-		if bt := grads.Weights[fmt.Sprintf("cell_list.%d.conv.bias", l)]; bt != nil {
+		if bt := grads.Weights[paramKey(l, "conv.bias")]; bt != nil {
 			for r, v := range sums {
 				bt.Data[r] = float32(v)
 			}

@@ -134,13 +134,21 @@ func unpadFrames(src []float32, ld, B, T, C int, timeMajor bool, g padGeom) *con
 // they are recycled: getBuf takes a buffer of exactly n values from a pool
 // per size (its contents are whatever the last user left), putBuf gives it
 // back. Pools drop their buffers at garbage collections, so unused sizes
-// do not stay.
-var bufPools sync.Map // int -> *sync.Pool of *[]float32
+// do not stay. A sync.Pool holds pointers: each buffer travels in a
+// holder (*[]float32), and the empty holders are pooled too, so that
+// recycling a buffer allocates nothing.
+var (
+	bufPools sync.Map  // int -> *sync.Pool of *[]float32 holding a buffer
+	holders  sync.Pool // empty *[]float32
+)
 
 func getBuf(n int) []float32 {
 	if p, ok := bufPools.Load(n); ok {
-		if b, ok := p.(*sync.Pool).Get().(*[]float32); ok {
-			return *b
+		if h, ok := p.(*sync.Pool).Get().(*[]float32); ok {
+			b := *h
+			*h = nil
+			holders.Put(h)
+			return b
 		}
 	}
 	return make([]float32, n)
@@ -150,8 +158,16 @@ func putBuf(b []float32) {
 	if b == nil {
 		return
 	}
-	p, _ := bufPools.LoadOrStore(len(b), &sync.Pool{})
-	p.(*sync.Pool).Put(&b)
+	p, ok := bufPools.Load(len(b))
+	if !ok {
+		p, _ = bufPools.LoadOrStore(len(b), &sync.Pool{})
+	}
+	h, _ := holders.Get().(*[]float32)
+	if h == nil {
+		h = new([]float32)
+	}
+	*h = b
+	p.(*sync.Pool).Put(h)
 }
 
 // getPlanes takes the buffer of c planes of nf frames (channel stride ld)

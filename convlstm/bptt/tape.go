@@ -301,6 +301,28 @@ func gradOutputOf(m *convlstm.ConvLSTM, gradOutputs []*convlstm.Tensor, l int) *
 }
 
 // newGrads allocates zero weight gradients under the state_dict names.
+// paramKey is the state_dict name of parameter n of layer l,
+// fmt.Sprintf("cell_list.%d.%s", l, n), from a table for the first layers,
+// so that the backward builds no strings.
+func paramKey(l int, n string) string {
+	if l < len(paramKeys) {
+		if k, ok := paramKeys[l][n]; ok {
+			return k
+		}
+	}
+	return fmt.Sprintf("cell_list.%d.%s", l, n)
+}
+
+var paramKeys = func() (t [8]map[string]string) {
+	for l := range t {
+		t[l] = map[string]string{}
+		for _, n := range []string{"conv.weight", "conv.bias", "W_ci", "W_cf", "W_co"} {
+			t[l][n] = fmt.Sprintf("cell_list.%d.%s", l, n)
+		}
+	}
+	return t
+}()
+
 func newGrads(m *convlstm.ConvLSTM) *Grads {
 	g := &Grads{Weights: map[string]*convlstm.Tensor{}, HiddenState: make([]convlstm.State, m.NumLayers)}
 	for k, p := range m.StateDict() {
@@ -336,14 +358,14 @@ func backwardNaive(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convls
 		if dAbove != nil {
 			addInto(dOut, dAbove)
 		}
-		dw := grads.Weights[fmt.Sprintf("cell_list.%d.conv.weight", l)].Data
+		dw := grads.Weights[paramKey(l, "conv.weight")].Data
 		var db []float32
-		if bt := grads.Weights[fmt.Sprintf("cell_list.%d.conv.bias", l)]; bt != nil {
+		if bt := grads.Weights[paramKey(l, "conv.bias")]; bt != nil {
 			db = bt.Data
 		}
 		var dwc [3][]float32 // dL/dW_ci, W_cf, W_co of a peephole cell
 		for k, n := range []string{"W_ci", "W_cf", "W_co"} {
-			if g := grads.Weights[fmt.Sprintf("cell_list.%d.%s", l, n)]; g != nil {
+			if g := grads.Weights[paramKey(l, n)]; g != nil {
 				dwc[k] = g.Data
 			}
 		}
