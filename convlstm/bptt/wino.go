@@ -58,7 +58,7 @@ const winoVecs = kernel.NR / kernel.WinoLanes
 // one (kernel.UseWino, or weights not all finite and within winoBound).
 func newWinoT(ct *convT) *winoT {
 	k := kernel.WinoFor(ct.kh)
-	if ct.kh != ct.kw || !kernel.UseWino(ct.kh, ct.g.h, ct.g.w) || !kernel.AllFiniteBelow(ct.wt, winoBound) {
+	if ct.kh != ct.kw || !kernel.UseWino(ct.kh, ct.g.h, ct.g.w, ct.m, ct.cout) || !kernel.AllFiniteBelow(ct.wt, winoBound) {
 		return nil
 	}
 	g := ct.g

@@ -22,7 +22,8 @@
 // taps variant instead (taps.go): the conv as a sum over the kernel taps,
 // each tap an offset into a zero-padded band that holds cat[x, h], with no
 // im2col copies. On AVX-512, those layers with a 3x3 or 5x5 kernel on
-// frames wide enough compute the conv by Winograd's algorithm F(2x2, r x r)
+// frames wide enough and at least 32 channels in and out (4*hidden out)
+// compute the conv by Winograd's algorithm F(2x2, r x r)
 // instead (wino.go): 2.25x (3x3) and 2.78x (5x5) fewer multiply-adds, the
 // element-wise products of the transformed tiles summed over the channels by
 // the same micro-kernel; only when every weight, input and state value is

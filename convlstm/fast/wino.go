@@ -53,10 +53,10 @@ type winoConv struct {
 
 // winoEligible reports whether the layer's conv may run by Winograd: a
 // square kernel that kernel.UseWino takes (AVX-512, 3x3 or 5x5, frames wide
-// enough to fill the vectors), and every weight, input and initial state
-// value finite and within winoBound.
-func winoEligible(kh, kw, h, w int, data ...[]float32) bool {
-	if kh != kw || !kernel.UseWino(kh, h, w) {
+// enough to fill the vectors, enough channels), and every weight, input and
+// initial state value finite and within winoBound.
+func winoEligible(kh, kw, h, w, cin, cout int, data ...[]float32) bool {
+	if kh != kw || !kernel.UseWino(kh, h, w, cin, cout) {
 		return false
 	}
 	for _, d := range data {
@@ -193,13 +193,14 @@ func WinogradMatrices(r int) (bt, g, at [][]float64) {
 // WinogradLayers reports, for each layer of m, whether the fast forward
 // computes its conv by Winograd's algorithm on frames of h x w pixels when
 // every value is finite and within bounds: a taps layer (hidden >= 16)
-// with a square 3x3 or 5x5 kernel, on AVX-512, frames wide enough, and the
+// with a square 3x3 or 5x5 kernel, on AVX-512, frames wide enough, at
+// least 32 channels in (input plus hidden) and out (4*hidden), and the
 // algorithm not turned off by SetWinograd.
 func WinogradLayers(m *convlstm.ConvLSTM, h, w int) []bool {
 	var on []bool
 	for _, c := range m.CellList {
 		k := c.KernelSize
-		on = append(on, c.HiddenDim >= tapsMinCin && k[0] == k[1] && kernel.UseWino(k[0], h, w))
+		on = append(on, c.HiddenDim >= tapsMinCin && k[0] == k[1] && kernel.UseWino(k[0], h, w, c.InputDim+c.HiddenDim, 4*c.HiddenDim))
 	}
 	return on
 }

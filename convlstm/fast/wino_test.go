@@ -9,7 +9,7 @@ import (
 )
 
 // TestSetWinograd: SetWinograd reports the previous setting and
-// WinogradLayers follows it; with it on, a 32x32 layer with 16 hidden
+// WinogradLayers follows it; with it on, a 32x32 layer with 32 hidden
 // channels and a 5x5 kernel runs by Winograd (at AVX-512: its results then
 // differ from the direct conv's by rounding, never by more than 2e-5).
 func TestSetWinograd(t *testing.T) {
@@ -21,7 +21,7 @@ func TestSetWinograd(t *testing.T) {
 		t.Errorf("SetWinograd(false) twice: previous %v, want false", prev)
 	}
 	convlstm.ManualSeed(9)
-	m, err := convlstm.NewConvLSTM(3, 16, [2]int{5, 5}, 1, true, true, false)
+	m, err := convlstm.NewConvLSTM(3, 32, [2]int{5, 5}, 1, true, true, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,14 +35,17 @@ package kernel
 // (AllFiniteBelow), and checks its results against PyTorch's golden cases.
 
 // WinoWorth reports whether F(2x2, r x r) is worth taking over a direct
-// conv on frames of h x w pixels: its saving in multiply-adds (4r^2 /
-// Alpha^2: 2.25 for r = 3, 2.78 for r = 5) times the share of the lanes
-// that hold tiles of the frame (a row of tiles is cut into whole vectors
-// of WinoLanes; 16 pixels wide is 8 tiles, half a vector) must be at
-// least 1.5.
-func WinoWorth(r, h, w int) bool {
+// conv from cin to cout channels on frames of h x w pixels. Its saving in
+// multiply-adds (4r^2 / Alpha^2: 2.25 for r = 3, 2.78 for r = 5) times
+// the share of the lanes that hold tiles of the frame (a row of tiles is
+// cut into whole vectors of WinoLanes; 16 pixels wide is 8 tiles, half a
+// vector) must be at least 1.5; and both channel counts at least
+// WinoMinChannels, since the transforms cost per tile and channel what
+// the products cost per tile and channel pair, and the products' depth is
+// cin.
+func WinoWorth(r, h, w, cin, cout int) bool {
 	k := WinoFor(r)
-	if k == nil || h <= 0 || w <= 0 {
+	if k == nil || h <= 0 || w <= 0 || min(cin, cout) < WinoMinChannels {
 		return false
 	}
 	tw := (w + 1) / 2
@@ -50,6 +53,10 @@ func WinoWorth(r, h, w int) bool {
 	save := float64(4*r*r) / float64(k.Alpha*k.Alpha)
 	return save*float64(tw)/float64(lanes) >= 1.5
 }
+
+// WinoMinChannels is the fewest input and output channels for which
+// WinoWorth takes Winograd's algorithm.
+var WinoMinChannels = 32
 
 // WinoPolicy says when the fast paths take Winograd's algorithm.
 type WinoPolicy int
@@ -74,12 +81,12 @@ func SetWinoPolicy(p WinoPolicy) (restore func()) {
 // GetWinoPolicy returns the policy in place.
 func GetWinoPolicy() WinoPolicy { return winoPolicy }
 
-// UseWino reports whether a conv with an r x r kernel on frames of h x w
-// pixels takes Winograd's algorithm under the policy: only at the AVX-512
-// level (the transforms are assembly there; the other levels keep the
-// direct convs), for r = 3 or 5. The caller still checks its values
-// (AllFiniteBelow).
-func UseWino(r, h, w int) bool {
+// UseWino reports whether a conv with an r x r kernel from cin to cout
+// channels on frames of h x w pixels takes Winograd's algorithm under the
+// policy: only at the AVX-512 level (the transforms are assembly there;
+// the other levels keep the direct convs), for r = 3 or 5. The caller
+// still checks its values (AllFiniteBelow).
+func UseWino(r, h, w, cin, cout int) bool {
 	if current != AVX512 || WinoFor(r) == nil {
 		return false
 	}
@@ -87,7 +94,7 @@ func UseWino(r, h, w int) bool {
 	case WinoAlways:
 		return true
 	case WinoAuto:
-		return WinoWorth(r, h, w)
+		return WinoWorth(r, h, w, cin, cout)
 	}
 	return false
 }

@@ -243,3 +243,24 @@ func TestWinoPackFilter(t *testing.T) {
 		})
 	}
 }
+
+// TestWinoWorth: the lanes a frame fills and the channel counts decide.
+func TestWinoWorth(t *testing.T) {
+	for _, c := range []struct {
+		r, h, w, cin, cout int
+		want               bool
+	}{
+		{3, 32, 32, 64, 64, true},
+		{3, 16, 16, 64, 64, false}, // 8 tiles of 16 lanes: 2.25 * 0.5 < 1.5
+		{5, 24, 24, 35, 128, true}, // 12 of 16: 2.78 * 0.75
+		{3, 24, 24, 64, 64, true},  // 2.25 * 0.75 = 1.69
+		{3, 32, 32, 17, 64, false}, // too few input channels
+		{3, 32, 32, 64, 16, false}, // too few output channels
+		{4, 32, 32, 64, 64, false}, // no F(2x2, 4x4)
+		{3, 0, 32, 64, 64, false},
+	} {
+		if got := WinoWorth(c.r, c.h, c.w, c.cin, c.cout); got != c.want {
+			t.Errorf("WinoWorth(%d, %d, %d, %d, %d) = %v, want %v", c.r, c.h, c.w, c.cin, c.cout, got, c.want)
+		}
+	}
+}
