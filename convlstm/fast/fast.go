@@ -213,12 +213,7 @@ func (l *fastLayer) stepJob(t, job int, s *fastScratch) {
 	}
 	hid, hw, gs := l.hid, l.hw, l.gs
 	fr := b*l.t + t
-	var hPrev []float32
-	if t > 0 {
-		hPrev = l.out[(fr-1)*hid*hw : fr*hid*hw]
-	} else if l.h0 != nil {
-		hPrev = l.h0[b*hid*hw : (b+1)*hid*hw]
-	}
+	hPrev := l.hPrev(b, t)
 	if !l.taps {
 		g := l.gx[fr*4*hid*gs : (fr+1)*4*hid*gs]
 		if hPrev == nil {
@@ -239,6 +234,20 @@ func (l *fastLayer) stepJob(t, job int, s *fastScratch) {
 	for y := y0; y < y0+nr; y++ {
 		l.epilogue(t, b, g, (y-y0)*l.wp, y*l.w, l.w)
 	}
+}
+
+// hPrev is h_{t-1} of batch item b (hid planes of H x W): the output of
+// step t-1, or the initial h at t = 0 (nil for zeros).
+func (l *fastLayer) hPrev(b, t int) []float32 {
+	n := l.hid * l.hw
+	if t > 0 {
+		fr := b*l.t + t
+		return l.out[(fr-1)*n : fr*n]
+	}
+	if l.h0 != nil {
+		return l.h0[b*n : (b+1)*n]
+	}
+	return nil
 }
 
 // epilogue applies the gates and the state update to n pixels of batch

@@ -104,13 +104,7 @@ func (l *fastLayer) winoJob(t, j int, s *fastScratch) {
 	// 1. V: the input transform of every channel of every vector.
 	for q := 0; q < nv; q++ {
 		b, ty, tx := l.winoVec(v0 + q)
-		fr := b*l.t + t
-		var hPrev []float32
-		if t > 0 {
-			hPrev = l.out[(fr-1)*hid*hw : fr*hid*hw]
-		} else if l.h0 != nil {
-			hPrev = l.h0[b*hid*hw : (b+1)*hid*hw]
-		}
+		hPrev := l.hPrev(b, t)
 		xf := l.xFrame(b, t)
 		x := l.x[xf*l.cin*hw : (xf+1)*l.cin*hw]
 		for c := 0; c < cin; c++ {

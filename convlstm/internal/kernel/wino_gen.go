@@ -69,6 +69,19 @@ func (g *gen) lin(m [][]float64, in, out []string) {
 	}
 }
 
+// constants emits, in place, the loads of the constants of ms (loadConsts)
+// and returns their DATA lines, which go after the function.
+func (g *gen) constants(name string, first int, ms ...[][]float64) (data string) {
+	var cb bytes.Buffer
+	g.b, cb = cb, g.b
+	g.loadConsts(name, first, ms...)
+	side := g.b.String()
+	g.b = cb
+	loads, data := splitConsts(side)
+	g.b.WriteString(loads)
+	return data
+}
+
 // loadConsts broadcasts every |c| other than 0 and 1 of the matrices into
 // registers from first on, from the table name<>.
 func (g *gen) loadConsts(name string, first int, ms ...[][]float64) {
@@ -123,16 +136,7 @@ func (g *gen) input(w *kernel.Wino) {
 	g.p("VMOVUPS winoOdd<>(SB), Z31")
 	g.p("VPXORD Z29, Z29, Z29")
 	g.zero = "Z29"
-	body := g.b.Len()
-	_ = body
-	var cb bytes.Buffer
-	g.b, cb = cb, g.b // constants' DATA go after the function: emit them into a side buffer
-	g.loadConsts(fmt.Sprintf("winoInC%d", w.R), 20, w.BT)
-	side := g.b.String()
-	g.b = cb
-	// The VBROADCASTSS lines of side belong here, the DATA lines after.
-	loads, data := splitConsts(side)
-	g.b.WriteString(loads)
+	data := g.constants(fmt.Sprintf("winoInC%d", w.R), 20, w.BT)
 	d, t := regs(0, a), regs(8, a)
 	g.p("MOVQ DI, DX")
 	for i := 0; i < a; i++ {
@@ -192,13 +196,7 @@ func (g *gen) output(w *kernel.Wino) {
 	g.p("VBROADCASTSS bias+32(FP), Z28")
 	g.p("VPXORD Z29, Z29, Z29")
 	g.zero = "Z29"
-	var cb bytes.Buffer
-	g.b, cb = cb, g.b
-	g.loadConsts(fmt.Sprintf("winoOutC%d", w.R), 24, w.AT)
-	side := g.b.String()
-	g.b = cb
-	loads, data := splitConsts(side)
-	g.b.WriteString(loads)
+	data := g.constants(fmt.Sprintf("winoOutC%d", w.R), 24, w.AT)
 	in := regs(0, a)
 	s := [2][]string{regs(8, a), regs(8+a, a)} // s[r][nu] = (AT M)[r][nu]
 	g.p("MOVQ R8, R10")
@@ -255,13 +253,7 @@ func (g *gen) filter(w *kernel.Wino) {
 	g.p("SHLQ $2, R11")
 	g.p("VPXORD Z29, Z29, Z29")
 	g.zero = "Z29"
-	var cb bytes.Buffer
-	g.b, cb = cb, g.b
-	g.loadConsts(fmt.Sprintf("winoFilterC%d", r), 16, w.G)
-	side := g.b.String()
-	g.b = cb
-	loads, data := splitConsts(side)
-	g.b.WriteString(loads)
+	data := g.constants(fmt.Sprintf("winoFilterC%d", r), 16, w.G)
 	in, out := regs(0, a), regs(8, a)
 	// Rows: t[ky][nu] = sum_kx g[ky][kx] G[nu][kx], into scratch slot ky*a+nu.
 	for ky := 0; ky < r; ky++ {
