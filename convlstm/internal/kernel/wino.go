@@ -170,7 +170,7 @@ func newWino(r int, p []float64) *Wino {
 		w.G[j] = make([]float64, r)
 		pk := 1.0
 		for k := 0; k < r; k++ {
-			w.G[j][k] = pk / f
+			w.G[j][k] = pk/f + 0 // + 0: no -0 (0/f with f < 0)
 			pk *= pj
 		}
 		w.AT[0][j], w.AT[1][j] = 1, pj

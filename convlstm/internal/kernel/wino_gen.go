@@ -1,8 +1,8 @@
 //go:build ignore
 
 // wino_gen writes wino_amd64.s, the AVX-512 transforms of wino.go, from
-// the matrices of kernel.WinoFor: every multiply by a constant of BT and
-// AT is spelled out (zeros dropped, ones as additions). Run it with
+// the matrices of kernel.WinoFor: every multiply by a constant of BT, AT
+// and G is spelled out (zeros dropped, ones as additions and subtractions). Run it with
 // go generate in convlstm/internal/kernel.
 package main
 
