@@ -34,7 +34,8 @@
 //
 // Peephole models (convlstm.Config.Peephole) take the same kernels for the
 // conv; their epilogue, which adds W_ci∘c and W_cf∘c before the gates and
-// W_co∘c_t before o, is kernel.FusedGatesPeephole, Go code at every level.
+// W_co∘c_t before o, is kernel.FusedGatesPeephole (AVX-512 assembly at that
+// level, Go below it).
 //
 // A traced forward (ForwardTrace, or Forward with m.Trace set) allocates
 // its step tensors; RecycleTrace hands them back for the next traced

@@ -269,7 +269,7 @@ func (l *fastLayer) epilogue(t, b int, g []float32, gq, p, n int) {
 		hj := h[o : o+n]
 		// Tracing keeps the activations too (the gate buffer is
 		// overwritten with them, then copied out). The peephole cell's
-		// epilogue is Go code at every level.
+		// epilogue is its own kernel (AVX-512, else Go).
 		switch keep := l.steps != nil; {
 		case l.wci != nil:
 			kernel.FusedGatesPeephole(gi, gf, go_, gg, l.wci[o:o+n], l.wcf[o:o+n], l.wco[o:o+n], cj, hj, keep)

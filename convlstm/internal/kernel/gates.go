@@ -46,12 +46,16 @@ func FusedGatesKeep(gi, gf, gO, gg, c, h []float32) {
 }
 
 // FusedGatesPeephole is the epilogue of a peephole cell (Shi et al. 2015,
-// eq. 3), in Go at every level: wci, wcf and wco are the row's peephole
-// weights, and the activations replace the pre-activations when keep is set.
+// eq. 3), AVX-512 assembly at that level and Go below it: wci, wcf and wco
+// are the row's peephole weights, and the activations replace the
+// pre-activations when keep is set.
 //
 //	i, f = sigmoid(cc_i + wci*c), sigmoid(cc_f + wcf*c);  g = tanh(cc_g)
 //	c = f*c + i*g;  o = sigmoid(cc_o + wco*c);  h = o*tanh(c)
 func FusedGatesPeephole(gi, gf, gO, gg, wci, wcf, wco, c, h []float32, keep bool) {
+	if fusedGatesPeepholeVec(gi, gf, gO, gg, wci, wcf, wco, c, h, keep) == len(c) {
+		return
+	}
 	n := len(c)
 	gi, gf, gO, gg, wci, wcf, wco, h = gi[:n], gf[:n], gO[:n], gg[:n], wci[:n], wcf[:n], wco[:n], h[:n]
 	for p, cp := range c {

@@ -10,7 +10,7 @@ import (
 // activations (refSigmoid, refTanh) on random values and on NaN and
 // infinities in the pre-activations, the state and the weights (0 * Inf is
 // NaN, as in PyTorch), with keep off and on, at every level (the epilogue
-// is Go code at each). Tolerance 2e-6 + 1e-5*|want|.
+// is AVX-512 assembly at that level, Go below it). Tolerance 2e-6 + 1e-5*|want|.
 func TestFusedGatesPeephole(t *testing.T) {
 	rng := rand.New(rand.NewSource(1))
 	special := []float32{nan32, inf32, ninf32, 0, 100, -100}
