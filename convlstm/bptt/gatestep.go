@@ -27,7 +27,7 @@ type gateStep struct {
 
 // do runs the hidden channels [j0, j1) of step e.t, every batch item, row
 // by row: the seed's cell through kernel.GatesBackward, the peephole cell
-// in Go.
+// through kernel.GatesBackwardPeephole.
 func (e *gateStep) do(j0, j1 int) {
 	g, B, T, H, W, hid, ld, ldB, t := e.g, e.B, e.T, e.H, e.W, e.hid, e.ld, e.ldB, e.t
 	hw := H * W
@@ -63,31 +63,9 @@ func (e *gateStep) do(j0, j1 int) {
 					continue
 				}
 				p := j*hw + y*W // (j, y, 0) of the peephole weights
-				wci, wcf, wco := e.wc[0][p:][:W], e.wc[1][p:][:W], e.wc[2][p:][:W]
-				dwci, dwcf, dwco := e.dwc[0][p:][:W], e.dwc[1][p:][:W], e.dwc[2][p:][:W]
-				di := e.dz[j*ld+q:][:W]
-				df := e.dz[(hid+j)*ld+q:][:W]
-				do := e.dz[(2*hid+j)*ld+q:][:W]
-				dg := e.dz[(3*hid+j)*ld+q:][:W]
-				for x := 0; x < W; x++ {
-					var c0 float32
-					if cp != nil {
-						c0 = cp[x]
-					}
-					i, f, o, gv := gi[x], gf[x], gO[x], gg[x]
-					dhk := dhj[x]
-					tc := kernel.Tanh(cn[x])
-					dco := sigmoidBackward(dhk*tc, o)
-					dcn := dcj[x] + tanhBackward(dhk*o, tc) + dco*wco[x]
-					dfk := sigmoidBackward(dcn*c0, f)
-					dik := sigmoidBackward(dcn*gv, i)
-					do[x], df[x], di[x] = dco, dfk, dik
-					dg[x] = tanhBackward(dcn*i, gv)
-					dcj[x] = dcn*f + dik*wci[x] + dfk*wcf[x]
-					dwco[x] += dco * cn[x]
-					dwci[x] += dik * c0
-					dwcf[x] += dfk * c0
-				}
+				kernel.GatesBackwardPeephole(gi, gf, gO, gg, cn, cp, dhj, dcj,
+					e.dz[j*ld+q:], e.dz[(hid+j)*ld+q:], e.dz[(2*hid+j)*ld+q:], e.dz[(3*hid+j)*ld+q:],
+					e.wc[0][p:], e.wc[1][p:], e.wc[2][p:], e.dwc[0][p:], e.dwc[1][p:], e.dwc[2][p:])
 			}
 		}
 	}

@@ -12,3 +12,7 @@ func gatesBackwardVec(gi, gf, gO, gg, cn, cp, dh, dc, dz []float32, ldz int) int
 func fusedGatesPeepholeVec(gi, gf, gO, gg, wci, wcf, wco, c, h []float32, keep bool) int {
 	return 0
 }
+
+func gatesBackwardPeepholeVec(gi, gf, gO, gg, cn, cp, dh, dc, di, df, do, dg, wci, wcf, wco, dwci, dwcf, dwco []float32) int {
+	return 0
+}

@@ -34,3 +34,36 @@ func gatesBackwardVec(gi, gf, gO, gg, cn, cp, dh, dc, dz []float32, ldz int) int
 	}
 	return n
 }
+
+// gatesBackwardPeepholeAVX512 is GatesBackwardPeephole on n pixels, n a
+// multiple of 16, cp never nil (gatesback_amd64.s).
+//
+//go:noescape
+func gatesBackwardPeepholeAVX512(gi, gf, gO, gg, cn, cp, dh, dc, di, df, do, dg, wci, wcf, wco, dwci, dwcf, dwco *float32, n int)
+
+// gatesBackwardPeepholeVec runs the AVX-512 GatesBackwardPeephole on the
+// longest multiple of 16 pixels of the row, at the AVX-512 level, and
+// returns how many it did.
+func gatesBackwardPeepholeVec(gi, gf, gO, gg, cn, cp, dh, dc, di, df, do, dg, wci, wcf, wco, dwci, dwcf, dwco []float32) int {
+	n := len(cn) &^ 15
+	if current != AVX512 || n == 0 {
+		return 0
+	}
+	_, _, _, _, _, _, _, _ = gi[n-1], gf[n-1], gO[n-1], gg[n-1], dh[n-1], dc[n-1], di[n-1], df[n-1]
+	_, _, _, _, _, _, _, _ = do[n-1], dg[n-1], wci[n-1], wcf[n-1], wco[n-1], dwci[n-1], dwcf[n-1], dwco[n-1]
+	for done := 0; done < n; {
+		k := n - done
+		var c0 *float32
+		if cp != nil {
+			_ = cp[done+k-1]
+			c0 = &cp[done]
+		} else {
+			k = min(k, len(zeroRow))
+			c0 = &zeroRow[0]
+		}
+		gatesBackwardPeepholeAVX512(&gi[done], &gf[done], &gO[done], &gg[done], &cn[done], c0, &dh[done], &dc[done],
+			&di[done], &df[done], &do[done], &dg[done], &wci[done], &wcf[done], &wco[done], &dwci[done], &dwcf[done], &dwco[done], k)
+		done += k
+	}
+	return n
+}

@@ -97,3 +97,109 @@ bloop:
 bdone:
 	VZEROUPPER
 	RET
+
+// func gatesBackwardPeepholeAVX512(gi, gf, gO, gg, cn, cp, dh, dc, di, df, do, dg, wci, wcf, wco, dwci, dwcf, dwco *float32, n int)
+// GatesBackwardPeephole on n pixels, n a multiple of 16, cp never nil: the
+// Go loop's products and sums in its order (no fused multiply-adds), tanh
+// as the forward's epilogue. AX is the byte offset into every row; the
+// rows beyond the first nine are loaded from the frame into R14 at use.
+TEXT ·gatesBackwardPeepholeAVX512(SB), NOSPLIT, $0-152
+	EXP_CONSTANTS_AVX512
+	MOVQ gi+0(FP), SI
+	MOVQ gf+8(FP), DI
+	MOVQ gO+16(FP), R8
+	MOVQ gg+24(FP), R9
+	MOVQ cn+32(FP), R10
+	MOVQ cp+40(FP), BX
+	MOVQ dh+48(FP), R11
+	MOVQ dc+56(FP), R12
+	MOVQ di+64(FP), R13
+	MOVQ df+72(FP), DX
+	MOVQ n+144(FP), CX
+	SHRQ $4, CX
+	XORQ AX, AX
+	TESTQ CX, CX
+	JZ qdone
+qloop:
+	VMOVUPS (SI)(AX*1), Z0
+	VMOVUPS (DI)(AX*1), Z1
+	VMOVUPS (R8)(AX*1), Z2
+	VMOVUPS (R9)(AX*1), Z3
+	VMOVUPS (R11)(AX*1), Z4
+	VMOVUPS (BX)(AX*1), Z5
+	VMOVUPS (R10)(AX*1), Z6
+	VADDPS Z6, Z6, Z6
+	VMINPS Z6, Z16, Z6
+	VMAXPS Z6, Z17, Z6
+	VMULPS Z18, Z6, Z8
+	VRNDSCALEPS $0, Z8, Z8
+	VFNMADD231PS Z19, Z8, Z6
+	VFNMADD231PS Z20, Z8, Z6
+	VMOVAPS Z21, Z9
+	VFMADD213PS Z22, Z6, Z9
+	VFMADD213PS Z23, Z6, Z9
+	VFMADD213PS Z24, Z6, Z9
+	VFMADD213PS Z25, Z6, Z9
+	VFMADD213PS Z26, Z6, Z9
+	VFMADD213PS Z27, Z6, Z9
+	VFMADD213PS Z27, Z6, Z9
+	VSCALEFPS Z8, Z9, Z6
+	VADDPS Z27, Z6, Z6
+	VDIVPS Z6, Z28, Z6
+	VSUBPS Z6, Z27, Z6
+	VMULPS Z6, Z4, Z7
+	VMULPS Z2, Z7, Z7
+	VSUBPS Z2, Z27, Z10
+	VMULPS Z10, Z7, Z7
+	VMULPS Z2, Z4, Z11
+	VMULPS Z6, Z6, Z12
+	VSUBPS Z12, Z27, Z12
+	VMULPS Z12, Z11, Z11
+	VADDPS (R12)(AX*1), Z11, Z13
+	MOVQ wco+112(FP), R14
+	VMULPS (R14)(AX*1), Z7, Z14
+	VADDPS Z14, Z13, Z13
+	VMULPS Z5, Z13, Z15
+	VMULPS Z1, Z15, Z15
+	VSUBPS Z1, Z27, Z10
+	VMULPS Z10, Z15, Z15
+	VMULPS Z3, Z13, Z9
+	VMULPS Z0, Z9, Z9
+	VSUBPS Z0, Z27, Z10
+	VMULPS Z10, Z9, Z9
+	MOVQ do+80(FP), R14
+	VMOVUPS Z7, (R14)(AX*1)
+	VMOVUPS Z15, (DX)(AX*1)
+	VMOVUPS Z9, (R13)(AX*1)
+	VMULPS Z0, Z13, Z11
+	VMULPS Z3, Z3, Z12
+	VSUBPS Z12, Z27, Z12
+	VMULPS Z12, Z11, Z11
+	MOVQ dg+88(FP), R14
+	VMOVUPS Z11, (R14)(AX*1)
+	VMULPS Z1, Z13, Z12
+	MOVQ wci+96(FP), R14
+	VMULPS (R14)(AX*1), Z9, Z14
+	VADDPS Z14, Z12, Z12
+	MOVQ wcf+104(FP), R14
+	VMULPS (R14)(AX*1), Z15, Z14
+	VADDPS Z14, Z12, Z12
+	VMOVUPS Z12, (R12)(AX*1)
+	VMULPS (R10)(AX*1), Z7, Z14
+	MOVQ dwco+136(FP), R14
+	VADDPS (R14)(AX*1), Z14, Z14
+	VMOVUPS Z14, (R14)(AX*1)
+	VMULPS Z5, Z9, Z14
+	MOVQ dwci+120(FP), R14
+	VADDPS (R14)(AX*1), Z14, Z14
+	VMOVUPS Z14, (R14)(AX*1)
+	VMULPS Z5, Z15, Z14
+	MOVQ dwcf+128(FP), R14
+	VADDPS (R14)(AX*1), Z14, Z14
+	VMOVUPS Z14, (R14)(AX*1)
+	ADDQ $64, AX
+	DECQ CX
+	JNZ qloop
+qdone:
+	VZEROUPPER
+	RET
