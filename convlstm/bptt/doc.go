@@ -16,8 +16,8 @@
 // operations. ForwardFast records its tape with fast.ForwardTrace, the code
 // fast.Forward runs, and backwardFast (fast.go) computes the same
 // gradients on all cores: the gate gradients with kernel.GatesBackward
-// (kernel.GatesBackwardPeephole for the peephole cell)
-// (gatestep.go), the gradients of h and x as transposed convs by the
+// (gatestep.go; kernel.GatesBackwardPeephole for the peephole cell), the
+// gradients of h and x as transposed convs by the
 // forward's taps micro-kernel (or, for 3x3 and 5x5 kernels on AVX-512 when
 // every value is finite, by the forward's Winograd transforms: wino.go),
 // and the weight gradient as dot products along the pixels
