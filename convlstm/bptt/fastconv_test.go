@@ -82,3 +82,48 @@ func TestPaddedConvBackward(t *testing.T) {
 		})
 	}
 }
+
+// TestWinogradConvTNextFrame: a transposed conv by Winograd over frame 0
+// of planes whose frame 1 holds NaN in its first row. With H odd the last
+// row of tiles reads that row (the tiles' second output row is past the
+// frame, see wino.go): frame 0's gradient must still equal
+// Conv2dBackward's for frame 0 alone, with no NaN.
+func TestWinogradConvTNextFrame(t *testing.T) {
+	if kernel.Best() != kernel.AVX512 {
+		t.Skip("Winograd's convT runs at the AVX-512 level only")
+	}
+	t.Cleanup(kernel.SetWinoPolicy(kernel.WinoAlways))
+	const m, cin, h, w, k = 32, 3, 5, 7, 3
+	rng := rand.New(rand.NewPCG(11, 12))
+	rnd := func(shape ...int) *convlstm.Tensor {
+		x := convlstm.Zeros(shape...)
+		for i := range x.Data {
+			x.Data[i] = rng.Float32()*2 - 1
+		}
+		return x
+	}
+	gout, x, wt := rnd(2, m, h, w), rnd(1, cin, h, w), rnd(m, cin, k, k)
+	for o := 0; o < m; o++ { // frame 1, row 0
+		for xx := 0; xx < w; xx++ {
+			gout.Data[((1*m)+o)*h*w+xx] = float32(math.NaN())
+		}
+	}
+	want, _, _, err := Conv2dBackward(&convlstm.Tensor{Shape: []int{1, m, h, w}, Data: gout.Data[:m*h*w]}, x, wt, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mdl := &convlstm.ConvLSTM{CellList: []*convlstm.Cell{{KernelSize: [2]int{k, k}}}}
+	g := newPadGeom(mdl, h, w)
+	ld := g.plane(2)
+	dz := make([]float32, m*ld)
+	padFrames(dz, ld, 0, seqFrames(gout.Data, 2, 1, m, false, g), 2, 1, m, g)
+	ct := newConvT(g, wt.Data, m, cin*k*k, 0, cin, k, k)
+	defer ct.release()
+	if ct.wino == nil {
+		t.Fatal("no Winograd plan under WinoAlways")
+	}
+	dxp := make([]float32, ct.panels*kernel.MR*ld)
+	ct.run(&call{}, dxp, ld, 0, dz, ld, 0, 1)
+	dx := unpadFrames(dxp, ld, 1, 1, cin, false, g)
+	compareGrad(t, "dx of frame 0", &convlstm.Tensor{Shape: want.Shape, Data: dx.Data}, want)
+}

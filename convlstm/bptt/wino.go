@@ -25,10 +25,12 @@ import (
 // the zero rows between frames and the gaps, which are the conv's zero
 // padding. A tile whose second output row or column is past the frame (H
 // or W odd) reads one row or column beyond that padding, a pixel of the
-// next row or frame: its contribution to the tile's valid outputs is zero
-// up to rounding (exactly zero in exact arithmetic), and the outputs past
-// the frame are dropped. Lanes past the frame's last tile read whatever
-// follows and are dropped too.
+// next row or frame, whatever it holds: in the transforms that value meets
+// only the tile's second output row or column, which is dropped (the last
+// column of BT has one nonzero, in its last row, and AT's first row is
+// zero there; the transforms skip zero coefficients, so not even a NaN
+// gets through). Lanes past the frame's last tile read whatever follows,
+// and are dropped with everything they computed (lanes never mix).
 
 // winoBound bounds the weights and gradients of a Winograd convT, so that
 // no product or transform can overflow (fast/wino.go has the same).
