@@ -63,3 +63,51 @@ func TestSetWinograd(t *testing.T) {
 		t.Errorf("WinogradMatrices(4) = %v, want nil", bt)
 	}
 }
+
+// TestWinogradFallsBack: a layer that Winograd's algorithm would take runs
+// the direct kernel instead, bit for bit, when its input holds a NaN, an
+// infinity or a value past winoBound, and when a weight does.
+func TestWinogradFallsBack(t *testing.T) {
+	if kernel.Best() != kernel.AVX512 {
+		t.Skip("Winograd's algorithm runs at the AVX-512 level only")
+	}
+	t.Cleanup(kernel.SetWinoPolicy(kernel.WinoAuto))
+	for _, spoil := range []float32{float32(math.NaN()), float32(math.Inf(-1)), 2 * winoBound} {
+		for _, where := range []string{"input", "weight"} {
+			convlstm.ManualSeed(10)
+			m, err := convlstm.NewConvLSTM(3, 32, [2]int{3, 3}, 1, true, true, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			x := convlstm.Zeros(2, 2, 3, 32, 32)
+			for i := range x.Data {
+				x.Data[i] = float32(math.Cos(float64(i)))
+			}
+			if where == "input" {
+				x.Data[len(x.Data)/3] = spoil
+			} else {
+				m.CellList[0].Conv.Weight.Data[7] = spoil
+			}
+			if on := WinogradLayers(m, 32, 32); !on[0] {
+				t.Fatalf("the layer does not take Winograd's algorithm even with finite values")
+			}
+			kernel.SetWinoPolicy(kernel.WinoAlways)
+			got, _, err := Forward(m, x, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			kernel.SetWinoPolicy(kernel.WinoNever)
+			want, _, err := Forward(m, x, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			kernel.SetWinoPolicy(kernel.WinoAuto)
+			for i, w := range want[0].Data {
+				g := got[0].Data[i]
+				if math.Float32bits(g) != math.Float32bits(w) && !(g != g && w != w) {
+					t.Fatalf("%g in the %s: element %d is %g, the direct kernel's %g", spoil, where, i, g, w)
+				}
+			}
+		}
+	}
+}
