@@ -111,7 +111,7 @@ func valid(arg string, t *Tensor) error {
 	if t == nil {
 		return fmt.Errorf("convlstm: %s is nil", arg)
 	}
-	if _, err := numel(arg+" shape", t.Shape); err != nil {
+	if _, err := numel(arg, " shape", t.Shape); err != nil {
 		return err
 	}
 	if len(t.Data) != prod(t.Shape) {

@@ -18,7 +18,7 @@ type Tensor struct {
 // NewTensor returns a zero tensor of the given shape. Every size must be
 // positive; otherwise it returns an error naming the bad axis.
 func NewTensor(shape ...int) (*Tensor, error) {
-	n, err := numel("shape", shape)
+	n, err := numel("shape", "", shape)
 	if err != nil {
 		return nil, err
 	}
@@ -40,7 +40,7 @@ func Zeros(shape ...int) *Tensor {
 // FromSlice wraps data (not copied) as a tensor of the given shape. The
 // length of data must equal the product of the shape.
 func FromSlice(data []float32, shape ...int) (*Tensor, error) {
-	n, err := numel("shape", shape)
+	n, err := numel("shape", "", shape)
 	if err != nil {
 		return nil, err
 	}
@@ -63,29 +63,16 @@ var (
 	MaxCallBytes int64 = 8 << 30
 )
 
-// count returns the product of the sizes, and whether every size is
-// positive and the product within MaxElements (numel says which is not).
-func count(shape []int) (int, bool) {
-	n := int64(1)
-	for _, s := range shape {
-		if s <= 0 || n > MaxElements/int64(s) {
-			return 0, false
-		}
-		n *= int64(s)
-	}
-	return int(n), true
-}
-
 // numel checks that every size is positive and the product within
-// MaxElements, and returns the product.
-func numel(what string, shape []int) (int, error) {
+// MaxElements, and returns the product; errors name the shape what+suffix.
+func numel(what, suffix string, shape []int) (int, error) {
 	n := int64(1)
 	for i, s := range shape {
 		if s <= 0 {
-			return 0, fmt.Errorf("convlstm: %s %v: size %d at axis %d must be positive", what, shape, s, i)
+			return 0, fmt.Errorf("convlstm: %s%s %v: size %d at axis %d must be positive", what, suffix, shape, s, i)
 		}
 		if n > MaxElements/int64(s) {
-			return 0, fmt.Errorf("convlstm: %s %v has more than MaxElements = %d values", what, shape, MaxElements)
+			return 0, fmt.Errorf("convlstm: %s%s %v has more than MaxElements = %d values", what, suffix, shape, MaxElements)
 		}
 		n *= int64(s)
 	}
@@ -98,9 +85,8 @@ func numel(what string, shape []int) (int, error) {
 func CheckAlloc(what string, shapes ...[]int) error {
 	var total int64
 	for _, sh := range shapes {
-		n, ok := count(sh)
-		if !ok { // say which size is wrong
-			_, err := numel(what+": tensor", sh)
+		n, err := numel(what, ": tensor", sh)
+		if err != nil {
 			return err
 		}
 		if total += 4 * int64(n); total > MaxCallBytes {
