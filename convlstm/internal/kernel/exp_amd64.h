@@ -17,11 +17,11 @@
 	MOVL $0x3f800000, AX; VPBROADCASTD AX, Z27 \
 	MOVL $0x40000000, AX; VPBROADCASTD AX, Z28
 
-// SIGMOID_AVX512(x, n, p) sets x to sigmoid(x) = 1/(1+exp(-x)), with n and p as
-// scratch: the exp of EXP_CONSTANTS_AVX512's constants and Z29 = -1 (see
-// gates_amd64.s for the clamp's operand order, which keeps NaN).
-#define SIGMOID_AVX512(x, n, p) \
-	VMULPS Z29, x, x; \
+// EXP_AVX512(x, n, p) sets x to exp(x), with n and p as scratch: the
+// clamp, the Cody-Waite reduction by ln 2, the polynomial and VSCALEFPS by
+// 2^n, with EXP_CONSTANTS_AVX512's constants (see gates_amd64.s for the
+// clamp's operand order, which keeps NaN).
+#define EXP_AVX512(x, n, p) \
 	VMINPS x, Z16, x; \
 	VMAXPS x, Z17, x; \
 	VMULPS Z18, x, n; \
@@ -36,7 +36,13 @@
 	VFMADD213PS Z26, x, p; \
 	VFMADD213PS Z27, x, p; \
 	VFMADD213PS Z27, x, p; \
-	VSCALEFPS n, p, x; \
+	VSCALEFPS n, p, x
+
+// SIGMOID_AVX512(x, n, p) sets x to sigmoid(x) = 1/(1+exp(-x)), with n and
+// p as scratch and Z29 = -1.
+#define SIGMOID_AVX512(x, n, p) \
+	VMULPS Z29, x, x; \
+	EXP_AVX512(x, n, p); \
 	VADDPS Z27, x, x; \
 	VDIVPS x, Z27, x
 
@@ -44,21 +50,7 @@
 // as scratch.
 #define TANH_AVX512(x, n, p) \
 	VADDPS x, x, x; \
-	VMINPS x, Z16, x; \
-	VMAXPS x, Z17, x; \
-	VMULPS Z18, x, n; \
-	VRNDSCALEPS $0, n, n; \
-	VFNMADD231PS Z19, n, x; \
-	VFNMADD231PS Z20, n, x; \
-	VMOVAPS Z21, p; \
-	VFMADD213PS Z22, x, p; \
-	VFMADD213PS Z23, x, p; \
-	VFMADD213PS Z24, x, p; \
-	VFMADD213PS Z25, x, p; \
-	VFMADD213PS Z26, x, p; \
-	VFMADD213PS Z27, x, p; \
-	VFMADD213PS Z27, x, p; \
-	VSCALEFPS n, p, x; \
+	EXP_AVX512(x, n, p); \
 	VADDPS Z27, x, x; \
 	VDIVPS x, Z28, x; \
 	VSUBPS x, Z27, x

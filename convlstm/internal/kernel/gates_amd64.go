@@ -42,11 +42,10 @@ func fusedGatesPeepholeVec(gi, gf, gO, gg, wci, wcf, wco, c, h []float32, keep b
 			copy(t[r][:rem], s[n:n+rem])
 		}
 		fusedGatesPeepholeAVX512(&t[0][0], &t[1][0], &t[2][0], &t[3][0], &t[4][0], &t[5][0], &t[6][0], &t[7][0], &t[8][0], 16, k)
-		for r, s := range [][]float32{gi, gf, gO, gg, c, h} {
-			if r < 4 && !keep {
-				continue
+		for r, s := range [][]float32{gi, gf, gO, gg, nil, nil, nil, c, h} { // not the weights
+			if s != nil && (r >= 4 || keep) {
+				copy(s[n:n+rem], t[r][:rem])
 			}
-			copy(s[n:n+rem], t[[]int{0, 1, 2, 3, 7, 8}[r]][:rem])
 		}
 	}
 	return len(c)

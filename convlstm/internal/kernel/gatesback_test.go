@@ -55,12 +55,7 @@ func TestGatesBackward(t *testing.T) {
 						want := []float64{dcn * g * i * (1 - i), dcn * c0 * f * (1 - f), d * tc * o * (1 - o), dcn * i * (1 - g*g), dcn * f}
 						got := []float32{dz[p], dz[ldz+p], dz[2*ldz+p], dz[3*ldz+p], dc[p]}
 						for k, w := range want {
-							gv := float64(got[k])
-							ok := math.Abs(gv-w) <= 1e-6+1e-5*math.Abs(w)
-							if math.IsNaN(w) || math.IsInf(w, 0) {
-								ok = gv == w || math.IsNaN(w) && math.IsNaN(gv)
-							}
-							if !ok {
+							if gv := float64(got[k]); !closeOrSame(gv, w) {
 								t.Errorf("cp %v, spoil %v: pixel %d, output %d (di df do dg dc): %v, want %v", withCp, spoil, p, k, gv, w)
 							}
 						}
@@ -131,12 +126,7 @@ func TestGatesBackwardPeephole(t *testing.T) {
 							float64(dwIn[0][p]) + dI*c0, float64(dwIn[1][p]) + dF*c0, float64(dwIn[2][p]) + dO*float64(cn[p])}
 						got := []float32{di[p], df[p], do[p], dg[p], dc[p], dwci[p], dwcf[p], dwco[p]}
 						for k, w := range want {
-							gv := float64(got[k])
-							ok := math.Abs(gv-w) <= 1e-6+1e-5*math.Abs(w)
-							if math.IsNaN(w) || math.IsInf(w, 0) {
-								ok = gv == w || math.IsNaN(w) && math.IsNaN(gv)
-							}
-							if !ok {
+							if gv := float64(got[k]); !closeOrSame(gv, w) {
 								t.Errorf("cp %v, spoil %v: pixel %d, output %d (di df do dg dc dwci dwcf dwco): %v, want %v", withCp, spoil, p, k, gv, w)
 							}
 						}
@@ -145,4 +135,14 @@ func TestGatesBackwardPeephole(t *testing.T) {
 			}
 		})
 	}
+}
+
+// closeOrSame reports whether got matches the float64 reference want: the
+// same NaN or infinity when want is not finite, else within 1e-6 +
+// 1e-5*|want|.
+func closeOrSame(got, want float64) bool {
+	if math.IsNaN(want) || math.IsInf(want, 0) {
+		return got == want || math.IsNaN(want) && math.IsNaN(got)
+	}
+	return math.Abs(got-want) <= 1e-6+1e-5*math.Abs(want)
 }
