@@ -47,6 +47,24 @@ func benchForward(b *testing.B, cfg bench.Config, fwd forwardFunc) {
 	b.ReportMetric(cfg.FLOPs()*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 }
 
+// BenchmarkForwardConv/{direct,winograd}/{mnist,wide,deep}: fast.Forward
+// with Winograd's algorithm off (the direct taps kernel) and on, in GFLOP/s
+// of the direct conv's count (bench.Config.FLOPs), so the two compare as
+// times do.
+func BenchmarkForwardConv(b *testing.B) {
+	for _, p := range []struct {
+		name   string
+		policy kernel.WinoPolicy
+	}{{"direct", kernel.WinoNever}, {"winograd", kernel.WinoAuto}} {
+		b.Run(p.name, func(b *testing.B) {
+			defer kernel.SetWinoPolicy(p.policy)()
+			for _, cfg := range bench.Configs() {
+				b.Run(cfg.Name, func(b *testing.B) { benchForward(b, cfg, fast.Forward) })
+			}
+		})
+	}
+}
+
 // BenchmarkPeak is the machine's float32 FMA peak on all cores.
 func BenchmarkPeak(b *testing.B) {
 	var g float64

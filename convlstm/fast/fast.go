@@ -425,14 +425,7 @@ func newFastLayer(cell *convlstm.Cell, ws *fastWorkspace, x []float32, b, t, h, 
 	ws.wx = grow(ws.wx, mpad*cin*khw)
 	ws.wh = grow(ws.wh, mpad*hid*khw)
 	l.taps = hid >= tapsMinCin
-	var wci, wcf, wco, bias []float32
-	if cell.WCi != nil {
-		wci, wcf, wco = cell.WCi.Data, cell.WCf.Data, cell.WCo.Data
-	}
-	if cell.Conv.Bias != nil {
-		bias = cell.Conv.Bias.Data
-	}
-	l.wino = l.taps && winoEligible(kh, kw, h, w, cin+hid, 4*hid, cell.Conv.Weight.Data, bias, wci, wcf, wco, x, h0, c0)
+	l.wino = l.taps && winoEligible(kh, kw, h, w, cin+hid, 4*hid, cell.Conv.Weight.Data, l.bias, l.wci, l.wcf, l.wco, x, h0, c0)
 	if l.wino {
 		ws.wx = grow(ws.wx, (kh+1)*(kh+1)*mpad*(cin+hid))
 		l.wc = l.newWinoConv(ws.wx, cell.Conv.Weight.Data)

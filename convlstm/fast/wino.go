@@ -42,13 +42,11 @@ const winoVecs = kernel.NR / kernel.WinoLanes
 // winoConv is the conv of a layer by Winograd.
 type winoConv struct {
 	w          *kernel.Wino
-	a, a2      int       // alpha, alpha*alpha
 	cin        int       // channels of cat[x, h]
 	mpad       int       // 4*hid rounded up to whole MR panels
 	u          []float32 // U packed: slot s, panel ip at [s*mpad*cin + ip*cin], (c, i) at c*MR+i
 	th, tv     int       // rows of tiles, vectors per row of tiles
 	nvec, jobs int       // vectors of all batch items, jobs per time step
-	lds        int       // row stride of the stage (StageWidth)
 }
 
 // winoEligible reports whether the layer's conv may run by Winograd: a
@@ -72,14 +70,13 @@ func winoEligible(kh, kw, h, w, cin, cout int, data ...[]float32) bool {
 func (l *fastLayer) newWinoConv(dst, w []float32) winoConv {
 	k := kernel.WinoFor(l.kh)
 	m, cin, r := 4*l.hid, l.cin+l.hid, l.kh
-	wc := winoConv{w: k, a: k.Alpha, a2: k.Alpha * k.Alpha, cin: cin}
+	wc := winoConv{w: k, cin: cin}
 	wc.mpad = (m + kernel.MR - 1) / kernel.MR * kernel.MR
 	wc.th = (l.h + 1) / 2
 	wc.tv = ((l.w+1)/2 + kernel.WinoLanes - 1) / kernel.WinoLanes
 	wc.nvec = l.b * wc.th * wc.tv
 	wc.jobs = (wc.nvec + winoVecs - 1) / winoVecs
-	wc.lds = k.StageWidth()
-	wc.u = dst[:wc.a2*wc.mpad*cin]
+	wc.u = dst[:k.Alpha*k.Alpha*wc.mpad*cin]
 	ktot, rr := cin*r*r, r*r
 	k.PackFilter(wc.u, m, wc.mpad, cin, func(o, c int, g []float32) {
 		copy(g, w[o*ktot+c*rr:o*ktot+(c+1)*rr])
@@ -91,12 +88,13 @@ func (l *fastLayer) newWinoConv(dst, w []float32) winoConv {
 // the top of this file).
 func (l *fastLayer) winoJob(t, j int, s *fastScratch) {
 	wc := &l.wc
-	a, a2, cin, hid, hw := wc.a, wc.a2, wc.cin, l.hid, l.hw
+	a, cin, hid, hw := wc.w.Alpha, wc.cin, l.hid, l.hw
+	a2, lds := a*a, wc.w.StageWidth()
 	m := 4 * hid
 	const nr, lanes = kernel.NR, kernel.WinoLanes
 	v0 := j * winoVecs
 	nv := min(winoVecs, wc.nvec-v0)
-	s.stage = grow(s.stage, a*wc.lds)
+	s.stage = grow(s.stage, a*lds)
 	ldv, ldm := kernel.SlotStride(cin*nr), kernel.SlotStride(wc.mpad*nr)
 	s.v = grow(s.v, a2*ldv)
 	s.m = grow(s.m, a2*ldm)
@@ -115,7 +113,7 @@ func (l *fastLayer) winoJob(t, j int, s *fastScratch) {
 				plane = hPrev[(c-l.cin)*hw : (c-l.cin+1)*hw]
 			}
 			wc.w.Stage(s.stage, plane, l.w, l.h, l.w, 2*ty-l.kh/2, 2*lanes*tx-l.kw/2)
-			wc.w.Input(s.stage, wc.lds, s.v[c*nr+q*lanes:], ldv)
+			wc.w.Input(s.stage, lds, s.v[c*nr+q*lanes:], ldv)
 		}
 	}
 	// 2. M = U . V, slot by slot.
