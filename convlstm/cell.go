@@ -291,6 +291,4 @@ func (c *Cell) ForwardGates(input *Tensor, cur State) (*Step, error) {
 }
 
 // String describes the cell the way PyTorch prints the module.
-func (c *Cell) String() string {
-	return fmt.Sprintf("ConvLSTMCell(\n  (conv): %v\n)", c.Conv)
-}
+func (c *Cell) String() string { return fmt.Sprintf("ConvLSTMCell(\n  (conv): %v\n)", c.Conv) }

@@ -61,8 +61,8 @@ func (cfg Config) Validate() error {
 		return fmt.Errorf("convlstm: image_size must be positive for a peephole model (W_ci, W_cf, W_co are (hidden_dim, H, W)), got %v", cfg.ImageSize)
 	}
 	for l, k := range cfg.KernelSize {
-		if err := checkKernel(fmt.Sprintf("kernel_size[%d]", l), k); err != nil {
-			return err
+		if checkKernel("", k) != nil { // the name is built only for the message
+			return checkKernel(fmt.Sprintf("kernel_size[%d]", l), k)
 		}
 	}
 	return nil

@@ -113,3 +113,36 @@ func TestMessages(t *testing.T) {
 		t.Error("nil tensor methods and ops must not panic and return zero values")
 	}
 }
+
+// TestChecksAllocateNothing: the checks every forward runs (CheckForward,
+// with Check, Config.Validate and the size limits inside) allocate nothing
+// when they pass, for the seed's cell and the peephole cell, with a hidden
+// state and with a trace, so that a training loop's steps can be free of
+// garbage (convlstm/bptt's Trainer); a check that fails may allocate its
+// message.
+func TestChecksAllocateNothing(t *testing.T) {
+	for _, peep := range []bool{false, true} {
+		m, err := New(Config{InputDim: 2, HiddenDim: []int{8, 4}, KernelSize: [][2]int{{3, 3}, {5, 5}}, NumLayers: 2,
+			BatchFirst: true, Bias: true, ReturnAllLayers: true, Peephole: peep, ImageSize: [2]int{6, 7}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := Zeros(2, 3, 2, 6, 7)
+		hs, err := m.InitHidden(2, 6, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, trace := range []*Trace{nil, {}} {
+			m.Trace = trace
+			for _, states := range [][]State{nil, hs} {
+				if n := testing.AllocsPerRun(10, func() {
+					if err := m.CheckForward(x, states); err != nil {
+						t.Fatal(err)
+					}
+				}); n != 0 {
+					t.Errorf("peephole %v, trace %v, hidden state %v: CheckForward allocated %v times, want 0", peep, trace != nil, states != nil, n)
+				}
+			}
+		}
+	}
+}

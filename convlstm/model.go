@@ -252,12 +252,12 @@ func (m *ConvLSTM) InitHidden(batchSize, height, width int) ([]State, error) {
 	if err := m.Check(); err != nil {
 		return nil, err
 	}
-	var shapes [][]int
+	a := allocs{what: "InitHidden"}
 	for _, hid := range m.HiddenDim {
-		shapes = append(shapes, []int{batchSize, hid, height, width}, []int{batchSize, hid, height, width})
+		a.add(2, batchSize, hid, height, width)
 	}
-	if err := CheckAlloc("InitHidden", shapes...); err != nil {
-		return nil, err
+	if a.err != nil {
+		return nil, a.err
 	}
 	return m.initHidden(batchSize, height, width), nil
 }
@@ -299,19 +299,18 @@ func (m *ConvLSTM) CheckForward(input *Tensor, hiddenState []State) error {
 	// What either path allocates, at most: the permuted input; per layer
 	// its output (twice: the list and the stack), the c of every step, the
 	// gates of every step, the last state, and the trace's six tensors.
-	shapes := [][]int{input.Shape}
+	a := allocs{what: "Forward"}
+	a.add(1, input.Shape...)
 	for _, hid := range m.HiddenDim {
-		seq, gates, st := []int{b, t, hid, h, w}, []int{b, t, 4 * hid, h, w}, []int{b, hid, h, w}
-		shapes = append(shapes, seq, seq, seq, gates, st, st)
+		a.add(3, b, t, hid, h, w)   // (B, T, hid, H, W)
+		a.add(1, b, t, 4*hid, h, w) // (B, T, 4*hid, H, W)
+		a.add(2, b, hid, h, w)      // (B, hid, H, W)
 		if m.Trace != nil {
-			shapes = append(shapes, seq, seq, seq, seq, seq, seq)
+			a.add(6, b, t, hid, h, w)
 		}
 	}
-	if err := CheckAlloc("Forward", shapes...); err != nil {
-		return err
-	}
-	if hiddenState == nil {
-		return nil
+	if a.err != nil || hiddenState == nil {
+		return a.err
 	}
 	if len(hiddenState) != m.NumLayers {
 		hint := ""
@@ -321,11 +320,11 @@ func (m *ConvLSTM) CheckForward(input *Tensor, hiddenState []State) error {
 		return fmt.Errorf("convlstm: hidden_state has %d (h, c) pairs, want one per layer: %d%s", len(hiddenState), m.NumLayers, hint)
 	}
 	for l, s := range hiddenState {
-		if err := checkShape(fmt.Sprintf("hidden_state[%d].h", l), s.H, b, m.HiddenDim[l], h, w); err != nil {
-			return err
+		if checkShape("", s.H, b, m.HiddenDim[l], h, w) != nil { // names are built only for the message
+			return checkShape(fmt.Sprintf("hidden_state[%d].h", l), s.H, b, m.HiddenDim[l], h, w)
 		}
-		if err := checkShape(fmt.Sprintf("hidden_state[%d].c", l), s.C, b, m.HiddenDim[l], h, w); err != nil {
-			return err
+		if checkShape("", s.C, b, m.HiddenDim[l], h, w) != nil {
+			return checkShape(fmt.Sprintf("hidden_state[%d].c", l), s.C, b, m.HiddenDim[l], h, w)
 		}
 	}
 	return nil

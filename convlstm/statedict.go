@@ -76,6 +76,4 @@ func (m *ConvLSTM) LoadNPZ(path string) error {
 
 // SaveNPZ writes the model's state_dict to an .npz file that numpy.load
 // reads and PyTorch's load_state_dict accepts after torch.from_numpy.
-func (m *ConvLSTM) SaveNPZ(path string) error {
-	return WriteNPZ(path, m.StateDict())
-}
+func (m *ConvLSTM) SaveNPZ(path string) error { return WriteNPZ(path, m.StateDict()) }

@@ -69,10 +69,10 @@ func numel(what, suffix string, shape []int) (int, error) {
 	n := int64(1)
 	for i, s := range shape {
 		if s <= 0 {
-			return 0, fmt.Errorf("convlstm: %s%s %v: size %d at axis %d must be positive", what, suffix, shape, s, i)
+			return 0, fmt.Errorf("convlstm: %s%s %v: size %d at axis %d must be positive", what, suffix, append([]int(nil), shape...), s, i)
 		}
 		if n > MaxElements/int64(s) {
-			return 0, fmt.Errorf("convlstm: %s%s %v has more than MaxElements = %d values", what, suffix, shape, MaxElements)
+			return 0, fmt.Errorf("convlstm: %s%s %v has more than MaxElements = %d values", what, suffix, append([]int(nil), shape...), MaxElements)
 		}
 		n *= int64(s)
 	}
@@ -83,27 +83,32 @@ func numel(what, suffix string, shape []int) (int, error) {
 // one call of what is about to allocate, break a limit: a size that is not
 // positive, a tensor over MaxElements, or more than MaxCallBytes in all.
 func CheckAlloc(what string, shapes ...[]int) error {
-	var total int64
+	a := allocs{what: what}
 	for _, sh := range shapes {
-		n, err := numel(what, ": tensor", sh)
-		if err != nil {
-			return err
-		}
-		if total += 4 * int64(n); total > MaxCallBytes {
-			return fmt.Errorf("convlstm: %s would allocate more than MaxCallBytes = %d bytes (%.3g GiB) for %d tensors such as %v",
-				what, MaxCallBytes, float64(MaxCallBytes)/(1<<30), len(shapes), sh)
-		}
+		a.add(1, sh...)
 	}
-	return nil
+	return a.err
+}
+
+// allocs is CheckAlloc one shape (count tensors of it) at a time; it allocates nothing unless a check fails.
+type allocs struct {
+	what     string
+	n, total int64 // tensors and bytes so far
+	err      error // the first limit broken
+}
+
+func (a *allocs) add(count int, shape ...int) {
+	if n, err := numel(a.what, ": tensor", shape); a.err == nil {
+		a.n, a.total, a.err = a.n+int64(count), a.total+int64(count)*4*int64(n), err
+	}
+	if a.err == nil && a.total > MaxCallBytes {
+		a.err = fmt.Errorf("convlstm: %s would allocate more than MaxCallBytes = %d bytes (%.3g GiB) in %d tensors such as %v",
+			a.what, MaxCallBytes, float64(MaxCallBytes)/(1<<30), a.n, append([]int(nil), shape...))
+	}
 }
 
 // Dim returns the number of axes (torch: t.dim()); 0 for a nil tensor.
-func (t *Tensor) Dim() int {
-	if t == nil {
-		return 0
-	}
-	return len(t.Shape)
-}
+func (t *Tensor) Dim() int { return len(shapeOf(t)) }
 
 // Numel returns the number of elements (torch: t.numel()); 0 for a nil tensor.
 func (t *Tensor) Numel() int {
@@ -161,13 +166,13 @@ func SameShape(a, b []int) bool { return slices.Equal(a, b) }
 // from want.
 func checkShape(arg string, t *Tensor, want ...int) error {
 	if t == nil {
-		return fmt.Errorf("convlstm: %s is nil, want shape %v", arg, want)
+		return fmt.Errorf("convlstm: %s is nil, want shape %v", arg, append([]int(nil), want...))
 	}
 	if len(t.Data) != prod(t.Shape) {
 		return fmt.Errorf("convlstm: %s has %d values but shape %v", arg, len(t.Data), t.Shape)
 	}
 	if !SameShape(t.Shape, want) {
-		return fmt.Errorf("convlstm: %s has shape %v, want %v", arg, t.Shape, want)
+		return fmt.Errorf("convlstm: %s has shape %v, want %v", arg, t.Shape, append([]int(nil), want...))
 	}
 	return nil
 }
