@@ -163,7 +163,7 @@ func backwardFast(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlst
 				es.cprev = fl.steps[t-1].C.Data
 			}
 			// dZ_t from the trace, the carries and dL/dh_t from above.
-			workers.run(hid, es)
+			workers.Run(hid, es)
 			// dL/dh_{t-1} = convT_h(dZ_t): the carry of step t-1 (after
 			// step 0, the gradient of the initial h).
 			convH.run(&workers, dh, ldB, 0, dz, ld, t*B, B)

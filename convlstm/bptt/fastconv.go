@@ -101,18 +101,18 @@ func (ct *convT) run(c *call, out []float32, ldo, g0 int, dz []float32, ldz, f0,
 	ct.out, ct.ldo, ct.g0, ct.dz, ct.ldz, ct.f0 = out, ldo, g0, dz, ldz, f0
 	if wt := ct.wino; wt != nil && wt.takes(dz, ldz, f0, nf) {
 		wt.nvec = nf * wt.th * wt.tv
-		c.run((wt.nvec+winoVecs-1)/winoVecs, wt)
+		c.Run((wt.nvec+winoVecs-1)/winoVecs, wt)
 		return
 	}
-	c.run(nf*ct.strips, ct)
+	c.Run(nf*ct.strips, ct)
 	if !ct.finite {
 		ct.fixBorder(out, ldo, g0, dz, ldz, f0, nf)
 	}
 }
 
-// do runs the jobs [lo, hi) of run: job f*strips+s is strip s of frame f,
+// Do runs the jobs [lo, hi) of run: job f*strips+s is strip s of frame f,
 // all the output channels.
-func (ct *convT) do(lo, hi int) {
+func (ct *convT) Do(lo, hi int) {
 	g := ct.g
 	for job := lo; job < hi; job++ {
 		f, s := job/ct.strips, job%ct.strips

@@ -25,10 +25,10 @@ type gateStep struct {
 	cprev           []float32 // c_{t-1} (B, hid, H, W); nil for zeros
 }
 
-// do runs the hidden channels [j0, j1) of step e.t, every batch item, row
+// Do runs the hidden channels [j0, j1) of step e.t, every batch item, row
 // by row: the seed's cell through kernel.GatesBackward, the peephole cell
 // through kernel.GatesBackwardPeephole.
-func (e *gateStep) do(j0, j1 int) {
+func (e *gateStep) Do(j0, j1 int) {
 	g, B, T, H, W, hid, ld, ldB, t := e.g, e.B, e.T, e.H, e.W, e.hid, e.ld, e.ldB, e.t
 	hw := H * W
 	st := e.st

@@ -68,14 +68,8 @@ func newWinoT(ct *convT) *winoT {
 		tv: ((g.w+1)/2 + kernel.WinoLanes - 1) / kernel.WinoLanes}
 	a2 := k.Alpha * k.Alpha
 	wt.u = getBuf(a2 * wt.mpad * ct.m)
-	ntap := ct.ntap
-	k.PackFilter(wt.u, ct.cout, wt.mpad, ct.m, func(c, o int, f []float32) {
-		// Output channel c of dx, input channel o of dZ: W[o, c] flipped.
-		w := ct.wt[o*ct.ktot+ct.k0+c*ntap:][:ntap]
-		for i := range f {
-			f[i] = w[ntap-1-i]
-		}
-	})
+	// Output channel c of dx, input channel o of dZ: W[o, c] flipped.
+	k.PackFilter(wt.u, ct.cout, wt.mpad, ct.m, kernel.Filters{Data: ct.wt, Off: ct.k0, RowStride: ct.ntap, ColStride: ct.ktot, Flip: true})
 	n := runtime.GOMAXPROCS(0)
 	wt.scratch = make(chan *winoScratch, n)
 	for i := 0; i < n; i++ {
@@ -112,8 +106,8 @@ func (wt *winoT) takes(dz []float32, ldz, f0, nf int) bool {
 	return true
 }
 
-// do runs the jobs [lo, hi) of the run in progress (convT's arguments).
-func (wt *winoT) do(lo, hi int) {
+// Do runs the jobs [lo, hi) of the run in progress (convT's arguments).
+func (wt *winoT) Do(lo, hi int) {
 	s := <-wt.scratch
 	defer func() { wt.scratch <- s }()
 	ct, k, g := wt.ct, wt.w, wt.ct.g

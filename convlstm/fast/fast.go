@@ -9,6 +9,7 @@ import (
 
 	"example.com/convlstm/convlstm"
 	"example.com/convlstm/convlstm/internal/kernel"
+	"example.com/convlstm/convlstm/internal/par"
 )
 
 // The fast path, per layer, for the whole sequence at once.
@@ -303,14 +304,14 @@ type fastScratch struct {
 }
 
 // fastPool runs the jobs of one phase on all cores: the calling goroutine
-// and nw-1 workers started once per Forward take job numbers from an
-// atomic counter. Starting a phase sends one token per worker on a channel
-// and waits on a WaitGroup: nothing is allocated per phase.
+// and the long-lived workers of internal/par, one part each, take job
+// numbers from an atomic counter until none is left (the jobs differ in
+// cost, so a fixed split would leave cores idle). Starting a phase hands
+// out pointers: nothing is allocated per phase.
 type fastPool struct {
 	nw      int
-	scratch []fastScratch
-	wake    chan int
-	wg      sync.WaitGroup
+	scratch []fastScratch // one per part
+	call    par.Call
 	next    atomic.Int64
 	njobs   int64
 	layer   *fastLayer
@@ -319,40 +320,30 @@ type fastPool struct {
 	err     error
 }
 
-// newFastPool starts nw-1 workers; scratch (reused from an earlier call
-// when it has nw entries) is the workers' scratch.
-func newFastPool(nw int, scratch []fastScratch) *fastPool {
-	if len(scratch) != nw {
-		scratch = make([]fastScratch, nw)
-		for i := range scratch {
-			scratch[i].b = make([]float32, kernel.KC*fastTileCols)
+// reset readies the pool for a call on nw cores, keeping the scratch of
+// an earlier call when it has nw entries.
+func (p *fastPool) reset(nw int) {
+	if len(p.scratch) != nw {
+		p.scratch = make([]fastScratch, nw)
+		for i := range p.scratch {
+			p.scratch[i].b = make([]float32, kernel.KC*fastTileCols)
 		}
 	}
-	p := &fastPool{nw: nw, scratch: scratch, wake: make(chan int, nw)}
-	for w := 1; w < nw; w++ {
-		go func() {
-			for range p.wake {
-				p.work(w)
-				p.wg.Done()
-			}
-		}()
-	}
-	return p
+	p.nw, p.err, p.layer = nw, nil, nil
 }
-
-func (p *fastPool) close() { close(p.wake) }
 
 // run executes njobs jobs of the given phase of layer l and waits for them.
 func (p *fastPool) run(l *fastLayer, phase, njobs int) {
 	p.layer, p.phase, p.njobs = l, phase, int64(njobs)
 	p.next.Store(0)
-	helpers := min(p.nw-1, njobs-1)
-	p.wg.Add(helpers)
-	for i := 0; i < helpers; i++ {
-		p.wake <- 0
+	p.call.Run(min(p.nw, njobs), p)
+}
+
+// Do runs the parts [lo, hi) of a phase: part w works with scratch w.
+func (p *fastPool) Do(lo, hi int) {
+	for w := lo; w < hi; w++ {
+		p.work(w)
 	}
-	p.work(0)
-	p.wg.Wait()
 }
 
 func (p *fastPool) work(w int) {
@@ -381,10 +372,20 @@ func (p *fastPool) work(w int) {
 }
 
 // fastWorkspace holds the buffers reused from one Forward to the next
-// (through a sync.Pool, so concurrent calls each get their own).
+// (through a sync.Pool, so concurrent calls each get their own), and a
+// Runner's memory.
 type fastWorkspace struct {
 	gx, wx, wh []float32
-	scratch    []fastScratch // the workers' scratch
+	pool       fastPool    // the cores' share of the work, with their scratch
+	layers     []fastLayer // the layers of the call, their buffers reused
+
+	// A Runner's results (runner.go), reused from call to call.
+	outs        []*convlstm.Tensor
+	states      []convlstm.State
+	tensors     [][3]convlstm.Tensor // per layer: the output, the last h and c
+	shapes      [][3][5]int          // their shapes' memory
+	lastH       [][]float32
+	traceLayers [][]convlstm.Step
 }
 
 var fastWorkspaces sync.Pool
@@ -400,18 +401,37 @@ func grow(s []float32, n int) []float32 {
 // the initial state (B, hid, H, W) or nil for zeros; trace keeps every
 // step's activations.
 func newFastLayer(cell *convlstm.Cell, ws *fastWorkspace, x []float32, b, t, h, w int, h0, c0 []float32, trace bool) *fastLayer {
+	return ws.layer(0, cell, x, b, t, h, w, h0, c0, trace, false)
+}
+
+// layer prepares layer li in the workspace's fastLayer li, reusing its
+// buffers. When owned (a Runner's call), the output, c and the trace's
+// steps reuse the memory of the last call too; else they are new, for the
+// caller to keep.
+func (ws *fastWorkspace) layer(li int, cell *convlstm.Cell, x []float32, b, t, h, w int, h0, c0 []float32, trace, owned bool) *fastLayer {
 	hid, cin := cell.HiddenDim, cell.InputDim
 	kh, kw := cell.KernelSize[0], cell.KernelSize[1]
 	hw := h * w
-	l := &fastLayer{
+	for len(ws.layers) <= li {
+		ws.layers = append(ws.layers, fastLayer{})
+	}
+	l := &ws.layers[li]
+	old := *l
+	*l = fastLayer{
 		b: b, t: t, cin: cin, hid: hid, h: h, w: w, hw: hw, kh: kh, kw: kw,
 		ntiles: (hw + fastTileCols - 1) / fastTileCols,
 		x:      x, h0: h0,
-		out: make([]float32, b*t*hid*hw),
-		c:   make([]float32, b*hid*hw),
+		offs: old.offs, biasPad: old.biasPad,
+	}
+	if owned {
+		l.out, l.c = grow(old.out, b*t*hid*hw), grow(old.c, b*hid*hw)
+	} else {
+		l.out, l.c = make([]float32, b*t*hid*hw), make([]float32, b*hid*hw)
 	}
 	if c0 != nil {
 		copy(l.c, c0)
+	} else {
+		clear(l.c)
 	}
 	if cell.Conv.Bias != nil {
 		l.bias = cell.Conv.Bias.Data
@@ -441,7 +461,8 @@ func newFastLayer(cell *convlstm.Cell, ws *fastWorkspace, x []float32, b, t, h, 
 		if (l.gs/16)%2 == 0 {
 			l.gs += 16
 		}
-		l.biasPad = make([]float32, mpad)
+		l.biasPad = grow(l.biasPad, mpad)
+		clear(l.biasPad)
 		copy(l.biasPad, l.bias)
 	} else {
 		l.gs = hw
@@ -452,13 +473,18 @@ func newFastLayer(cell *convlstm.Cell, ws *fastWorkspace, x []float32, b, t, h, 
 		for o := 0; o < m && l.zeroH == nil; o++ {
 			for _, v := range cell.Conv.Weight.Data[o*ktot+cin*khw : (o+1)*ktot] {
 				if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-					l.zeroH = make([]float32, hid*hw)
+					l.zeroH = grow(old.zeroH, hid*hw)
+					clear(l.zeroH)
 					break
 				}
 			}
 		}
 	}
-	if trace {
+	switch {
+	case !trace:
+	case owned && len(old.steps) == t && old.steps[0].I.Numel() == b*hid*hw && [4]int(old.steps[0].I.Shape) == [4]int{b, hid, h, w}:
+		l.steps = old.steps // the Runner's trace of the last call, overwritten
+	default:
 		l.steps = traceSteps(t, b, hid, h, w)
 	}
 	return l

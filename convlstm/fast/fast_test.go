@@ -173,9 +173,10 @@ func TestFastStepAllocs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pool := newFastPool(2, nil)
-	defer pool.close()
-	l := newFastLayer(m.CellList[0], &fastWorkspace{}, x.Data, cfg.B, cfg.T, cfg.H, cfg.W, nil, nil, false)
+	ws := &fastWorkspace{}
+	pool := &ws.pool
+	pool.reset(2)
+	l := newFastLayer(m.CellList[0], ws, x.Data, cfg.B, cfg.T, cfg.H, cfg.W, nil, nil, false)
 	l.runInput(pool)
 	allocs := testing.AllocsPerRun(20, func() {
 		for step := 0; step < cfg.T; step++ {

@@ -1,9 +1,8 @@
 package fast
 
 import (
-	"runtime"
-
 	"example.com/convlstm/convlstm"
+	"example.com/convlstm/convlstm/internal/par"
 )
 
 // Forward is the fast path's ConvLSTM.Forward: the same arguments, the same
@@ -27,6 +26,14 @@ func Forward(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []convlst
 // (none when trace is nil) instead of m.Trace. The training tape of
 // convlstm/bptt is recorded this way, by the same code that Forward runs.
 func ForwardTrace(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []convlstm.State, trace *convlstm.Trace) (layerOutputs []*convlstm.Tensor, lastStates []convlstm.State, err error) {
+	ws := acquire()
+	defer release(ws)
+	return ws.forward(m, input, hiddenState, trace, false)
+}
+
+// forward runs the fast forward in the workspace ws; owned is a Runner's
+// call (the results are ws's memory), else every result is new.
+func (ws *fastWorkspace) forward(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []convlstm.State, trace *convlstm.Trace, owned bool) (layerOutputs []*convlstm.Tensor, lastStates []convlstm.State, err error) {
 	if err := m.CheckForward(input, hiddenState); err != nil {
 		return nil, nil, err
 	}
@@ -35,6 +42,9 @@ func ForwardTrace(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []co
 			return nil, nil, err
 		}
 		defer trace.End()
+		if owned {
+			trace.Layers = ws.traceLayers[:0]
+		}
 	}
 	// A (T, B, C, H, W) input is read in place by the first layer (no
 	// permuted copy); every layer's output is (B, T, hid, H, W).
@@ -43,16 +53,19 @@ func ForwardTrace(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []co
 	if !m.BatchFirst {
 		b, t = t, b
 	}
-	ws, pool, release := acquire()
-	defer release()
-
+	pool := &ws.pool
+	pool.reset(par.Workers())
+	if owned {
+		ws.own(m.NumLayers)
+		layerOutputs, lastStates = ws.outs[:0], ws.states[:0]
+	}
 	cur := x.Data
 	for li, cell := range m.CellList {
 		var h0, c0 []float32
 		if hiddenState != nil {
 			h0, c0 = hiddenState[li].H.Data, hiddenState[li].C.Data
 		}
-		l := newFastLayer(cell, ws, cur, b, t, h, w, h0, c0, trace != nil)
+		l := ws.layer(li, cell, cur, b, t, h, w, h0, c0, trace != nil, owned)
 		l.xTimeMajor = li == 0 && !m.BatchFirst
 		l.runInput(pool)
 		for step := 0; step < t && pool.err == nil; step++ {
@@ -62,10 +75,16 @@ func ForwardTrace(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []co
 			return nil, nil, pool.err
 		}
 		hid := cell.HiddenDim
-		out := &convlstm.Tensor{Shape: []int{b, t, hid, h, w}, Data: l.out} // (B, T, hid, H, W)
-		state := convlstm.State{
-			H: lastFrame(l.out, b, t, hid, h, w),                       // (B, hid, H, W)
-			C: &convlstm.Tensor{Shape: []int{b, hid, h, w}, Data: l.c}, // (B, hid, H, W)
+		var out *convlstm.Tensor
+		var state convlstm.State
+		if owned { // the Runner's tensors, reshaped and refilled
+			out, state = ws.ownedOutputs(li, l, b, t, hid, h, w)
+		} else {
+			out = &convlstm.Tensor{Shape: []int{b, t, hid, h, w}, Data: l.out} // (B, T, hid, H, W)
+			state = convlstm.State{
+				H: &convlstm.Tensor{Shape: []int{b, hid, h, w}, Data: lastFrame(make([]float32, b*hid*h*w), l.out, b, t, hid, h, w)}, // (B, hid, H, W)
+				C: &convlstm.Tensor{Shape: []int{b, hid, h, w}, Data: l.c},                                                           // (B, hid, H, W)
+			}
 		}
 		if trace != nil {
 			trace.Layers = append(trace.Layers, l.steps)
@@ -74,6 +93,14 @@ func ForwardTrace(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []co
 		lastStates = append(lastStates, state)
 		cur = l.out
 	}
+	if owned && trace != nil {
+		ws.traceLayers = trace.Layers
+	}
+	if !owned { // the caller's now: the pooled workspace lets go of them
+		for i := range ws.layers {
+			ws.layers[i].out, ws.layers[i].c, ws.layers[i].steps = nil, nil, nil
+		}
+	}
 	if !m.ReturnAllLayers {
 		layerOutputs = layerOutputs[len(layerOutputs)-1:]
 		lastStates = lastStates[len(lastStates)-1:]
@@ -81,14 +108,14 @@ func ForwardTrace(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []co
 	return layerOutputs, lastStates, nil
 }
 
-// lastFrame copies out[:, t-1] of a (B, T, hid, H, W) sequence.
-func lastFrame(out []float32, b, t, hid, h, w int) *convlstm.Tensor {
+// lastFrame copies out[:, t-1] of a (B, T, hid, H, W) sequence into dst
+// (B, hid, H, W) and returns dst.
+func lastFrame(dst, out []float32, b, t, hid, h, w int) []float32 {
 	n := hid * h * w
-	s := convlstm.Zeros(b, hid, h, w)
 	for i := 0; i < b; i++ {
-		copy(s.Data[i*n:(i+1)*n], out[(i*t+t-1)*n:(i*t+t)*n])
+		copy(dst[i*n:(i+1)*n], out[(i*t+t-1)*n:(i*t+t)*n])
 	}
-	return s
+	return dst
 }
 
 // CellForward is the fast path's Cell.Forward: one time step of one cell,
@@ -110,30 +137,31 @@ func CellForwardGates(c *convlstm.Cell, input *convlstm.Tensor, cur convlstm.Sta
 		return nil, err
 	}
 	b, h, w := input.Shape[0], input.Shape[2], input.Shape[3]
-	ws, pool, release := acquire()
-	defer release()
+	ws := acquire()
+	defer release(ws)
+	pool := &ws.pool
+	pool.reset(par.Workers())
 	l := newFastLayer(c, ws, input.Data, b, 1, h, w, cur.H.Data, cur.C.Data, true)
 	l.runInput(pool)
 	if pool.err == nil {
 		l.runStep(pool, 0)
 	}
+	st := &l.steps[0]
+	l.out, l.c, l.steps = nil, nil, nil // the caller's now
 	if pool.err != nil {
 		return nil, pool.err
 	}
-	return &l.steps[0], nil
+	return st, nil
 }
 
-// acquire takes a workspace from fastWorkspaces and starts a worker pool on
-// all cores for one call; release puts both back.
-func acquire() (ws *fastWorkspace, pool *fastPool, release func()) {
-	ws, _ = fastWorkspaces.Get().(*fastWorkspace)
+// acquire takes a workspace from fastWorkspaces (a new one when the pool
+// is empty); release gives it back.
+func acquire() *fastWorkspace {
+	ws, _ := fastWorkspaces.Get().(*fastWorkspace)
 	if ws == nil {
 		ws = &fastWorkspace{}
 	}
-	pool = newFastPool(runtime.GOMAXPROCS(0), ws.scratch)
-	return ws, pool, func() {
-		pool.close()
-		ws.scratch = pool.scratch
-		fastWorkspaces.Put(ws)
-	}
+	return ws
 }
+
+func release(ws *fastWorkspace) { fastWorkspaces.Put(ws) }

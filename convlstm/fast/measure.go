@@ -2,11 +2,11 @@ package fast
 
 import (
 	"fmt"
-	"runtime"
 	"time"
 
 	"example.com/convlstm/convlstm"
 	"example.com/convlstm/convlstm/internal/kernel"
+	"example.com/convlstm/convlstm/internal/par"
 )
 
 // Measurements of the fast path's kernels, for make bench and the
@@ -40,9 +40,10 @@ func StepGFLOPS(m *convlstm.ConvLSTM, input *convlstm.Tensor, reps int) (float64
 		return 0, fmt.Errorf("fast: StepGFLOPS: input has %d time steps, want at least 2", t)
 	}
 	cell := m.CellList[0]
-	pool := newFastPool(runtime.GOMAXPROCS(0), nil)
-	defer pool.close()
-	l := newFastLayer(cell, &fastWorkspace{}, input.Data, b, t, h, w, nil, nil, false)
+	ws := &fastWorkspace{}
+	pool := &ws.pool
+	pool.reset(par.Workers())
+	l := newFastLayer(cell, ws, input.Data, b, t, h, w, nil, nil, false)
 	l.xTimeMajor = !m.BatchFirst
 	l.runInput(pool)
 	l.runStep(pool, 0)

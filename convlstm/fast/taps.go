@@ -56,13 +56,13 @@ type tapsConv struct {
 // setupTaps sets the geometry shared by the layer's taps convs (padded
 // row width, tap offsets).
 func (l *fastLayer) setupTaps() {
-	if l.offs != nil {
-		return
-	}
 	// One gap of pw zeros before each row: the taps that fall off the
 	// right end of a row read the next row's gap.
 	l.wp = l.w + l.kw/2
-	l.offs = make([]int, l.kh*l.kw)
+	if cap(l.offs) < l.kh*l.kw {
+		l.offs = make([]int, l.kh*l.kw)
+	}
+	l.offs = l.offs[:l.kh*l.kw]
 	for dy := 0; dy < l.kh; dy++ {
 		for dx := 0; dx < l.kw; dx++ {
 			l.offs[dy*l.kw+dx] = dy*l.wp + dx

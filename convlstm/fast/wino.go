@@ -77,10 +77,7 @@ func (l *fastLayer) newWinoConv(dst, w []float32) winoConv {
 	wc.nvec = l.b * wc.th * wc.tv
 	wc.jobs = (wc.nvec + winoVecs - 1) / winoVecs
 	wc.u = dst[:k.Alpha*k.Alpha*wc.mpad*cin]
-	ktot, rr := cin*r*r, r*r
-	k.PackFilter(wc.u, m, wc.mpad, cin, func(o, c int, g []float32) {
-		copy(g, w[o*ktot+c*rr:o*ktot+(c+1)*rr])
-	})
+	k.PackFilter(wc.u, m, wc.mpad, cin, kernel.Filters{Data: w, RowStride: cin * r * r, ColStride: r * r})
 	return wc
 }
 

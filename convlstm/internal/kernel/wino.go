@@ -234,13 +234,34 @@ func (w *Wino) Stage(stage, plane []float32, ld, h, wd, y0, x0 int) {
 	}
 }
 
+// Filters says where PackFilter reads the filters of a conv: the filter
+// from input channel c to output channel o is the R*R values
+// Data[Off + o*RowStride + c*ColStride + t], t = 0 .. R*R-1 row-major, or
+// in reverse order (the filter turned by 180 degrees) when Flip.
+type Filters struct {
+	Data                      []float32
+	Off, RowStride, ColStride int
+	Flip                      bool
+}
+
+// get copies filter (o, c) into g (R*R values).
+func (f *Filters) get(o, c int, g []float32) {
+	src := f.Data[f.Off+o*f.RowStride+c*f.ColStride:][:len(g)]
+	if !f.Flip {
+		copy(g, src)
+		return
+	}
+	for i := range g {
+		g[i] = src[len(g)-1-i]
+	}
+}
+
 // PackFilter sets u to U = G g GT of the rows x k filters g of a conv
-// (filter(o, c, g) fills g, R*R values row-major, with the filter from
-// input channel c to output channel o), packed as the A panels of
-// Multiply: slot s (= xi*Alpha+nu) at u[s*mpad*k:], output channel o of
-// input channel c at [(o/MR)*MR*k + c*MR + o%MR]; the rows from rows to
-// mpad (a multiple of MR) are zero.
-func (w *Wino) PackFilter(u []float32, rows, mpad, k int, filter func(o, c int, g []float32)) {
+// (read as f says), packed as the A panels of Multiply: slot s (=
+// xi*Alpha+nu) at u[s*mpad*k:], output channel o of input channel c at
+// [(o/MR)*MR*k + c*MR + o%MR]; the rows from rows to mpad (a multiple of
+// MR) are zero.
+func (w *Wino) PackFilter(u []float32, rows, mpad, k int, f Filters) {
 	slot := mpad * k
 	rr := w.R * w.R
 	u = u[:w.Alpha*w.Alpha*slot]
@@ -260,7 +281,7 @@ func (w *Wino) PackFilter(u []float32, rows, mpad, k int, filter func(o, c int, 
 						}
 						continue
 					}
-					filter(o0+l, c, g[:rr])
+					f.get(o0+l, c, g[:rr])
 					for t, v := range g[:rr] {
 						src[t*WinoLanes+l] = v
 					}
@@ -272,7 +293,7 @@ func (w *Wino) PackFilter(u []float32, rows, mpad, k int, filter func(o, c int, 
 	for o := o0; o < rows; o++ {
 		base := (o/MR)*MR*k + o%MR
 		for c := 0; c < k; c++ {
-			filter(o, c, g[:rr])
+			f.get(o, c, g[:rr])
 			w.Filter(g[:rr], u[base+c*MR:], slot)
 		}
 	}

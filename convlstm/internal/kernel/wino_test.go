@@ -216,9 +216,7 @@ func TestWinoPackFilter(t *testing.T) {
 					for i := range u {
 						u[i] = float32(math.NaN()) // PackFilter must set every value
 					}
-					w.PackFilter(u, c.rows, mpad, c.k, func(o, ch int, g []float32) {
-						copy(g, filt[(o*c.k+ch)*r*r:])
-					})
+					w.PackFilter(u, c.rows, mpad, c.k, Filters{Data: filt, RowStride: c.k * r * r, ColStride: r * r})
 					want := make([]float32, a2)
 					maxErr := 0.0
 					for o := 0; o < mpad; o++ {
