@@ -8,11 +8,12 @@ import (
 	"example.com/convlstm/convlstm/internal/bench"
 )
 
-// BenchmarkTrainStep/{mnist,wide,deep}: one training step on the fast path,
-// ForwardFast (the forward recording its tape) plus BackwardWeights (no
-// input gradient), then Release of the tape, on the shapes of
-// BenchmarkForward. GFLOP/s counts 3x the forward's gate convolutions
-// (forward, and the two products of the backward).
+// BenchmarkTrainStep/{mnist,wide,deep}: one training step on the fast path
+// by a Trainer, Forward (the forward recording its tape) plus Backward of
+// the weights (no input gradient), on the shapes of BenchmarkForward: no
+// allocation after the first step (-benchmem). GFLOP/s counts 3x the
+// forward's gate convolutions (forward, and the two products of the
+// backward).
 func BenchmarkTrainStep(b *testing.B) {
 	for _, cfg := range bench.Configs() {
 		b.Run(cfg.Name, func(b *testing.B) {
@@ -20,7 +21,16 @@ func BenchmarkTrainStep(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			step := func() { trainStep(b, m, x) }
+			tr := NewTrainer(m)
+			step := func() {
+				outs, _, err := tr.Forward(x, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := tr.Backward(outs, nil, false); err != nil {
+					b.Fatal(err)
+				}
+			}
 			step() // warm up
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {

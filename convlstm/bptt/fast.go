@@ -36,6 +36,19 @@ type fastLayer struct {
 	hpad            []float32       // (hid planes) frames h0 (B of them), then h_t of step t at B + t*B + b
 	ldh             int             // the channel stride of hpad
 	hFinite         bool            // hpad holds no Inf or NaN
+	back            backLayer       // the backward's memory
+}
+
+// backLayer is the backward's memory of one layer: a Trainer's tape keeps
+// it from step to step; ForwardFast's gives its buffers back at the end of
+// the backward.
+type backLayer struct {
+	dz, dh, dIn  []float32 // dZ, the dh carry and dL/dx, in planes
+	dc           []float32 // the dc carry (B, hid, H, W)
+	convH, convX *convT
+	es           gateStep
+	dhT, dcT     convlstm.Tensor // the gradients of the initial state, in a Trainer's Grads
+	shape        [4]int
 }
 
 // fastTape is the tape of the fast path.
@@ -46,6 +59,17 @@ type fastTape struct {
 	ldx     int
 	xFinite bool
 	layers  []fastLayer
+
+	// keep marks a Trainer's tape: its memory (the planes, the jobs, the
+	// gradients) serves the next step instead of going back to the pools.
+	keep    bool
+	pad     padCopy
+	rows    rowSum
+	dw      dwJob
+	workers call
+	grads   *Grads
+	dInput  convlstm.Tensor // the input gradient, in a Trainer's Grads
+	inShape [5]int
 }
 
 // ForwardFast is fast.Forward that also returns the Tape Backward needs:
@@ -59,16 +83,34 @@ func ForwardFast(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []con
 			tape, outs, states, err = nil, nil, nil, internalError("ForwardFast", r)
 		}
 	}()
+	tape = &Tape{fast: &fastTape{trace: &convlstm.Trace{}}}
+	if outs, states, err = tape.recordFast(m, input, hiddenState, nil); err != nil {
+		return nil, nil, nil, err
+	}
+	return tape, outs, states, nil
+}
+
+// recordFast runs the fast forward into tape (whose fast tape is set,
+// fresh or a Trainer's): by fast.ForwardTrace, or by run when it is not
+// nil (a Trainer's Runner).
+func (tape *Tape) recordFast(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []convlstm.State, run *fast.Runner) (outs []*convlstm.Tensor, states []convlstm.State, err error) {
 	if err := m.CheckForward(input, hiddenState); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	if err := checkTape(m, input); err != nil {
-		return nil, nil, nil, err
+	ft := tape.fast
+	if !ft.keep || !convlstm.SameShape(input.Shape, ft.inShape[:]) || len(ft.layers) != m.NumLayers || !sameSizes(tape.cells, m) {
+		// (A Trainer's tape checked these sizes at its last step.)
+		if err := checkTape(m, input); err != nil {
+			return nil, nil, err
+		}
 	}
-	trace := &convlstm.Trace{}
-	outs, states, err = fast.ForwardTrace(m, input, hiddenState, trace)
+	if run != nil {
+		outs, states, err = run.ForwardTrace(m, input, hiddenState, ft.trace)
+	} else {
+		outs, states, err = fast.ForwardTrace(m, input, hiddenState, ft.trace)
+	}
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	B, T := input.Shape[0], input.Shape[1]
 	if !m.BatchFirst {
@@ -76,30 +118,89 @@ func ForwardFast(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []con
 	}
 	H, W := input.Shape[3], input.Shape[4]
 	g := newPadGeom(m, H, W)
-	ft := &fastTape{trace: trace, g: g, layers: make([]fastLayer, m.NumLayers), ldx: g.plane(T * B)}
-	ft.x = getPlanes(m.InputDim, ft.ldx, T*B, g)
-	ft.xFinite = padFrames(ft.x, ft.ldx, 0, seqFrames(input.Data, B, T, m.InputDim, !m.BatchFirst, g), B, T, m.InputDim, g)
-	tape = &Tape{model: m, inputShape: append([]int(nil), input.Shape...), b: B, t: T, h: H, w: W, cells: recordCells(m), fast: ft}
-	for l, steps := range trace.Layers {
+	if !ft.keep || ft.g != g || !convlstm.SameShape(input.Shape, ft.inShape[:]) || len(ft.layers) != m.NumLayers || !sameSizes(tape.cells, m) {
+		ft.free() // a new size: new planes and gradients
+		ft.grads = nil
+		ft.g, ft.ldx, ft.layers = g, g.plane(T*B), make([]fastLayer, m.NumLayers)
+		ft.x = getPlanes(m.InputDim, ft.ldx, T*B, g)
+		for l, cell := range m.CellList {
+			fl := &ft.layers[l]
+			fl.ldh = g.plane((T + 1) * B)
+			fl.hpad = getPlanes(cell.HiddenDim, fl.ldh, (T+1)*B, g)
+		}
+		copy(ft.inShape[:], input.Shape)
+		tape.inputShape = ft.inShape[:]
+		tape.cells = recordCells(m)
+	}
+	ft.xFinite = ft.pad.run(ft.x, ft.ldx, 0, seqFrames(input.Data, B, T, m.InputDim, !m.BatchFirst, g), B, T, m.InputDim, g, false)
+	tape.model, tape.b, tape.t, tape.h, tape.w, tape.released = m, B, T, H, W, false
+	for l, steps := range ft.trace.Layers {
 		cell := m.CellList[l]
 		hid := cell.HiddenDim
-		fl := fastLayer{in: cell.InputDim, hid: hid, kh: cell.KernelSize[0], kw: cell.KernelSize[1], steps: steps, ldh: g.plane((T + 1) * B)}
-		fl.hpad = getPlanes(hid, fl.ldh, (T+1)*B, g)
-		fl.hFinite = true
+		fl := &ft.layers[l]
+		fl.in, fl.hid, fl.kh, fl.kw, fl.steps = cell.InputDim, hid, cell.KernelSize[0], cell.KernelSize[1], steps
+		fl.c0, fl.hFinite = nil, true
 		if hiddenState == nil {
 			for c := 0; c < hid; c++ { // h0 = 0
 				clear(fl.hpad[c*fl.ldh:][:g.frame(B)])
 			}
 		} else {
 			fl.c0 = hiddenState[l].C.Data
-			fl.hFinite = padFrames(fl.hpad, fl.ldh, 0, seqFrames(hiddenState[l].H.Data, B, 1, hid, false, g), B, 1, hid, g)
+			fl.hFinite = ft.pad.run(fl.hpad, fl.ldh, 0, seqFrames(hiddenState[l].H.Data, B, 1, hid, false, g), B, 1, hid, g, false)
 		}
 		// The layer output: every step's h, from the trace.
-		stepH := func(t, b int) []float32 { return steps[t].H.Data[b*hid*H*W:][:hid*H*W] }
-		fl.hFinite = padFrames(fl.hpad, fl.ldh, B, stepH, B, T, hid, g) && fl.hFinite
-		ft.layers[l] = fl
+		fl.hFinite = ft.pad.run(fl.hpad, fl.ldh, B, frames{steps: steps, n: hid * H * W}, B, T, hid, g, false) && fl.hFinite
 	}
-	return tape, outs, states, nil
+	return outs, states, nil
+}
+
+// sameSizes reports whether m's cells have the sizes recorded in cells.
+func sameSizes(cells []convlstm.Cell, m *convlstm.ConvLSTM) bool {
+	if len(cells) != len(m.CellList) {
+		return false
+	}
+	for l, c := range m.CellList {
+		r := cells[l]
+		if c.InputDim != r.InputDim || c.HiddenDim != r.HiddenDim || c.KernelSize != r.KernelSize || (c.WCi != nil) != (r.WCi != nil) {
+			return false
+		}
+	}
+	return true
+}
+
+// free gives the tape's planes and the backward's memory back to the pools.
+func (ft *fastTape) free() {
+	putBuf(ft.x)
+	ft.x = nil
+	for i := range ft.layers {
+		l := &ft.layers[i]
+		putBuf(l.hpad)
+		l.hpad = nil
+		l.back.free()
+	}
+}
+
+// free gives the layer's backward buffers back to the pools.
+func (bl *backLayer) free() {
+	for _, b := range [][]float32{bl.dz, bl.dh, bl.dIn} {
+		putBuf(b)
+	}
+	bl.dz, bl.dh, bl.dIn = nil, nil, nil
+	for _, ct := range []*convT{bl.convH, bl.convX} {
+		if ct != nil {
+			ct.release()
+		}
+	}
+}
+
+// buf returns *b resized to n values from the pool (its contents stale),
+// keeping it when it has n already.
+func buf(b *[]float32, n int) []float32 {
+	if len(*b) != n {
+		putBuf(*b)
+		*b = getBuf(n)
+	}
+	return *b
 }
 
 // backwardFast is BPTT over the fast tape.
@@ -112,8 +213,16 @@ func backwardFast(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlst
 	if len(ft.layers) != m.NumLayers {
 		return nil, fmt.Errorf("bptt: Backward: the tape has %d layers, the model %d", len(ft.layers), m.NumLayers)
 	}
-	grads := newGrads(m)
-	var workers call // the cores' share of the work, reused by every step
+	grads := ft.grads
+	if ft.keep && grads != nil {
+		grads.Input = nil
+		for _, w := range grads.Weights {
+			clear(w.Data)
+		}
+	} else {
+		grads = newGrads(m)
+	}
+	workers := &ft.workers // the cores' share of the work, reused by every step
 	B, T, H, W := tape.b, tape.t, tape.h, tape.w
 	g := ft.g
 	hw := H * W
@@ -123,6 +232,7 @@ func backwardFast(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlst
 	var dAbove []float32 // dL/dh_t of all steps from the layer above (hid planes of stride ld), nil at the top
 	for l := m.NumLayers - 1; l >= 0; l-- {
 		fl := &ft.layers[l]
+		bl := &fl.back
 		cell := m.CellList[l]
 		in, hid, kh, kw := fl.in, fl.hid, fl.kh, fl.kw
 		ntap := kh * kw
@@ -132,30 +242,40 @@ func backwardFast(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlst
 		if go_ := gradOutputOf(m, gradOutputs, l); go_ != nil {
 			gout = go_.Data
 		}
-		dz := getPlanes(4*hid, ld, TB, g) // the gate gradients, i f o g planes
-		defer putBuf(dz)
+		if len(bl.dz) != 4*hid*ld {
+			putBuf(bl.dz)
+			bl.dz = getPlanes(4*hid, ld, TB, g) // the gate gradients, i f o g planes
+		}
+		dz := bl.dz
 		hpanels := (hid + kernel.MR - 1) / kernel.MR * kernel.MR
-		dh := getBuf(hpanels * ldB) // dL/dh carried from step t+1, B frames
-		defer putBuf(dh)
+		dh := buf(&bl.dh, hpanels*ldB) // dL/dh carried from step t+1, B frames
 		clear(dh)
-		dc := make([]float32, B*hid*hw) // dL/dc carried from step t+1, (B, hid, H, W)
+		if cap(bl.dc) < B*hid*hw || !ft.keep {
+			bl.dc = make([]float32, B*hid*hw) // dL/dc carried from step t+1, (B, hid, H, W)
+		}
+		dc := bl.dc[:B*hid*hw]
+		clear(dc)
 		if gl := gradLastOf(m, gradLast, l); gl.H != nil || gl.C != nil {
 			if gl.H != nil {
-				padFrames(dh, ldB, 0, seqFrames(gl.H.Data, B, 1, hid, false, g), B, 1, hid, g)
+				ft.pad.run(dh, ldB, 0, seqFrames(gl.H.Data, B, 1, hid, false, g), B, 1, hid, g, false)
 			}
 			if gl.C != nil {
 				copy(dc, gl.C.Data)
 			}
 		}
-		es := &gateStep{g: g, B: B, T: T, H: H, W: W, hid: hid, ld: ld, ldB: ldB, dz: dz, dh: dh, dc: dc, dAbove: dAbove, gout: gout}
+		es := &bl.es
+		*es = gateStep{g: g, B: B, T: T, H: H, W: W, hid: hid, ld: ld, ldB: ldB, dz: dz, dh: dh, dc: dc, dAbove: dAbove, gout: gout}
 		if cell.WCi != nil { // a peephole cell's W_ci, W_cf, W_co (hid, H, W) and their gradients
 			es.wc = [3][]float32{cell.WCi.Data, cell.WCf.Data, cell.WCo.Data}
 			for k, n := range []string{"W_ci", "W_cf", "W_co"} {
 				es.dwc[k] = grads.Weights[paramKey(l, n)].Data
 			}
 		}
-		convH := newConvT(g, wt, 4*hid, ktot, in*ntap, hid, kh, kw)
-		defer convH.release()
+		if bl.convH == nil {
+			bl.convH = &convT{}
+		}
+		convH := bl.convH
+		convH.init(g, wt, 4*hid, ktot, in*ntap, hid, kh, kw)
 		for t := T - 1; t >= 0; t-- {
 			es.t, es.st = t, &fl.steps[t]
 			es.cprev = fl.c0 // c_{t-1}, (B, hid, H, W); nil for zeros
@@ -166,11 +286,20 @@ func backwardFast(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlst
 			workers.Run(hid, es)
 			// dL/dh_{t-1} = convT_h(dZ_t): the carry of step t-1 (after
 			// step 0, the gradient of the initial h).
-			convH.run(&workers, dh, ldB, 0, dz, ld, t*B, B)
+			convH.run(workers, dh, ldB, 0, dz, ld, t*B, B)
 		}
-		grads.HiddenState[l] = convlstm.State{
-			H: &convlstm.Tensor{Shape: []int{B, hid, H, W}, Data: unpadFrames(dh, ldB, B, 1, hid, false, g).Data},
-			C: &convlstm.Tensor{Shape: []int{B, hid, H, W}, Data: dc},
+		es.st, es.cprev, es.dAbove, es.gout = nil, nil, nil, nil
+		if ft.keep { // the Trainer's tensors over the backward's memory
+			bl.shape = [4]int{B, hid, H, W}
+			bl.dhT = convlstm.Tensor{Shape: bl.shape[:], Data: grow(bl.dhT.Data, B*hid*hw)}
+			ft.pad.run(dh, ldB, 0, seqFrames(bl.dhT.Data, B, 1, hid, false, g), B, 1, hid, g, true)
+			bl.dcT = convlstm.Tensor{Shape: bl.shape[:], Data: dc}
+			grads.HiddenState[l] = convlstm.State{H: &bl.dhT, C: &bl.dcT}
+		} else {
+			grads.HiddenState[l] = convlstm.State{
+				H: &convlstm.Tensor{Shape: []int{B, hid, H, W}, Data: unpadFrames(dh, ldB, B, 1, hid, false, g).Data},
+				C: &convlstm.Tensor{Shape: []int{B, hid, H, W}, Data: dc},
+			}
 		}
 		// The weight gradient: dZ against the taps of the layer input
 		// (frame f of its planes) and of h_{t-1} (frame f of hpad).
@@ -182,28 +311,52 @@ func backwardFast(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlst
 		}
 		// The sums of dZ's rows: the bias gradient, and which rows hold
 		// an Inf or a NaN.
-		sums, rowFinite := rowSums(dz, ld, 4*hid)
+		sums, rowFinite := ft.rows.run(dz, ld, 4*hid)
 		if bt := grads.Weights[paramKey(l, "conv.bias")]; bt != nil {
 			for r, v := range sums {
 				bt.Data[r] = float32(v)
 			}
 		}
-		dwDots(dw, ktot, 0, dz, ld, 4*hid, xs, ldxs, xf0, in, kh, kw, g, TB, xFinite, rowFinite)
-		dwDots(dw, ktot, in*ntap, dz, ld, 4*hid, fl.hpad, fl.ldh, 0, hid, kh, kw, g, TB, fl.hFinite, rowFinite)
+		ft.dw.run(dw, ktot, 0, dz, ld, 4*hid, xs, ldxs, xf0, in, kh, kw, g, TB, xFinite, rowFinite)
+		ft.dw.run(dw, ktot, in*ntap, dz, ld, 4*hid, fl.hpad, fl.ldh, 0, hid, kh, kw, g, TB, fl.hFinite, rowFinite)
 		if l == 0 && !needInput {
 			break
 		}
 		// dL/dx of every step at once: the layer below's dL/dh_t.
 		inPanels := (in + kernel.MR - 1) / kernel.MR * kernel.MR
-		dIn := getBuf(inPanels * ld)
-		defer putBuf(dIn)
-		convX := newConvT(g, wt, 4*hid, ktot, 0, in, kh, kw)
-		defer convX.release()
-		convX.run(&workers, dIn, ld, 0, dz, ld, 0, TB)
+		dIn := buf(&bl.dIn, inPanels*ld)
+		if bl.convX == nil {
+			bl.convX = &convT{}
+		}
+		bl.convX.init(g, wt, 4*hid, ktot, 0, in, kh, kw)
+		bl.convX.run(workers, dIn, ld, 0, dz, ld, 0, TB)
 		dAbove = dIn
 	}
 	if needInput {
-		grads.Input = unpadFrames(dAbove, ld, B, T, m.InputDim, !m.BatchFirst, g)
+		if ft.keep {
+			shape := ft.inShape[:]
+			ft.dInput = convlstm.Tensor{Shape: shape, Data: grow(ft.dInput.Data, TB*m.InputDim*hw)}
+			ft.pad.run(dAbove, ld, 0, seqFrames(ft.dInput.Data, B, T, m.InputDim, !m.BatchFirst, g), B, T, m.InputDim, g, true)
+			grads.Input = &ft.dInput
+		} else {
+			grads.Input = unpadFrames(dAbove, ld, B, T, m.InputDim, !m.BatchFirst, g)
+		}
+	}
+	if ft.keep {
+		ft.grads = grads
+	} else {
+		for i := range ft.layers {
+			ft.layers[i].back.free()
+		}
 	}
 	return grads, nil
+}
+
+// grow returns s with n values, reusing its memory when it has room (the
+// values are stale).
+func grow(s []float32, n int) []float32 {
+	if cap(s) < n {
+		return make([]float32, n)
+	}
+	return s[:n]
 }

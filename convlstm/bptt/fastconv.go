@@ -2,6 +2,7 @@ package bptt
 
 import (
 	"math"
+	"runtime"
 
 	"example.com/convlstm/convlstm/internal/kernel"
 )
@@ -40,6 +41,7 @@ type convT struct {
 	finite   bool // the packed weights are all finite
 	bias     [kernel.MR]float32
 	wino     *winoT // the Winograd plan (wino.go), nil when it takes none
+	winoMem  *winoT // the plan's memory, kept when this run takes none
 
 	// The arguments of the run in progress (convT is the job its
 	// workers split).
@@ -48,15 +50,21 @@ type convT struct {
 	g0, f0   int
 }
 
-// newConvT packs the weight columns [k0, k0+cout*kh*kw) of the m x ktot
+// init packs the weight columns [k0, k0+cout*kh*kw) of the m x ktot
 // weight wt (column k0 + c*kh*kw + tap is input channel c) into the taps
-// micro-kernel's panels (in a buffer of getBuf: ct.release() when done).
-func newConvT(g padGeom, wt []float32, m, ktot, k0, cout, kh, kw int) *convT {
+// micro-kernel's panels (in a buffer of getBuf: ct.release() when done),
+// reusing ct's buffers when they have the sizes.
+func (ct *convT) init(g padGeom, wt []float32, m, ktot, k0, cout, kh, kw int) {
 	ntap := kh * kw
-	ct := &convT{g: g, m: m, ntap: ntap, kh: kh, kw: kw, cout: cout, wt: wt, ktot: ktot, k0: k0, finite: true,
+	pk, offs, winoMem := ct.pk, ct.offs, ct.winoMem
+	*ct = convT{g: g, m: m, ntap: ntap, kh: kh, kw: kw, cout: cout, wt: wt, ktot: ktot, k0: k0, finite: true,
 		panels: (cout + kernel.MR - 1) / kernel.MR, omax: (kh/2)*g.wp + kw/2,
-		strips: (g.h*g.wp + kernel.NR - 1) / kernel.NR}
-	ct.pk = getBuf(ct.panels * ntap * m * kernel.MR)
+		strips: (g.h*g.wp + kernel.NR - 1) / kernel.NR, winoMem: winoMem}
+	if n := ct.panels * ntap * m * kernel.MR; len(pk) != n {
+		putBuf(pk)
+		pk = getBuf(n)
+	}
+	ct.pk = pk
 	for jb := 0; jb < ct.panels; jb++ {
 		for t := 0; t < ntap; t++ {
 			for o := 0; o < m; o++ {
@@ -76,21 +84,31 @@ func newConvT(g padGeom, wt []float32, m, ktot, k0, cout, kh, kw int) *convT {
 			}
 		}
 	}
-	ct.offs = make([]int, ntap)
+	if cap(offs) < ntap {
+		offs = make([]int, ntap)
+	}
+	ct.offs = offs[:ntap]
 	for dy := 0; dy < kh; dy++ {
 		for dx := 0; dx < kw; dx++ {
 			// dx[p] reads dZ[p - off(tap)].
 			ct.offs[dy*kw+dx] = ct.omax - g.tapOffset(kh, kw, dy, dx)
 		}
 	}
-	ct.wino = newWinoT(ct)
+	ct.initWino()
+}
+
+// newConvT is a new convT, init'ed.
+func newConvT(g padGeom, wt []float32, m, ktot, k0, cout, kh, kw int) *convT {
+	ct := &convT{}
+	ct.init(g, wt, m, ktot, k0, cout, kh, kw)
 	return ct
 }
 
 // release returns ct's buffers to the pool.
 func (ct *convT) release() {
 	putBuf(ct.pk)
-	ct.wino.release()
+	ct.winoMem.release()
+	ct.pk, ct.wino, ct.winoMem = nil, nil, nil
 }
 
 // run computes the output planes out (ceil(cout/MR)*MR channels of stride
@@ -180,79 +198,124 @@ const dotChunk = 8192
 // more (oneDNN; testdata/README.md), where the planes would give
 // Inf * 0 = NaN.
 func dwDots(dw []float32, ktot, k0 int, dz []float32, ldz, m int, x []float32, ldx, xf0, cin, kh, kw int, g padGeom, nf int, finite bool, rowFinite []bool) {
+	new(dwJob).run(dw, ktot, k0, dz, ldz, m, x, ldx, xf0, cin, kh, kw, g, nf, finite, rowFinite)
+}
+
+// dwJob is dwDots as a job over the blocks of DotMR rows, with its memory
+// (a tape keeps one, so that a Trainer's step allocates nothing).
+type dwJob struct {
+	dw, dz, x             []float32
+	ktot, k0, ldz, m      int
+	ldx, xf0, cin, kh, kw int
+	g                     padGeom
+	nf                    int
+	finite                bool
+	rowFinite             []bool
+	ncol                  int
+	colOff                []int // column c*ntap+tap: its x offset
+	tiles                 chan *dotScratch
+	c                     call
+}
+
+// dotScratch is one part's tile offsets and sums (on the heap: DotTile is
+// a function variable, so they would escape anyway).
+type dotScratch struct {
+	boffs [kernel.DotNR]int
+	out   [kernel.DotMR * kernel.DotNR]float32
+}
+
+func (j *dwJob) run(dw []float32, ktot, k0 int, dz []float32, ldz, m int, x []float32, ldx, xf0, cin, kh, kw int, g padGeom, nf int, finite bool, rowFinite []bool) {
 	ntap := kh * kw
-	ncol := cin * ntap
-	colOff := make([]int, ncol) // column c*ntap+tap: its x offset
+	j.dw, j.ktot, j.k0, j.dz, j.ldz, j.m, j.x, j.ldx, j.xf0 = dw, ktot, k0, dz, ldz, m, x, ldx, xf0
+	j.cin, j.kh, j.kw, j.g, j.nf, j.finite, j.rowFinite = cin, kh, kw, g, nf, finite, rowFinite
+	j.ncol = cin * ntap
+	if cap(j.colOff) < j.ncol {
+		j.colOff = make([]int, j.ncol)
+	}
+	j.colOff = j.colOff[:j.ncol]
 	for c := 0; c < cin; c++ {
 		for dy := 0; dy < kh; dy++ {
 			for dx := 0; dx < kw; dx++ {
-				colOff[c*ntap+dy*kw+dx] = c*ldx + xf0*g.fs + g.tapOffset(kh, kw, dy, dx)
+				j.colOff[c*ntap+dy*kw+dx] = c*ldx + xf0*g.fs + g.tapOffset(kh, kw, dy, dx)
 			}
 		}
 	}
-	oblocks := m / kernel.DotMR // m = 4*hid
-	// tile runs one DotTile of row block ob and the columns from col, at
-	// plane position k, and adds it into dw.
-	tile := func(ob, col, k, nseg, n, stride int, boffs *[kernel.DotNR]int, out *[kernel.DotMR * kernel.DotNR]float32) {
-		nc := min(kernel.DotNR, ncol-col)
-		for j := range boffs {
-			boffs[j] = colOff[col+min(j, nc-1)] + k
+	if j.tiles == nil {
+		n := runtime.GOMAXPROCS(0)
+		j.tiles = make(chan *dotScratch, n)
+		for i := 0; i < n; i++ {
+			j.tiles <- new(dotScratch)
 		}
-		kernel.DotTile(nseg, n, stride, dz[ob*kernel.DotMR*ldz+k:], ldz, x, boffs, out)
-		for i := 0; i < kernel.DotMR; i++ {
-			row := dw[(ob*kernel.DotMR+i)*ktot+k0+col:]
-			for j := 0; j < nc; j++ {
-				row[j] += out[i*kernel.DotNR+j]
+	}
+	j.c.Run(m/kernel.DotMR, j) // m = 4*hid
+	j.dw, j.dz, j.x, j.rowFinite = nil, nil, nil, nil
+}
+
+// tile runs one DotTile of row block ob and the columns from col, at plane
+// position k, and adds it into dw.
+func (j *dwJob) tile(ob, col, k, nseg, n, stride int, s *dotScratch) {
+	nc := min(kernel.DotNR, j.ncol-col)
+	for i := range s.boffs {
+		s.boffs[i] = j.colOff[col+min(i, nc-1)] + k
+	}
+	kernel.DotTile(nseg, n, stride, j.dz[ob*kernel.DotMR*j.ldz+k:], j.ldz, j.x, &s.boffs, &s.out)
+	for i := 0; i < kernel.DotMR; i++ {
+		row := j.dw[(ob*kernel.DotMR+i)*j.ktot+j.k0+col:]
+		for c := 0; c < nc; c++ {
+			row[c] += s.out[i*kernel.DotNR+c]
+		}
+	}
+}
+
+// blockFinite reports whether the dZ rows of block ob are all finite.
+func (j *dwJob) blockFinite(ob int) bool {
+	for i := ob * kernel.DotMR; j.rowFinite != nil && i < (ob+1)*kernel.DotMR; i++ {
+		if !j.rowFinite[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// Do runs the row blocks [ob0, ob1).
+func (j *dwJob) Do(ob0, ob1 int) {
+	g := j.g
+	for ob := ob0; ob < ob1; ob++ {
+		if !j.blockFinite(ob) {
+			for o := ob * kernel.DotMR; o < (ob+1)*kernel.DotMR; o++ {
+				exactRow(j.dw[o*j.ktot+j.k0:][:j.ncol], j.dz[o*j.ldz:], j.x, j.ldx, j.xf0, j.cin, j.kh, j.kw, g, j.nf)
 			}
 		}
 	}
-	blockFinite := func(ob int) bool {
-		for i := ob * kernel.DotMR; rowFinite != nil && i < (ob+1)*kernel.DotMR; i++ {
-			if !rowFinite[i] {
-				return false
-			}
-		}
-		return true
-	}
-	parallel(oblocks, func(ob0, ob1 int) {
-		for ob := ob0; ob < ob1; ob++ {
-			if !blockFinite(ob) {
-				for o := ob * kernel.DotMR; o < (ob+1)*kernel.DotMR; o++ {
-					exactRow(dw[o*ktot+k0:][:ncol], dz[o*ldz:], x, ldx, xf0, cin, kh, kw, g, nf)
-				}
-			}
-		}
-		// One tile's offsets and sums per worker (they escape: DotTile
-		// is a function variable).
-		boffs, out := new([kernel.DotNR]int), new([kernel.DotMR * kernel.DotNR]float32)
-		if finite {
-			// Each frame's rows as one segment of whole vectors (it
-			// stays inside the frame: fs is a whole number of strips),
-			// cut into pieces, and as many frames per tile as make about
-			// dotChunk values.
-			n := (g.h*g.wp + 15) &^ 15
-			pieces := (n + dotChunk - 1) / dotChunk
-			pl := ((n+pieces-1)/pieces + 15) &^ 15
-			fpc := max(1, (dotChunk+pl/2)/pl)
-			for f0 := 0; f0 < nf; f0 += fpc {
-				for p0 := 0; p0 < n; p0 += pl {
-					for ob := ob0; ob < ob1; ob++ {
-						for col := 0; col < ncol && blockFinite(ob); col += kernel.DotNR {
-							tile(ob, col, g.frame(f0)+p0, min(fpc, nf-f0), min(pl, n-p0), g.fs, boffs, out)
-						}
+	s := <-j.tiles
+	defer func() { j.tiles <- s }()
+	if j.finite {
+		// Each frame's rows as one segment of whole vectors (it stays
+		// inside the frame: fs is a whole number of strips), cut into
+		// pieces, and as many frames per tile as make about dotChunk
+		// values.
+		n := (g.h*g.wp + 15) &^ 15
+		pieces := (n + dotChunk - 1) / dotChunk
+		pl := ((n+pieces-1)/pieces + 15) &^ 15
+		fpc := max(1, (dotChunk+pl/2)/pl)
+		for f0 := 0; f0 < j.nf; f0 += fpc {
+			for p0 := 0; p0 < n; p0 += pl {
+				for ob := ob0; ob < ob1; ob++ {
+					for col := 0; col < j.ncol && j.blockFinite(ob); col += kernel.DotNR {
+						j.tile(ob, col, g.frame(f0)+p0, min(fpc, j.nf-f0), min(pl, n-p0), g.fs, s)
 					}
 				}
 			}
-			return
 		}
-		for f := 0; f < nf; f++ {
-			for ob := ob0; ob < ob1; ob++ {
-				for col := 0; col < ncol && blockFinite(ob); col += kernel.DotNR {
-					tile(ob, col, g.at(f, 0), g.h, g.w, g.wp, boffs, out)
-				}
+		return
+	}
+	for f := 0; f < j.nf; f++ {
+		for ob := ob0; ob < ob1; ob++ {
+			for col := 0; col < j.ncol && j.blockFinite(ob); col += kernel.DotNR {
+				j.tile(ob, col, g.at(f, 0), g.h, g.w, g.wp, s)
 			}
 		}
-	})
+	}
 }
 
 // exactRow adds to dwRow (the cin*kh*kw columns of one gate row) the
@@ -292,35 +355,52 @@ func exactRow(dwRow, dzRow, x []float32, ldx, xf0, cin, kh, kw int, g padGeom, n
 // float64 (the padding holds zeros), and which rows are finite, nil when
 // all are: a row that holds an Inf or a NaN has a sum that is not finite.
 func rowSums(dz []float32, ld, rows int) (sums []float64, rowFinite []bool) {
-	sums = make([]float64, rows)
-	parallel(rows, func(r0, r1 int) {
-		for r := r0; r < r1; r++ {
-			// Four running sums, for four chains of additions at once.
-			var s0, s1, s2, s3 float64
-			row := dz[r*ld : (r+1)*ld]
-			k := 0
-			for ; k+4 <= len(row); k += 4 {
-				s0 += float64(row[k])
-				s1 += float64(row[k+1])
-				s2 += float64(row[k+2])
-				s3 += float64(row[k+3])
-			}
-			for ; k < len(row); k++ {
-				s0 += float64(row[k])
-			}
-			sums[r] = (s0 + s1) + (s2 + s3)
-		}
-	})
-	for r, v := range sums {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			if rowFinite == nil {
-				rowFinite = make([]bool, rows)
-				for i := range rowFinite {
-					rowFinite[i] = true
-				}
-			}
-			rowFinite[r] = false
+	return new(rowSum).run(dz, ld, rows)
+}
+
+// rowSum is rowSums as a job over the rows, with its memory (the sums and
+// the finite flags are the job's, overwritten by its next run).
+type rowSum struct {
+	dz        []float32
+	ld        int
+	sums      []float64
+	rowFinite []bool
+	c         call
+}
+
+func (j *rowSum) run(dz []float32, ld, rows int) (sums []float64, rowFinite []bool) {
+	j.dz, j.ld = dz, ld
+	if cap(j.sums) < rows {
+		j.sums, j.rowFinite = make([]float64, rows), make([]bool, rows)
+	}
+	j.sums, j.rowFinite = j.sums[:rows], j.rowFinite[:rows]
+	j.c.Run(rows, j)
+	j.dz = nil
+	for r, v := range j.sums {
+		j.rowFinite[r] = !math.IsNaN(v) && !math.IsInf(v, 0)
+		if !j.rowFinite[r] {
+			rowFinite = j.rowFinite
 		}
 	}
-	return sums, rowFinite
+	return j.sums, rowFinite
+}
+
+// Do sums the rows [r0, r1).
+func (j *rowSum) Do(r0, r1 int) {
+	for r := r0; r < r1; r++ {
+		// Four running sums, for four chains of additions at once.
+		var s0, s1, s2, s3 float64
+		row := j.dz[r*j.ld : (r+1)*j.ld]
+		k := 0
+		for ; k+4 <= len(row); k += 4 {
+			s0 += float64(row[k])
+			s1 += float64(row[k+1])
+			s2 += float64(row[k+2])
+			s3 += float64(row[k+3])
+		}
+		for ; k < len(row); k++ {
+			s0 += float64(row[k])
+		}
+		j.sums[r] = (s0 + s1) + (s2 + s3)
+	}
 }

@@ -102,10 +102,10 @@ func timeSlice(x *convlstm.Tensor, t int) *convlstm.Tensor {
 // not of shape want.
 func checkShape(arg string, t *convlstm.Tensor, want ...int) error {
 	if t == nil {
-		return fmt.Errorf("%s is nil, want shape %v", arg, want)
+		return fmt.Errorf("%s is nil, want shape %v", arg, append([]int(nil), want...))
 	}
 	if !convlstm.SameShape(t.Shape, want) {
-		return fmt.Errorf("%s has shape %v, want %v", arg, t.Shape, want)
+		return fmt.Errorf("%s has shape %v, want %v", arg, t.Shape, append([]int(nil), want...))
 	}
 	if len(t.Data) != prod(want) {
 		return fmt.Errorf("%s has %d values but shape %v", arg, len(t.Data), t.Shape)

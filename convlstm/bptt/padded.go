@@ -62,46 +62,89 @@ func (g padGeom) plane(nf int) int {
 // (dy, dx) of a kh x kw kernel.
 func (g padGeom) tapOffset(kh, kw, dy, dx int) int { return (dy-kh/2)*g.wp + (dx - kw/2) }
 
-// padFrames copies C channels of B*T frames of H x W pixels into planes of
-// dst (channel stride ld), frame (b, t) to frame f0+t*B+b; frame(t, b)
-// returns the frame's data, C planes of H*W. It reports whether every
-// value copied is finite.
-func padFrames(dst []float32, ld, f0 int, frame func(t, b int) []float32, B, T, C int, g padGeom) bool {
-	hw := g.h * g.w
-	var bad atomic.Bool // set by a worker that copied an Inf or a NaN
-	parallel(C, func(c0, c1 int) {
-		var nf float32 // NaN once a value is not finite (x*0 is NaN for NaN and Inf)
-		for c := c0; c < c1; c++ {
-			for t := 0; t < T; t++ {
-				for b := 0; b < B; b++ {
-					img := frame(t, b)[c*hw:][:hw]
-					for y := 0; y < g.h; y++ {
-						row := img[y*g.w : (y+1)*g.w]
-						copy(dst[c*ld+g.at(f0+t*B+b, y):][:g.w], row)
-						for _, v := range row {
-							nf += v * 0
-						}
+// frames says where frame (t, b) of a sequence is, C planes of H*W: in the
+// data of a (B, T, C, H, W) tensor, or (T, B, C, H, W) when timeMajor, or,
+// when steps is set, batch item b of steps[t].H (the trace's h).
+type frames struct {
+	data      []float32
+	steps     []convlstm.Step
+	B, T, n   int // n = C*H*W
+	timeMajor bool
+}
+
+// seqFrames is the frames of the data of a (B, T, C, H, W) tensor, or
+// (T, B, C, H, W) when timeMajor.
+func seqFrames(data []float32, B, T, C int, timeMajor bool, g padGeom) frames {
+	return frames{data: data, B: B, T: T, n: C * g.h * g.w, timeMajor: timeMajor}
+}
+
+func (s *frames) at(t, b int) []float32 {
+	switch {
+	case s.steps != nil:
+		return s.steps[t].H.Data[b*s.n:][:s.n]
+	case s.timeMajor:
+		return s.data[(t*s.B+b)*s.n:][:s.n]
+	}
+	return s.data[(b*s.T+t)*s.n:][:s.n]
+}
+
+// padCopy copies frames between a sequence and planes (channel stride ld),
+// frame (t, b) to frame f0+t*B+b of the planes, or back when unpad; a
+// job over the C channels. A tape keeps one, so that a Trainer's copies
+// allocate nothing.
+type padCopy struct {
+	planes  []float32
+	ld, f0  int
+	fr      frames
+	B, T, C int
+	g       padGeom
+	unpad   bool
+	bad     atomic.Bool // set by a part that copied an Inf or a NaN
+	c       call
+}
+
+// Do copies the channels [c0, c1).
+func (j *padCopy) Do(c0, c1 int) {
+	g, hw := j.g, j.g.h*j.g.w
+	var nf float32 // NaN once a value is not finite (x*0 is NaN for NaN and Inf)
+	for c := c0; c < c1; c++ {
+		for t := 0; t < j.T; t++ {
+			for b := 0; b < j.B; b++ {
+				img := j.fr.at(t, b)[c*hw:][:hw]
+				for y := 0; y < g.h; y++ {
+					row, p := img[y*g.w:(y+1)*g.w], j.planes[c*j.ld+g.at(j.f0+t*j.B+b, y):][:g.w]
+					if j.unpad {
+						copy(row, p)
+						continue
+					}
+					copy(p, row)
+					for _, v := range row {
+						nf += v * 0
 					}
 				}
 			}
 		}
-		if nf != 0 {
-			bad.Store(true)
-		}
-	})
-	return !bad.Load()
+	}
+	if nf != 0 {
+		j.bad.Store(true)
+	}
 }
 
-// seqFrames is the frame function of padFrames for the data of a (B, T, C,
-// H, W) tensor, or (T, B, C, H, W) when timeMajor.
-func seqFrames(data []float32, B, T, C int, timeMajor bool, g padGeom) func(t, b int) []float32 {
-	n := C * g.h * g.w
-	return func(t, b int) []float32 {
-		if timeMajor {
-			return data[(t*B+b)*n:][:n]
-		}
-		return data[(b*T+t)*n:][:n]
-	}
+// run runs the copy on all cores and reports whether every value copied
+// into planes is finite.
+func (j *padCopy) run(planes []float32, ld, f0 int, fr frames, B, T, C int, g padGeom, unpad bool) bool {
+	j.planes, j.ld, j.f0, j.fr, j.B, j.T, j.C, j.g, j.unpad = planes, ld, f0, fr, B, T, C, g, unpad
+	j.bad.Store(false)
+	j.c.Run(C, j)
+	j.planes, j.fr = nil, frames{}
+	return !j.bad.Load()
+}
+
+// padFrames copies C channels of B*T frames of H x W pixels into planes of
+// dst (channel stride ld), frame (b, t) to frame f0+t*B+b. It reports
+// whether every value copied is finite.
+func padFrames(dst []float32, ld, f0 int, fr frames, B, T, C int, g padGeom) bool {
+	return new(padCopy).run(dst, ld, f0, fr, B, T, C, g, false)
 }
 
 // unpadFrames is the inverse of padFrames: C channels of B*T frames of the
@@ -112,20 +155,7 @@ func unpadFrames(src []float32, ld, B, T, C int, timeMajor bool, g padGeom) *con
 	if timeMajor {
 		out = convlstm.Zeros(T, B, C, g.h, g.w)
 	}
-	hw := g.h * g.w
-	frame := seqFrames(out.Data, B, T, C, timeMajor, g)
-	parallel(C, func(c0, c1 int) {
-		for c := c0; c < c1; c++ {
-			for t := 0; t < T; t++ {
-				for b := 0; b < B; b++ {
-					img := frame(t, b)[c*hw:][:hw]
-					for y := 0; y < g.h; y++ {
-						copy(img[y*g.w:(y+1)*g.w], src[c*ld+g.at(t*B+b, y):][:g.w])
-					}
-				}
-			}
-		}
-	})
+	new(padCopy).run(src, ld, 0, seqFrames(out.Data, B, T, C, timeMajor, g), B, T, C, g, true)
 	return out
 }
 

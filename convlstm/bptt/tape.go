@@ -32,10 +32,7 @@ func (tp *Tape) Release() {
 	if tp == nil || tp.fast == nil {
 		return
 	}
-	putBuf(tp.fast.x)
-	for _, l := range tp.fast.layers {
-		putBuf(l.hpad)
-	}
+	tp.fast.free()
 	fast.RecycleTrace(tp.fast.trace)
 	tp.fast, tp.released = nil, true
 }
@@ -239,7 +236,8 @@ func backward(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlstm.St
 		if !m.ReturnAllLayers {
 			l = m.NumLayers - 1
 		}
-		if err := checkShape(fmt.Sprintf("gradOutputs[%d]", k), g, tape.b, tape.t, m.HiddenDim[l], tape.h, tape.w); err != nil {
+		if checkShape("", g, tape.b, tape.t, m.HiddenDim[l], tape.h, tape.w) != nil { // the name only for the message
+			err := checkShape(fmt.Sprintf("gradOutputs[%d]", k), g, tape.b, tape.t, m.HiddenDim[l], tape.h, tape.w)
 			return nil, fmt.Errorf("bptt: Backward: %w (the shape of layer_output[%d])", err, k)
 		}
 	}
@@ -258,7 +256,8 @@ func backward(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlstm.St
 			if t.x == nil {
 				continue
 			}
-			if err := checkShape(fmt.Sprintf("gradLastStates[%d].%s", k, t.name), t.x, tape.b, m.HiddenDim[l], tape.h, tape.w); err != nil {
+			if checkShape("", t.x, tape.b, m.HiddenDim[l], tape.h, tape.w) != nil {
+				err := checkShape(fmt.Sprintf("gradLastStates[%d].%s", k, t.name), t.x, tape.b, m.HiddenDim[l], tape.h, tape.w)
 				return nil, fmt.Errorf("bptt: Backward: %w (the shape of lastStates[%d])", err, k)
 			}
 		}

@@ -56,29 +56,48 @@ type winoScratch struct {
 // winoVecs is the number of vectors per job: one NR strip.
 const winoVecs = kernel.NR / kernel.WinoLanes
 
-// newWinoT returns the Winograd plan of ct, or nil when it cannot take
-// one (kernel.UseWino, or weights not all finite and within winoBound).
-func newWinoT(ct *convT) *winoT {
+// initWino sets ct.wino to the Winograd plan of ct, in ct.winoMem's
+// memory, or to nil when it cannot take one (kernel.UseWino, or weights
+// not all finite and within winoBound).
+func (ct *convT) initWino() {
+	ct.wino = nil
 	k := kernel.WinoFor(ct.kh)
 	if ct.kh != ct.kw || !kernel.UseWino(ct.kh, ct.g.h, ct.g.w, ct.m, ct.cout) || !kernel.AllFiniteBelow(ct.wt, winoBound) {
-		return nil
+		return
 	}
 	g := ct.g
-	wt := &winoT{ct: ct, w: k, mpad: ct.panels * kernel.MR, th: (g.h + 1) / 2,
-		tv: ((g.w+1)/2 + kernel.WinoLanes - 1) / kernel.WinoLanes}
+	wt := ct.winoMem
+	if wt == nil {
+		wt = &winoT{}
+		ct.winoMem = wt
+	}
+	*wt = winoT{ct: ct, w: k, mpad: ct.panels * kernel.MR, th: (g.h + 1) / 2,
+		tv: ((g.w+1)/2 + kernel.WinoLanes - 1) / kernel.WinoLanes, u: wt.u, scratch: wt.scratch}
 	a2 := k.Alpha * k.Alpha
-	wt.u = getBuf(a2 * wt.mpad * ct.m)
+	if n := a2 * wt.mpad * ct.m; len(wt.u) != n {
+		putBuf(wt.u)
+		wt.u = getBuf(n)
+	}
+	ct.wino = wt
 	// Output channel c of dx, input channel o of dZ: W[o, c] flipped.
 	k.PackFilter(wt.u, ct.cout, wt.mpad, ct.m, kernel.Filters{Data: ct.wt, Off: ct.k0, RowStride: ct.ntap, ColStride: ct.ktot, Flip: true})
-	n := runtime.GOMAXPROCS(0)
-	wt.scratch = make(chan *winoScratch, n)
-	for i := 0; i < n; i++ {
-		wt.scratch <- &winoScratch{
-			v: getBuf(a2 * kernel.SlotStride(ct.m*kernel.NR)),
-			m: getBuf(a2 * kernel.SlotStride(wt.mpad*kernel.NR)),
+	nv, nm := a2*kernel.SlotStride(ct.m*kernel.NR), a2*kernel.SlotStride(wt.mpad*kernel.NR)
+	if wt.scratch == nil {
+		n := runtime.GOMAXPROCS(0)
+		wt.scratch = make(chan *winoScratch, n)
+		for i := 0; i < n; i++ {
+			wt.scratch <- &winoScratch{}
 		}
 	}
-	return wt
+	for i := 0; i < cap(wt.scratch); i++ { // each part's buffers, resized
+		s := <-wt.scratch
+		if len(s.v) != nv || len(s.m) != nm {
+			putBuf(s.v)
+			putBuf(s.m)
+			s.v, s.m = getBuf(nv), getBuf(nm)
+		}
+		wt.scratch <- s
+	}
 }
 
 // release returns the plan's buffers to the pool.
@@ -87,11 +106,14 @@ func (wt *winoT) release() {
 		return
 	}
 	putBuf(wt.u)
-	for len(wt.scratch) > 0 {
+	for i := 0; i < cap(wt.scratch); i++ {
 		s := <-wt.scratch
 		putBuf(s.v)
 		putBuf(s.m)
+		s.v, s.m = nil, nil
+		wt.scratch <- s
 	}
+	wt.u = nil
 }
 
 // takes reports whether the run's dZ frames [f0, f0+nf) (m planes of

@@ -1,0 +1,67 @@
+package bptt
+
+import (
+	"fmt"
+
+	"example.com/convlstm/convlstm"
+	"example.com/convlstm/convlstm/fast"
+)
+
+// Trainer runs training steps on the fast path with memory of its own: the
+// forward's outputs and trace (a fast.Runner), the tape's planes, the
+// backward's buffers and the gradients stay from one step to the next, so
+// that after its first step at a given size a step (Forward, then
+// Backward) allocates nothing. It computes what ForwardFast and
+// BackwardStates compute, bit for bit. The price is ownership: what its
+// calls return (outputs, last states, Grads and their tensors) is the
+// Trainer's, overwritten by its next call of the same kind; copy what must
+// outlive it. A Trainer serves one goroutine at a time.
+//
+//	tr := bptt.NewTrainer(m)
+//	for step := 0; step < n; step++ {
+//	    outs, _, err := tr.Forward(x, nil)
+//	    ... the loss and its gradient dOut of outs[0] ...
+//	    g, err := tr.Backward([]*convlstm.Tensor{dOut}, nil, false)
+//	    ... the optimiser step with g.Weights ...
+//	}
+type Trainer struct {
+	model *convlstm.ConvLSTM
+	run   fast.Runner
+	tape  Tape
+	ready bool // a Forward succeeded since the last Backward's check
+}
+
+// NewTrainer returns a Trainer for m. It reads m's weights at every call,
+// as ForwardFast and Backward do.
+func NewTrainer(m *convlstm.ConvLSTM) *Trainer {
+	return &Trainer{model: m, tape: Tape{fast: &fastTape{keep: true, trace: &convlstm.Trace{}}}}
+}
+
+// Forward is ForwardFast into the Trainer's memory: the same arguments,
+// validation, errors and numbers. Its tape is the Trainer's, for Backward.
+func (tr *Trainer) Forward(input *convlstm.Tensor, hiddenState []convlstm.State) (outs []*convlstm.Tensor, states []convlstm.State, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			outs, states, err = nil, nil, internalError("Trainer.Forward", r)
+		}
+	}()
+	if tr == nil || tr.model == nil {
+		return nil, nil, fmt.Errorf("bptt: Trainer.Forward: the Trainer has no model; make one with NewTrainer(m)")
+	}
+	tr.ready = false
+	if outs, states, err = tr.tape.recordFast(tr.model, input, hiddenState, &tr.run); err != nil {
+		return nil, nil, err
+	}
+	tr.ready = true
+	return outs, states, nil
+}
+
+// Backward is BackwardStates (BackwardWeights when needInput is false)
+// over the tape of the last Forward, into the Trainer's memory: the same
+// arguments after the tape, the same checks, errors and numbers.
+func (tr *Trainer) Backward(gradOutputs []*convlstm.Tensor, gradLastStates []convlstm.State, needInput bool) (*Grads, error) {
+	if tr == nil || !tr.ready {
+		return nil, fmt.Errorf("bptt: Trainer.Backward: no Forward to go back through (the last one failed, or there was none)")
+	}
+	return backward(&tr.tape, gradOutputs, gradLastStates, needInput)
+}
