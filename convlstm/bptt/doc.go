@@ -27,7 +27,10 @@
 // A training loop calls tape.Release() once it has the gradients: the
 // next ForwardFast and Backward then reuse its memory (the planes and the
 // trace), and a step allocates nothing per time step
-// (TestNoAllocationPerTimeStep).
+// (TestNoAllocationPerTimeStep). A Trainer (trainer.go) goes further: it
+// keeps all of a step's memory, outputs and gradients included, so that
+// after its first step a step allocates nothing at all (TestTrainerAllocs;
+// BenchmarkTrainStep runs one), at the price of owning what it returns.
 // Both handle the peephole cell (convlstm.Config.Peephole): its weights'
 // gradients are in Grads.Weights as cell_list.<l>.W_ci, .W_cf and .W_co.
 //

@@ -40,5 +40,8 @@
 // A traced forward (ForwardTrace, or Forward with m.Trace set) allocates
 // its step tensors; RecycleTrace hands them back for the next traced
 // forward of the same sizes to reuse (the training tape of convlstm/bptt
-// does so at Tape.Release).
+// does so at Tape.Release). A Runner (runner.go) keeps its outputs, states
+// and trace from call to call: after its first call it allocates nothing.
+// The cores' work is shared out by the long-lived workers of
+// internal/par, which the fast backward uses too.
 package fast
