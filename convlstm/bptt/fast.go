@@ -98,8 +98,10 @@ func (tape *Tape) recordFast(m *convlstm.ConvLSTM, input *convlstm.Tensor, hidde
 		return nil, nil, err
 	}
 	ft := tape.fast
-	if !ft.keep || !convlstm.SameShape(input.Shape, ft.inShape[:]) || len(ft.layers) != m.NumLayers || !sameSizes(tape.cells, m) {
-		// (A Trainer's tape checked these sizes at its last step.)
+	// A Trainer's tape of the same sizes as its last step keeps its planes
+	// (and checkTape passed for these sizes then).
+	reuse := ft.keep && convlstm.SameShape(input.Shape, ft.inShape[:]) && len(ft.layers) == m.NumLayers && sameSizes(tape.cells, m)
+	if !reuse {
 		if err := checkTape(m, input); err != nil {
 			return nil, nil, err
 		}
@@ -118,7 +120,7 @@ func (tape *Tape) recordFast(m *convlstm.ConvLSTM, input *convlstm.Tensor, hidde
 	}
 	H, W := input.Shape[3], input.Shape[4]
 	g := newPadGeom(m, H, W)
-	if !ft.keep || ft.g != g || !convlstm.SameShape(input.Shape, ft.inShape[:]) || len(ft.layers) != m.NumLayers || !sameSizes(tape.cells, m) {
+	if !reuse || ft.g != g {
 		ft.free() // a new size: new planes and gradients
 		ft.grads = nil
 		ft.g, ft.ldx, ft.layers = g, g.plane(T*B), make([]fastLayer, m.NumLayers)

@@ -97,13 +97,6 @@ func (ct *convT) init(g padGeom, wt []float32, m, ktot, k0, cout, kh, kw int) {
 	ct.initWino()
 }
 
-// newConvT is a new convT, init'ed.
-func newConvT(g padGeom, wt []float32, m, ktot, k0, cout, kh, kw int) *convT {
-	ct := &convT{}
-	ct.init(g, wt, m, ktot, k0, cout, kh, kw)
-	return ct
-}
-
 // release returns ct's buffers to the pool.
 func (ct *convT) release() {
 	putBuf(ct.pk)
@@ -184,7 +177,7 @@ func (ct *convT) fixBorder(out []float32, ldo, g0 int, dz []float32, ldz, f0, nf
 // its vector lanes) small.
 const dotChunk = 8192
 
-// dwDots adds to the weight gradient dw (m x ktot) the columns [k0,
+// dwJob (dwDots) adds to the weight gradient dw (m x ktot) the columns [k0,
 // k0+cin*kh*kw): the products of dZ (m planes of stride ldz, frames [0, nf))
 // with the taps of x (cin planes of stride ldx, dZ's frame f against x's
 // frame f + xf0).
@@ -197,11 +190,8 @@ const dotChunk = 8192
 // the taps that fall in the padding, as PyTorch does for a batch of two or
 // more (oneDNN; testdata/README.md), where the planes would give
 // Inf * 0 = NaN.
-func dwDots(dw []float32, ktot, k0 int, dz []float32, ldz, m int, x []float32, ldx, xf0, cin, kh, kw int, g padGeom, nf int, finite bool, rowFinite []bool) {
-	new(dwJob).run(dw, ktot, k0, dz, ldz, m, x, ldx, xf0, cin, kh, kw, g, nf, finite, rowFinite)
-}
-
-// dwJob is dwDots as a job over the blocks of DotMR rows, with its memory
+//
+// It is a job over the blocks of DotMR rows, with its memory
 // (a tape keeps one, so that a Trainer's step allocates nothing).
 type dwJob struct {
 	dw, dz, x             []float32
@@ -351,15 +341,11 @@ func exactRow(dwRow, dzRow, x []float32, ldx, xf0, cin, kh, kw int, g padGeom, n
 	}
 }
 
-// rowSums returns the sums of the first rows planes of dZ (stride ld), in
-// float64 (the padding holds zeros), and which rows are finite, nil when
-// all are: a row that holds an Inf or a NaN has a sum that is not finite.
-func rowSums(dz []float32, ld, rows int) (sums []float64, rowFinite []bool) {
-	return new(rowSum).run(dz, ld, rows)
-}
-
-// rowSum is rowSums as a job over the rows, with its memory (the sums and
-// the finite flags are the job's, overwritten by its next run).
+// rowSum (rowSums) sums the first rows planes of dZ (stride ld), in
+// float64 (the padding holds zeros), and tells which rows are finite (nil
+// when all are: a row that holds an Inf or a NaN has a sum that is not
+// finite). It is a job over the rows, with its memory (the sums and the
+// finite flags are the job's, overwritten by its next run).
 type rowSum struct {
 	dz        []float32
 	ld        int

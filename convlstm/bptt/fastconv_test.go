@@ -127,3 +127,31 @@ func TestWinogradConvTNextFrame(t *testing.T) {
 	dx := unpadFrames(dxp, ld, 1, 1, cin, false, g)
 	compareGrad(t, "dx of frame 0", &convlstm.Tensor{Shape: want.Shape, Data: dx.Data}, want)
 }
+
+// The single-call forms of the backward's jobs, for the tests.
+
+// newConvT is a new convT, init'ed.
+func newConvT(g padGeom, wt []float32, m, ktot, k0, cout, kh, kw int) *convT {
+	ct := &convT{}
+	ct.init(g, wt, m, ktot, k0, cout, kh, kw)
+	return ct
+}
+
+// dwDots runs a new dwJob (see there).
+func dwDots(dw []float32, ktot, k0 int, dz []float32, ldz, m int, x []float32, ldx, xf0, cin, kh, kw int, g padGeom, nf int, finite bool, rowFinite []bool) {
+	new(dwJob).run(dw, ktot, k0, dz, ldz, m, x, ldx, xf0, cin, kh, kw, g, nf, finite, rowFinite)
+}
+
+// rowSums returns the sums of the first rows planes of dZ (stride ld), in
+// float64 (the padding holds zeros), and which rows are finite, nil when
+// all are: a row that holds an Inf or a NaN has a sum that is not finite.
+func rowSums(dz []float32, ld, rows int) (sums []float64, rowFinite []bool) {
+	return new(rowSum).run(dz, ld, rows)
+}
+
+// padFrames copies C channels of B*T frames of H x W pixels into planes of
+// dst (channel stride ld), frame (b, t) to frame f0+t*B+b. It reports
+// whether every value copied is finite.
+func padFrames(dst []float32, ld, f0 int, fr frames, B, T, C int, g padGeom) bool {
+	return new(padCopy).run(dst, ld, f0, fr, B, T, C, g, false)
+}

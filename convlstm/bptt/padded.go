@@ -140,13 +140,6 @@ func (j *padCopy) run(planes []float32, ld, f0 int, fr frames, B, T, C int, g pa
 	return !j.bad.Load()
 }
 
-// padFrames copies C channels of B*T frames of H x W pixels into planes of
-// dst (channel stride ld), frame (b, t) to frame f0+t*B+b. It reports
-// whether every value copied is finite.
-func padFrames(dst []float32, ld, f0 int, fr frames, B, T, C int, g padGeom) bool {
-	return new(padCopy).run(dst, ld, f0, fr, B, T, C, g, false)
-}
-
 // unpadFrames is the inverse of padFrames: C channels of B*T frames of the
 // planes src (channel stride ld) into a new (B, T, C, H, W) tensor, or
 // (T, B, C, H, W) when timeMajor.
