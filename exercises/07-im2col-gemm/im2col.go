@@ -8,6 +8,7 @@ package im2col
 import (
 	"example.com/convlstm/convlstm"
 	"example.com/convlstm/exercises/internal/check"
+	"example.com/convlstm/exercises/internal/mat"
 )
 
 // ErrNotImplemented is returned by the stubs below until you write them.
@@ -27,13 +28,14 @@ func Im2col(x *convlstm.Tensor, kh, kw int) (*convlstm.Tensor, error) {
 	return nil, ErrNotImplemented
 }
 
-// MatMul returns C = A·B for row-major A (m×k) and B (k×n), as a new m×n
-// slice, computed in block×block×block tiles: for each tile of C, for each
-// tile of the shared k axis, accumulate the tile product. Tiles at the edges
-// are smaller when block does not divide m, n or k. It returns an error (not
-// ErrNotImplemented) when len(a) != m*k, len(b) != k*n, a size is not
-// positive or block < 1.
-func MatMul(a, b []float32, m, k, n, block int) ([]float32, error) {
+// MatMul returns C = A·B for A (m×k) and B (k×n), as a new m×n matrix
+// (mat.New), computed in block×block×block tiles: for each tile of C, for
+// each tile of the shared k axis, accumulate the tile product. Tiles at the
+// edges are smaller when block does not divide m, n or k. Read A and B with
+// At inside the loops (no copy of them first): the checks watch the order of
+// those reads. It returns an error (not ErrNotImplemented) when a or b is
+// nil or empty, a.Cols() != b.Rows() or block < 1.
+func MatMul(a, b *mat.Matrix, block int) (*mat.Matrix, error) {
 	// TODO: three loops over tiles (i0, j0, p0), three loops inside a tile.
 	return nil, ErrNotImplemented
 }
@@ -41,8 +43,9 @@ func MatMul(a, b []float32, m, k, n, block int) ([]float32, error) {
 // Conv2d is the convolution of exercise 02 computed the fast-path way: for
 // every batch item, out[b] (Cout × OH*OW) = W (Cout × C*kh*kw) · cols[b]
 // (C*kh*kw × OH*OW), plus bias[o] on row o. The weight needs no copy: its
-// row-major data already is the (Cout, C*kh*kw) matrix. Use Im2col and
-// MatMul (any block size). It returns an error (not ErrNotImplemented) for
+// row-major data already is the (Cout, C*kh*kw) matrix: mat.Wrap(Cout,
+// C*kh*kw, weight.Data) views it as one, and mat.Wrap views cols[b] too.
+// Use Im2col and MatMul (any block size): the checks count the matrix reads. It returns an error (not ErrNotImplemented) for
 // inconsistent shapes.
 func Conv2d(x, weight, bias *convlstm.Tensor) (*convlstm.Tensor, error) {
 	// TODO: Im2col, one MatMul per batch item, add the bias.

@@ -9,6 +9,7 @@ import (
 
 	"example.com/convlstm/convlstm"
 	"example.com/convlstm/exercises/internal/check"
+	"example.com/convlstm/exercises/internal/mat"
 )
 
 // ErrNotImplemented is returned by the stubs until they are written.
@@ -55,28 +56,30 @@ func Im2col(x *convlstm.Tensor, kh, kw int) (*convlstm.Tensor, error) {
 
 // MatMul computes C = A·B tile by tile, so that the tiles of A, B and C in
 // use stay in cache while they are reused.
-func MatMul(a, b []float32, m, k, n, block int) ([]float32, error) {
-	if m < 1 || k < 1 || n < 1 || block < 1 {
-		return nil, fmt.Errorf("im2col: MatMul sizes m=%d k=%d n=%d and block=%d must be positive", m, k, n, block)
+func MatMul(a, b *mat.Matrix, block int) (*mat.Matrix, error) {
+	if a == nil || b == nil || a.Rows() < 1 || a.Cols() < 1 || b.Cols() < 1 {
+		return nil, fmt.Errorf("im2col: MatMul needs two non-empty matrices")
 	}
-	if len(a) != m*k || len(b) != k*n {
-		return nil, fmt.Errorf("im2col: MatMul: len(a)=%d (want m*k=%d), len(b)=%d (want k*n=%d)", len(a), m*k, len(b), k*n)
+	m, k, n := a.Rows(), a.Cols(), b.Cols()
+	if b.Rows() != k {
+		return nil, fmt.Errorf("im2col: MatMul: a is %dx%d, b is %dx%d: a.Cols() must equal b.Rows()", m, k, b.Rows(), n)
 	}
-	c := make([]float32, m*n)
+	if block < 1 {
+		return nil, fmt.Errorf("im2col: MatMul: block is %d, want at least 1", block)
+	}
+	c := mat.New(m, n)
 	for i0 := 0; i0 < m; i0 += block {
 		i1 := min(i0+block, m)
 		for j0 := 0; j0 < n; j0 += block {
 			j1 := min(j0+block, n)
 			for p0 := 0; p0 < k; p0 += block {
 				p1 := min(p0+block, k)
-				// C[i0:i1, j0:j1] += A[i0:i1, p0:p1] · B[p0:p1, j0:j1]
+				// One tile product: C[i0:i1, j0:j1] += A[i0:i1, p0:p1] · B[p0:p1, j0:j1].
 				for i := i0; i < i1; i++ {
-					crow := c[i*n+j0 : i*n+j1]
 					for p := p0; p < p1; p++ {
-						aip := a[i*k+p]
-						brow := b[p*n+j0 : p*n+j1]
-						for j := range crow { // unit stride through B and C
-							crow[j] += aip * brow[j]
+						aip := a.At(i, p)
+						for j := j0; j < j1; j++ { // along a row of B and of C
+							c.Set(i, j, c.At(i, j)+aip*b.At(p, j))
 						}
 					}
 				}
@@ -108,12 +111,18 @@ func Conv2d(x, weight, bias *convlstm.Tensor) (*convlstm.Tensor, error) {
 	out := convlstm.Zeros(b, cout, oh, ow)
 	for n := 0; n < b; n++ {
 		// weight.Data is already the (Cout, C*kh*kw) matrix.
-		prod, err := MatMul(weight.Data, cols.Data[n*rows*npix:(n+1)*rows*npix], cout, rows, npix, 32)
+		w := mat.Wrap(cout, rows, weight.Data)                              // (Cout, C*kh*kw)
+		col := mat.Wrap(rows, npix, cols.Data[n*rows*npix:(n+1)*rows*npix]) // (C*kh*kw, OH*OW)
+		prod, err := MatMul(w, col, 32)                                     // (Cout, OH*OW)
 		if err != nil {
 			return nil, err
 		}
 		dst := out.Data[n*cout*npix : (n+1)*cout*npix]
-		copy(dst, prod)
+		for o := 0; o < cout; o++ {
+			for p := 0; p < npix; p++ {
+				dst[o*npix+p] = prod.At(o, p)
+			}
+		}
 		if bias != nil {
 			for o := 0; o < cout; o++ {
 				for p := 0; p < npix; p++ {

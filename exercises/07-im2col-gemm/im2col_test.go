@@ -8,18 +8,10 @@ import (
 
 	"example.com/convlstm/convlstm"
 	"example.com/convlstm/exercises/internal/check"
+	"example.com/convlstm/exercises/internal/mat"
 )
 
 const ex = check.Exercise("07-im2col-gemm")
-
-// im2col, the product and the conv on top of them are the exercise: no
-// library conv, fast path or BLAS.
-func init() {
-	others := []string{"fast.*", "bptt.*", "gonum.*"}
-	ex.Forbid("Im2col", 1, append([]string{"convlstm.Conv2d"}, others...)...)
-	ex.Forbid("MatMul", 2, others...)
-	ex.Forbid("Conv2d", 3, append([]string{"convlstm.Conv2d", "convlstm.ConvLayer.Forward", "convlstm.Cell.Forward", "convlstm.Cell.ForwardGates"}, others...)...)
-}
 
 // refIm2col is the definition of cols, element by element.
 func refIm2col(x *convlstm.Tensor, kh, kw int) *convlstm.Tensor {
@@ -40,25 +32,21 @@ func refIm2col(x *convlstm.Tensor, kh, kw int) *convlstm.Tensor {
 }
 
 // convHint blames a wrong Conv2d on the student's Im2col or MatMul when
-// Conv2d uses them and they are wrong here (Hints 1 and 2), else on the
-// assembly (Hint 3).
+// they are wrong here (Hints 1 and 2; Conv2d must use them, see
+// TestConv2dUsesMatMul), else on the assembly (Hint 3).
 func convHint(x, w *convlstm.Tensor) check.Diagnose {
 	return func([]int) (int, string) {
 		kh, kw := w.Shape[2], w.Shape[3]
 		cols := refIm2col(x, kh, kw)
-		if check.Reaches("Conv2d", "Im2col") {
-			if got, err := Im2col(x, kh, kw); err != nil || !check.Close(got, cols, check.Exact) {
-				return 1, fmt.Sprintf("your Conv2d calls your Im2col, which unrolls this x %v wrong for a %dx%d kernel: fix Im2col first", x.Shape, kh, kw)
-			}
+		if got, err := Im2col(x, kh, kw); err == nil && !check.Close(got, cols, check.Exact) {
+			return 1, fmt.Sprintf("your Im2col unrolls this x %v wrong for a %dx%d kernel: fix Im2col first", x.Shape, kh, kw)
 		}
-		if check.Reaches("Conv2d", "MatMul") {
-			m, k, n := w.Shape[0], cols.Shape[1], cols.Shape[2]
-			b := cols.Data[:k*n]
-			for _, block := range []int{1, 7, 32} {
-				got, err := MatMul(w.Data, b, m, k, n, block)
-				if err != nil || !check.Close(&convlstm.Tensor{Shape: []int{m, n}, Data: got}, &convlstm.Tensor{Shape: []int{m, n}, Data: naiveMatMul(w.Data, b, m, k, n)}, check.Float32Sum) {
-					return 2, fmt.Sprintf("your Conv2d calls your MatMul, which gets the %dx%d times %dx%d product of this case wrong (block %d): fix MatMul first", m, k, k, n, block)
-				}
+		m, k, n := w.Shape[0], cols.Shape[1], cols.Shape[2]
+		b := cols.Data[:k*n]
+		for _, block := range []int{1, 7, 32} {
+			got, err := MatMul(mat.Wrap(m, k, w.Data), mat.Wrap(k, n, b), block)
+			if err == nil && (got == nil || !check.Close(&convlstm.Tensor{Shape: []int{m, n}, Data: got.Data()}, &convlstm.Tensor{Shape: []int{m, n}, Data: naiveMatMul(w.Data, b, m, k, n)}, check.Float32Sum)) {
+				return 2, fmt.Sprintf("your MatMul gets the %dx%d times %dx%d product of this case wrong (block %d): fix MatMul first", m, k, k, n, block)
 			}
 		}
 		return 3, ""
@@ -126,31 +114,36 @@ func TestMatMul(t *testing.T) {
 			if block == 1 && m*k*n > 20000 {
 				continue
 			}
-			got, err := MatMul(a, b, m, k, n, block)
+			got, err := MatMul(mat.Wrap(m, k, a), mat.Wrap(k, n, b), block)
 			ex.NoError(t, "MatMul", err, 2)
-			if check.SharesFloats(got, a) || check.SharesFloats(got, b) {
-				t.Fatalf("MatMul(m=%d, k=%d, n=%d, block=%d): the result shares memory with a or b: return a new slice (make([]float32, m*n))\n    hint: %s",
+			if got == nil {
+				t.Fatalf("MatMul(m=%d, k=%d, n=%d, block=%d) returned nil\n    hint: %s", m, k, n, block, ex.Hint(2))
+			}
+			if check.SharesFloats(got.Data(), a) || check.SharesFloats(got.Data(), b) {
+				t.Fatalf("MatMul(m=%d, k=%d, n=%d, block=%d): the result shares memory with a or b: return a new matrix (mat.New(m, n))\n    hint: %s",
 					m, k, n, block, ex.Hint(2))
 			}
-			ex.Floats(t, fmt.Sprintf("MatMul(m=%d, k=%d, n=%d, block=%d), index [i j]", m, k, n, block), []int{m, n}, got, want, check.Float32Sum, 2)
+			ex.Int(t, fmt.Sprintf("MatMul(m=%d, k=%d, n=%d, block=%d): rows of the result", m, k, n, block), got.Rows(), m, 2)
+			ex.Int(t, fmt.Sprintf("MatMul(m=%d, k=%d, n=%d, block=%d): columns of the result", m, k, n, block), got.Cols(), n, 2)
+			ex.Floats(t, fmt.Sprintf("MatMul(m=%d, k=%d, n=%d, block=%d), index [i j]", m, k, n, block), []int{m, n}, got.Data(), want, check.Float32Sum, 2)
 		}
 	}
 }
 
 func TestMatMulRejectsBadArguments(t *testing.T) {
-	a, b := make([]float32, 6), make([]float32, 12)
+	a, b := mat.New(2, 3), mat.New(3, 4)
 	cases := []struct {
-		name          string
-		a, b          []float32
-		m, k, n, blck int
+		name string
+		a, b *mat.Matrix
+		blck int
 	}{
-		{"len(a) != m*k", a, b, 3, 3, 4, 4},
-		{"len(b) != k*n", a, b, 2, 3, 5, 4},
-		{"block 0", a, b, 2, 3, 4, 0},
-		{"m 0", nil, b, 0, 3, 4, 4},
+		{"a 2x3 and b 2x3 (a.Cols() != b.Rows())", a, a, 4},
+		{"block 0", a, b, 0},
+		{"a nil", nil, b, 4},
+		{"an empty a", mat.New(0, 3), b, 4},
 	}
 	for _, c := range cases {
-		_, err := MatMul(c.a, c.b, c.m, c.k, c.n, c.blck)
+		_, err := MatMul(c.a, c.b, c.blck)
 		ex.Started(t, "MatMul", err)
 		if err == nil {
 			t.Fatalf("MatMul with %s: want an error, got nil\n    hint: %s", c.name, ex.Hint(2))
@@ -185,8 +178,59 @@ func TestConv2dMatchesNaive(t *testing.T) {
 		}
 		got, err := Conv2d(x, w, bias)
 		ex.NoError(t, "Conv2d", err, 3)
-		ex.Builds(t, "Conv2d", 3, "Im2col", "MatMul")
 		ex.TensorDiag(t, fmt.Sprintf("Conv2d(x %v, weight %v, bias %v) vs convlstm.Conv2d", x.Shape, w.Shape, s.bias), got, want, check.Float32Sum, 3, convHint(x, w))
+	}
+}
+
+// TestMatMulBlocked checks the blocking by what MatMul does: it replays
+// MatMul's reads and writes of A, B and C through a simulated cache (fully
+// associative, least recently used, lines of mat.Line values) that holds
+// four block×block tiles. A tiled product loads each tile of A and B about
+// once per tile product, about 2*m*n*k/(block*Line) misses in all; a
+// product that walks whole rows or columns of B (i-j-p or i-p-j loops)
+// misses on nearly every line of B for every row of A, m*k*n/Line or more.
+// The check allows twice the tiled count (plus C once). It also wants at
+// least one read per multiply-add, so that A and B are not copied out
+// first and multiplied out of sight.
+func TestMatMulBlocked(t *testing.T) {
+	rng := rand.New(rand.NewSource(21))
+	for _, s := range [][4]int{{64, 64, 64, 8}, {64, 64, 64, 16}, {40, 56, 48, 8}} {
+		m, k, n, block := s[0], s[1], s[2], s[3]
+		a, b := mat.Wrap(m, k, randSlice(rng, m*k)), mat.Wrap(k, n, randSlice(rng, k*n))
+		var err error
+		st := mat.Record(4*block*block, func() { _, err = MatMul(a, b, block) })
+		ex.NoError(t, "MatMul", err, 2)
+		what := fmt.Sprintf("MatMul(m=%d, k=%d, n=%d, block=%d)", m, k, n, block)
+		if st.Accesses < m*n*k {
+			t.Fatalf("%s read A, B and C %d times through At and Set, fewer than its %d multiply-adds: read a and b with At inside the tile loops, without copying them out first\n    hint: %s",
+				what, st.Accesses, m*n*k, ex.Hint(2))
+		}
+		limit := 2 * (2*m*n*k/(block*mat.Line) + m*n/mat.Line)
+		if st.Misses > limit {
+			t.Fatalf("%s is not blocked: in a cache that holds four %dx%d tiles its reads and writes missed %d times, want at most %d (a tiled product misses about %d times; a loop over whole rows or columns about %d or more): loop over tiles of block (i0, j0, p0), then inside one tile\n    hint: %s",
+				what, block, block, st.Misses, limit, 2*m*n*k/(block*mat.Line), m*n*k/mat.Line, ex.Hint(2))
+		}
+	}
+}
+
+// TestConv2dUsesMatMul counts the matrix reads and writes during Conv2d: a
+// Conv2d built on MatMul makes at least one per multiply-add of the
+// product, a Conv2d written as direct loops (or one that only mentions
+// MatMul) makes none.
+func TestConv2dUsesMatMul(t *testing.T) {
+	rng := rand.New(rand.NewSource(22))
+	x, w, bias := check.Rand(rng, 2, 3, 6, 5), check.Rand(rng, 16, 3, 3, 3), check.Rand(rng, 16)
+	var err error
+	st := mat.Record(1<<20, func() { _, err = Conv2d(x, w, bias) })
+	ex.NoError(t, "Conv2d", err, 3)
+	madds := 2 * 16 * 27 * 30
+	if st.Accesses == 0 {
+		t.Fatalf("Conv2d(x %v, weight %v) never reads a matrix: build it on your Im2col and MatMul (mat.Wrap views weight and cols as matrices), not on loops of its own\n    hint: %s",
+			x.Shape, w.Shape, ex.Hint(3))
+	}
+	if st.Accesses < madds {
+		t.Fatalf("Conv2d(x %v, weight %v) read or wrote matrices %d times, fewer than the %d multiply-adds of its products: your MatMul must read a and b with At inside its loops (TestMatMulBlocked)\n    hint: %s",
+			x.Shape, w.Shape, st.Accesses, madds, ex.Hint(2))
 	}
 }
 
@@ -195,11 +239,11 @@ func TestConv2dMatchesNaive(t *testing.T) {
 func BenchmarkMatMul(b *testing.B) {
 	const size = 256
 	rng := rand.New(rand.NewSource(1))
-	x, y := randSlice(rng, size*size), randSlice(rng, size*size)
+	x, y := mat.Wrap(size, size, randSlice(rng, size*size)), mat.Wrap(size, size, randSlice(rng, size*size))
 	for _, block := range []int{size, 128, 64, 32, 16} {
 		b.Run(fmt.Sprintf("n=%d/block=%d", size, block), func(b *testing.B) {
 			for b.Loop() {
-				if _, err := MatMul(x, y, size, size, size, block); errors.Is(err, check.ErrNotImplemented) {
+				if _, err := MatMul(x, y, block); errors.Is(err, check.ErrNotImplemented) {
 					b.Skip("MatMul not started")
 				}
 			}

@@ -53,12 +53,13 @@ type Exercise string
 // error, nil included, is left to the caller, so a test can call Started and
 // then check that invalid input gives an error.
 //
-// A started function is then checked for calls of the library functions
-// that Forbid registered for it (ByHand).
+// A started function's folder is then checked against the rules
+// (FollowsRules): no check passes on code that calls the library instead of
+// doing the work.
 func (e Exercise) Started(t testing.TB, fn string, err error) {
 	t.Helper()
 	if !errors.Is(err, ErrNotImplemented) {
-		e.checkForbidden(t, fn)
+		e.FollowsRules(t)
 		return
 	}
 	if Strict() {
