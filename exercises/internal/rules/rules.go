@@ -37,6 +37,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -311,6 +312,7 @@ func exportImporter(fset *token.FileSet, paths []string) types.Importer {
 		cmd := exec.Command(goTool(), append([]string{"list", "-export", "-deps", "-f", "{{.ImportPath}}\t{{.Export}}"}, missing...)...)
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
+		cmd.Dir = moduleRoot()
 		out, err := cmd.Output()
 		if err != nil {
 			listErr = fmt.Errorf("go list -export: %v: %s", err, strings.TrimSpace(stderr.String()))
@@ -334,6 +336,14 @@ func exportImporter(fset *token.FileSet, paths []string) types.Importer {
 		}
 		return nil, fmt.Errorf("no export data for %s", path)
 	})
+}
+
+// moduleRoot is the repository root, from the path of this source file as
+// the compiler recorded it: `go list` runs there whatever the working
+// directory is.
+func moduleRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "..")
 }
 
 // goTool is $GO if set, else go.
