@@ -2,7 +2,9 @@
 // runs `go test -json` on every exercises/NN-slug folder with
 // CONVLSTM_STRICT=1 and reports each one as passed, failing (with the first
 // failing check) or not started (every failing check is a stub that still
-// returns ErrNotImplemented). It then names the exercise to work on next:
+// returns ErrNotImplemented), or as breaking the rules (package rules, read
+// from disk in this process before anything is compiled; such a folder is
+// not tested). It then names the exercise to work on next:
 // the first failing one in order, else the first one not started. It exits
 // 0 whatever the students' code does; only a failure to run `go test` at
 // all is an error.
@@ -24,6 +26,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"example.com/convlstm/exercises/internal/rules"
 )
 
 const (
@@ -53,6 +57,7 @@ type result struct {
 	output     map[string][]string
 	pkgOutput  []string
 	buildError []string
+	rules      string // the first broken rule, if any
 }
 
 var exerciseDir = regexp.MustCompile(`^[0-9][0-9]-[a-z0-9-]+$`)
@@ -63,10 +68,25 @@ func main() {
 		fmt.Fprintln(os.Stderr, "progress:", err)
 		os.Exit(2)
 	}
-	results, err := run(dirs)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "progress:", err)
-		os.Exit(2)
+	broken := map[string]string{}
+	var clean []string
+	for _, d := range dirs {
+		if err := rules.CheckDir(filepath.Join("exercises", d)); err != nil {
+			first, _, _ := strings.Cut(err.Error(), "\n")
+			broken[d] = first
+			continue
+		}
+		clean = append(clean, d)
+	}
+	results := map[string]*result{}
+	if len(clean) > 0 {
+		if results, err = run(clean); err != nil {
+			fmt.Fprintln(os.Stderr, "progress:", err)
+			os.Exit(2)
+		}
+	}
+	for d, msg := range broken {
+		results[d] = &result{dir: d, rules: msg}
 	}
 	report(os.Stdout, dirs, results)
 }
@@ -223,6 +243,9 @@ func handle(line []byte, byPkg map[string]*result, buildOut map[string][]string,
 
 // status classifies a result and returns its first failing check.
 func (r *result) status() (string, string) {
+	if r.rules != "" {
+		return "failing", r.rules
+	}
 	if r.pkgAction == "pass" {
 		return "passed", ""
 	}
@@ -254,6 +277,9 @@ func (r *result) status() (string, string) {
 
 // hint returns the hint pointer printed with the first failure, if any.
 func (r *result) hint() string {
+	if r.rules != "" {
+		return "the rules are in exercises/README.md (Write it by hand) and in the exercise's README"
+	}
 	_, first := r.status()
 	tname, _, _ := strings.Cut(first, ":")
 	for _, l := range r.output[tname] {
