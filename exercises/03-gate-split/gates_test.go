@@ -95,7 +95,7 @@ func TestSplitGatesRejectsBadShapes(t *testing.T) {
 		_, _, _, _, err := SplitGates(c.cc, c.hid)
 		ex.Started(t, "SplitGates", err)
 		if err == nil {
-			t.Fatalf("SplitGates with %s: want an error, got nil\n    hint: %s", c.name, ex.Hint(1))
+			t.Fatalf("SplitGates with %s: want an error, got nil (combined_conv must be 4-D with 4*hidden_dim channels)\n    hint: %s", c.name, ex.Hint(1))
 		}
 	}
 }

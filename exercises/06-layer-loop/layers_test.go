@@ -124,6 +124,15 @@ func TestStack1(t *testing.T) {
 	}
 }
 
+// layer names entry k of the lists Forward returns by the layer it holds:
+// with return_all_layers the k-th, without it the last of n.
+func layer(k, n int, all bool) string {
+	if all {
+		return fmt.Sprintf("[%d] (layer %d of %d)", k, k, n)
+	}
+	return fmt.Sprintf("[%d] (layer %d of %d, the last: return_all_layers=False keeps [-1:])", k, n-1, n)
+}
+
 // because turns a diagnosis into a clause of a failure message.
 func because(why string) string {
 	if why == "" {
@@ -154,10 +163,11 @@ func TestForwardAgainstPyTorch(t *testing.T) {
 		cfg := fmt.Sprintf("golden %s (batch_first=%v, %d layers, return_all_layers=%v)", name, gc.Config.BatchFirst, gc.Config.NumLayers, gc.Config.ReturnAllLayers)
 		diag := func([]int) (int, string) { return hint, "" } // why is in the names
 		for k := range outs {
-			ex.NotNil(t, fmt.Sprintf("%s: layer_output_list[%d], last_state_list[%d] h and c", cfg, k, k), []*convlstm.Tensor{outs[k], lasts[k].H, lasts[k].C}, hint)
-			ex.TensorDiag(t, fmt.Sprintf("%s: layer_output_list[%d]%s", cfg, k, because(why)), outs[k], gc.T(t, fmt.Sprintf("layer_output.%d", k)), check.GoldenForward, hint, diag)
-			ex.TensorDiag(t, fmt.Sprintf("%s: last_state_list[%d] h%s", cfg, k, because(why)), lasts[k].H, gc.T(t, fmt.Sprintf("last_state.%d.h", k)), check.GoldenForward, hint, diag)
-			ex.TensorDiag(t, fmt.Sprintf("%s: last_state_list[%d] c%s", cfg, k, because(why)), lasts[k].C, gc.T(t, fmt.Sprintf("last_state.%d.c", k)), check.GoldenForward, hint, diag)
+			l := layer(k, gc.Config.NumLayers, gc.Config.ReturnAllLayers)
+			ex.NotNil(t, fmt.Sprintf("%s: layer_output_list%s, last_state_list%s h and c", cfg, l, l), []*convlstm.Tensor{outs[k], lasts[k].H, lasts[k].C}, hint)
+			ex.TensorDiag(t, fmt.Sprintf("%s: layer_output_list%s%s", cfg, l, because(why)), outs[k], gc.T(t, fmt.Sprintf("layer_output.%d", k)), check.GoldenForward, hint, diag)
+			ex.TensorDiag(t, fmt.Sprintf("%s: last_state_list%s h%s", cfg, l, because(why)), lasts[k].H, gc.T(t, fmt.Sprintf("last_state.%d.h", k)), check.GoldenForward, hint, diag)
+			ex.TensorDiag(t, fmt.Sprintf("%s: last_state_list%s c%s", cfg, l, because(why)), lasts[k].C, gc.T(t, fmt.Sprintf("last_state.%d.c", k)), check.GoldenForward, hint, diag)
 		}
 	}
 }
@@ -197,12 +207,29 @@ func TestForwardMatchesModel(t *testing.T) {
 					batchFirst, all, len(outs), len(lasts), len(wantOuts), because(why), ex.Hint(hint))
 			}
 			what := fmt.Sprintf("3 layers, input %v, batch_first=%v, return_all_layers=%v, hidden state given=%v%s", x.Shape, batchFirst, all, hidden != nil, because(why))
-			diag := func([]int) (int, string) { return hint, "" } // why is in the names
+			// Every layer's output, to say which layer a wrong output is.
+			every := *m
+			every.ReturnAllLayers = true
+			allOuts, _, err := every.Forward(x, hidden)
+			if err != nil {
+				t.Fatal(err)
+			}
 			for k := range outs {
-				ex.NotNil(t, fmt.Sprintf("%s: layer_output_list[%d], last_state_list[%d] h and c", what, k, k), []*convlstm.Tensor{outs[k], lasts[k].H, lasts[k].C}, hint)
-				ex.TensorDiag(t, fmt.Sprintf("%s: layer_output_list[%d]", what, k), outs[k], wantOuts[k], check.Float32Sum, hint, diag)
-				ex.TensorDiag(t, fmt.Sprintf("%s: last_state_list[%d] h", what, k), lasts[k].H, wantLasts[k].H, check.Float32Sum, hint, diag)
-				ex.TensorDiag(t, fmt.Sprintf("%s: last_state_list[%d] c", what, k), lasts[k].C, wantLasts[k].C, check.Float32Sum, hint, diag)
+				l := layer(k, len(m.CellList), all)
+				own := k // the layer outs[k] holds
+				if !all {
+					own = len(m.CellList) - 1
+				}
+				other := "" // which layer's output it is instead, if another's
+				for j, o := range allOuts {
+					if j != own && check.Close(outs[k], o, check.Float32Sum) {
+						other = fmt.Sprintf("yours is the output of layer %d", j)
+					}
+				}
+				ex.NotNil(t, fmt.Sprintf("%s: layer_output_list%s, last_state_list%s h and c", what, l, l), []*convlstm.Tensor{outs[k], lasts[k].H, lasts[k].C}, hint)
+				ex.TensorDiag(t, fmt.Sprintf("%s: layer_output_list%s%s", what, l, because(other)), outs[k], wantOuts[k], check.Float32Sum, hint, nil)
+				ex.TensorDiag(t, fmt.Sprintf("%s: last_state_list%s h", what, l), lasts[k].H, wantLasts[k].H, check.Float32Sum, hint, nil)
+				ex.TensorDiag(t, fmt.Sprintf("%s: last_state_list%s c", what, l), lasts[k].C, wantLasts[k].C, check.Float32Sum, hint, nil)
 			}
 		}
 	}
