@@ -81,12 +81,20 @@ type lineKey struct {
 	line int
 }
 
+// use is one access in the order of accesses; it is stale when its line
+// was used again later (lru holds the last use).
+type use struct {
+	k    lineKey
+	when int
+}
+
 var (
 	recMu     sync.Mutex
 	recording atomic.Bool
 	stats     Stats
 	capLines  int
 	lru       map[lineKey]int // line -> last use
+	queue     []use           // accesses, oldest first: the front is the LRU line once stale ones are skipped
 	clock     int
 )
 
@@ -98,18 +106,25 @@ func touch(m *Matrix, i, j int) {
 	k := lineKey{m, (i*m.cols + j) / Line}
 	if _, ok := lru[k]; !ok {
 		stats.Misses++
-		if len(lru) >= capLines { // evict the least recently used line
-			var old lineKey
-			oldest := clock
-			for key, t := range lru {
-				if t < oldest {
-					old, oldest = key, t
-				}
+		for len(lru) >= capLines { // evict the least recently used line
+			u := queue[0]
+			queue = queue[1:]
+			if lru[u.k] == u.when {
+				delete(lru, u.k)
 			}
-			delete(lru, old)
 		}
 	}
 	lru[k] = clock
+	queue = append(queue, use{k, clock})
+	if len(queue) > 64*capLines { // drop the stale uses
+		fresh := queue[:0:0]
+		for _, u := range queue {
+			if lru[u.k] == u.when {
+				fresh = append(fresh, u)
+			}
+		}
+		queue = fresh
+	}
 }
 
 // Record runs f while counting every At and Set of every matrix, and the
@@ -118,7 +133,7 @@ func touch(m *Matrix, i, j int) {
 // another Record.
 func Record(capacity int, f func()) Stats {
 	recMu.Lock()
-	stats, capLines, lru, clock = Stats{}, max(1, capacity/Line), map[lineKey]int{}, 0
+	stats, capLines, lru, queue, clock = Stats{}, max(1, capacity/Line), map[lineKey]int{}, nil, 0
 	recording.Store(true)
 	recMu.Unlock()
 	defer func() {
