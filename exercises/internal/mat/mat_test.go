@@ -56,6 +56,9 @@ func TestRecordTellsBlocking(t *testing.T) {
 			f      func(a, b, c *Matrix, bs int)
 			inside bool
 		}{{"i-j-p", ijk, false}, {"i-p-j", ikj, false}, {"tiled", tiled, true}} {
+			if c.name == "i-j-p" && s != [4]int{64, 64, 64, 8} {
+				continue // far over the limit at 64x64x64, block 8; once is enough
+			}
 			a, b, out := New(m, k), New(k, n), New(m, n)
 			st := Record(4*bs*bs, func() { c.f(a, b, out, bs) })
 			t.Logf("%v %s: %d accesses, %d misses (limit %d)", s, c.name, st.Accesses, st.Misses, limit)
