@@ -18,6 +18,4 @@ func TestDirIgnoresWorkingDirectory(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "gates_test.go")); err != nil {
 		t.Fatalf("Dir() = %s after a chdir: %v", dir, err)
 	}
-	var e Exercise = "03-gate-split"
-	e.FollowsRules(t) // the committed stub and solution follow the rules
 }

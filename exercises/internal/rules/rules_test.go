@@ -7,14 +7,18 @@ import (
 
 // TestCheck runs the rules on exercise 06's folder with its stub replaced by
 // small files, each breaking one rule (or none); the fixtures in
-// exercises/*/testdata do the same on whole wrong solutions.
+// exercises/*/testdata do the same on whole wrong solutions. The student's
+// own layers.go plays no part.
 func TestCheck(t *testing.T) {
 	folder, err := ReadDir("../../06-layer-loop")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := Check("06-layer-loop", folder); err != nil {
-		t.Fatalf("the committed folder breaks the rules: %v", err)
+	if sol, ok := folder["layers_solution.go"]; ok {
+		folder["layers.go"] = sol
+		if err := Check("06-layer-loop", folder); err != nil {
+			t.Fatalf("the reference solution, as the stub, breaks the rules: %v", err)
+		}
 	}
 	const head = "package layerloop\n\nimport \"example.com/convlstm/convlstm\"\n\n"
 	for _, c := range []struct{ src, want string }{
