@@ -16,6 +16,8 @@ import (
 type Matrix struct {
 	rows, cols int
 	data       []float32
+	round      int   // the Record that lastUse belongs to
+	lastUse    []int // per cache line of data: when Record last saw it (0: not in the cache)
 }
 
 // New returns a rows x cols matrix of zeros (an empty one for a size below 1).
@@ -23,7 +25,7 @@ func New(rows, cols int) *Matrix {
 	if rows < 1 || cols < 1 {
 		return &Matrix{}
 	}
-	return &Matrix{rows, cols, make([]float32, rows*cols)}
+	return &Matrix{rows: rows, cols: cols, data: make([]float32, rows*cols)}
 }
 
 // Wrap returns a rows x cols matrix over data (not copied); len(data) must
@@ -32,7 +34,7 @@ func Wrap(rows, cols int, data []float32) *Matrix {
 	if len(data) != rows*cols {
 		panic("mat.Wrap: len(data) != rows*cols")
 	}
-	return &Matrix{rows, cols, data}
+	return &Matrix{rows: rows, cols: cols, data: data}
 }
 
 // Rows is the number of rows.
@@ -76,50 +78,50 @@ type Stats struct {
 	Misses   int // accesses whose cache line was not in the simulated cache
 }
 
-type lineKey struct {
-	m    *Matrix
-	line int
-}
-
-// use is one access in the order of accesses; it is stale when its line
-// was used again later (lru holds the last use).
+// use is one access, in the order of accesses: line l of a matrix whose
+// last uses are lines. It is stale when the line was used again later.
 type use struct {
-	k    lineKey
-	when int
+	lines []int
+	l     int
+	when  int
 }
 
 var (
 	recMu     sync.Mutex
 	recording atomic.Bool
+	round     int // which Record is running: a matrix's lastUse of another round is void
 	stats     Stats
 	capLines  int
-	lru       map[lineKey]int // line -> last use
-	queue     []use           // accesses, oldest first: the front is the LRU line once stale ones are skipped
+	cached    int   // lines in the cache
+	queue     []use // accesses, oldest first: the front is the LRU line once stale ones are skipped
 	clock     int
 )
 
 func touch(m *Matrix, i, j int) {
 	recMu.Lock()
 	defer recMu.Unlock()
+	if m.round != round {
+		m.round, m.lastUse = round, make([]int, (len(m.data)+Line-1)/Line)
+	}
 	stats.Accesses++
 	clock++
-	k := lineKey{m, (i*m.cols + j) / Line}
-	if _, ok := lru[k]; !ok {
+	l := (i*m.cols + j) / Line
+	if m.lastUse[l] == 0 {
 		stats.Misses++
-		for len(lru) >= capLines { // evict the least recently used line
-			u := queue[0]
-			queue = queue[1:]
-			if lru[u.k] == u.when {
-				delete(lru, u.k)
+		for ; cached >= capLines; queue = queue[1:] { // evict the least recently used line
+			if u := queue[0]; u.lines[u.l] == u.when {
+				u.lines[u.l] = 0
+				cached--
 			}
 		}
+		cached++
 	}
-	lru[k] = clock
-	queue = append(queue, use{k, clock})
+	m.lastUse[l] = clock
+	queue = append(queue, use{m.lastUse, l, clock})
 	if len(queue) > 64*capLines { // drop the stale uses
 		fresh := queue[:0:0]
 		for _, u := range queue {
-			if lru[u.k] == u.when {
+			if u.lines[u.l] == u.when {
 				fresh = append(fresh, u)
 			}
 		}
@@ -133,7 +135,8 @@ func touch(m *Matrix, i, j int) {
 // another Record.
 func Record(capacity int, f func()) Stats {
 	recMu.Lock()
-	stats, capLines, lru, queue, clock = Stats{}, max(1, capacity/Line), map[lineKey]int{}, nil, 0
+	round++
+	stats, capLines, cached, queue, clock = Stats{}, max(1, capacity/Line), 0, nil, 0
 	recording.Store(true)
 	recMu.Unlock()
 	defer func() {
