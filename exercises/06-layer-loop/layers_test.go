@@ -214,6 +214,16 @@ func TestForwardMatchesModel(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// What the layers give when a time-first x is not permuted
+			// (read as batch-first: batch T, time B).
+			var unpermuted []*convlstm.Tensor
+			if !batchFirst {
+				asIs := every
+				asIs.BatchFirst = true
+				if unpermuted, _, err = asIs.Forward(x, nil); err != nil {
+					t.Fatal(err)
+				}
+			}
 			for k := range outs {
 				l := layer(k, len(m.CellList), all)
 				own := k // the layer outs[k] holds
@@ -224,6 +234,11 @@ func TestForwardMatchesModel(t *testing.T) {
 				for j, o := range allOuts {
 					if j != own && check.Close(outs[k], o, check.Float32Sum) {
 						other = fmt.Sprintf("yours is the output of layer %d", j)
+					}
+				}
+				if outs[k] != nil && unpermuted != nil && hidden == nil {
+					if bad, _, _ := check.Compare(outs[k].Data, unpermuted[own].Data, check.Float32Sum); bad == 0 {
+						other = "yours is what the layers give on the time-first input read as batch-first: permute it first (batch_first=False)"
 					}
 				}
 				ex.NotNil(t, fmt.Sprintf("%s: layer_output_list%s, last_state_list%s h and c", what, l, l), []*convlstm.Tensor{outs[k], lasts[k].H, lasts[k].C}, hint)
