@@ -49,7 +49,9 @@ func tensors(arrays map[string]*npz.Array, err error) (map[string]*Tensor, error
 }
 
 // WriteNPZ writes the tensors to an .npz file (float32, C order), one
-// "<key>.npy" entry per tensor, in sorted key order.
+// "<key>.npy" entry per tensor, in sorted key order. The file at path is
+// replaced only once the new one is whole and synced (a temporary file in
+// the same directory, renamed over it): on any error it is left as it was.
 func WriteNPZ(path string, tensors map[string]*Tensor) error {
 	arrays, err := toArrays(tensors)
 	if err != nil {
