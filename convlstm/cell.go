@@ -1,10 +1,5 @@
 package convlstm
 
-import (
-	"errors"
-	"fmt"
-)
-
 // State is the pair a cell carries from one time step to the next: the
 // hidden state H and the cell memory C, both (B, hidden_dim, H, W). The seed
 // passes it around as the list [h, c].
@@ -104,14 +99,7 @@ func newCell(inputDim, hiddenDim int, kernelSize [2]int, bias bool, imageSize []
 // InitHidden mirrors init_hidden(batch_size, image_size): the zero state a
 // sequence starts from, h and c both (batch, HiddenDim, height, width).
 func (c *Cell) InitHidden(batchSize, height, width int) (State, error) {
-	if c == nil {
-		return State{}, errors.New("convlstm: InitHidden: the cell is nil")
-	}
-	if batchSize <= 0 || height <= 0 || width <= 0 {
-		return State{}, fmt.Errorf("convlstm: InitHidden: batch_size, height and width must be positive, got (%d, %d, %d)", batchSize, height, width)
-	}
-	shape := []int{batchSize, c.HiddenDim, height, width}
-	if err := CheckAlloc("InitHidden", shape, shape); err != nil {
+	if err := c.checkInitHidden(batchSize, height, width); err != nil {
 		return State{}, err
 	}
 	return c.initHidden(batchSize, height, width), nil

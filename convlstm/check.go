@@ -27,32 +27,22 @@ func prod(s []int) int {
 	return n
 }
 
-// valid checks that t's shape has only positive sizes, at most MaxElements
-// values, and matches its data.
-func valid(arg string, t *Tensor) error {
-	if t == nil {
-		return fmt.Errorf("convlstm: %s is nil", arg)
-	}
-	if _, err := numel(arg, " shape", t.Shape); err != nil {
-		return err
-	}
-	if len(t.Data) != prod(t.Shape) {
-		return fmt.Errorf("convlstm: %s has %d values but shape %v needs %d", arg, len(t.Data), t.Shape, prod(t.Shape))
-	}
-	return nil
-}
-
-// checkShape returns an error naming arg when t is nil or its shape differs
-// from want.
-func checkShape(arg string, t *Tensor, want ...int) error {
+// checkTensor returns an error naming arg unless t's data fills its shape,
+// and that shape is want, or with no want, has positive sizes and at most
+// MaxElements values.
+func checkTensor(arg string, t *Tensor, want ...int) error {
 	if t == nil {
 		return fmt.Errorf("convlstm: %s is nil, want shape %v", arg, append([]int(nil), want...))
 	}
-	if len(t.Data) != prod(t.Shape) {
-		return fmt.Errorf("convlstm: %s has %d values but shape %v", arg, len(t.Data), t.Shape)
-	}
-	if !SameShape(t.Shape, want) {
+	if want == nil {
+		if _, err := numel(arg, " shape", t.Shape); err != nil {
+			return err
+		}
+	} else if !SameShape(t.Shape, want) {
 		return fmt.Errorf("convlstm: %s has shape %v, want %v", arg, t.Shape, append([]int(nil), want...))
+	}
+	if len(t.Data) != prod(t.Shape) {
+		return fmt.Errorf("convlstm: %s has %d values but shape %v needs %d", arg, len(t.Data), t.Shape, prod(t.Shape))
 	}
 	return nil
 }
@@ -62,7 +52,7 @@ func check4(fn, arg string, t *Tensor) error {
 	if t == nil || t.Dim() != 4 {
 		return fmt.Errorf("convlstm: %s: %s must be 4-D (B, C, H, W), got shape %v", fn, arg, shapeOf(t))
 	}
-	return valid(arg, t)
+	return checkTensor(arg, t)
 }
 
 func checkKernel(arg string, k [2]int) error {
@@ -128,10 +118,10 @@ func (l *ConvLayer) check() error {
 	if l == nil {
 		return errors.New("convlstm: the conv is nil")
 	}
-	if err := checkShape("conv.weight", l.Weight, l.OutChannels, l.InChannels, l.KernelSize[0], l.KernelSize[1]); err != nil || l.Bias == nil {
+	if err := checkTensor("conv.weight", l.Weight, l.OutChannels, l.InChannels, l.KernelSize[0], l.KernelSize[1]); err != nil || l.Bias == nil {
 		return err
 	}
-	return checkShape("conv.bias", l.Bias, l.OutChannels)
+	return checkTensor("conv.bias", l.Bias, l.OutChannels)
 }
 
 // checkConv validates the arguments of conv2d (fn's) and the size of its
@@ -140,13 +130,10 @@ func checkConv(fn string, x, weight, bias *Tensor, pad *[2]int) error {
 	if weight == nil || weight.Dim() != 4 {
 		return fmt.Errorf("convlstm: %s: weight must be 4-D (Cout, Cin, kh, kw), got shape %v", fn, shapeOf(weight))
 	}
-	if x == nil || x.Dim() != 4 {
-		return fmt.Errorf("convlstm: %s: x must be 4-D (B, Cin, H, W), got shape %v", fn, shapeOf(x))
-	}
-	if err := valid("x", x); err != nil {
+	if err := check4(fn, "x", x); err != nil {
 		return err
 	}
-	if err := valid("weight", weight); err != nil {
+	if err := checkTensor("weight", weight); err != nil {
 		return err
 	}
 	b, cin, h, w := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
@@ -158,8 +145,8 @@ func checkConv(fn string, x, weight, bias *Tensor, pad *[2]int) error {
 	if weight.Shape[1] != cin {
 		return fmt.Errorf("convlstm: %s: weight has shape %v, want (Cout, %d, kh, kw) to match the %d input channels of x %v", fn, weight.Shape, cin, cin, x.Shape)
 	}
-	if bias != nil && checkShape("bias", bias, cout) != nil {
-		return fmt.Errorf("%v (one value per output channel)", checkShape("bias", bias, cout))
+	if bias != nil && checkTensor("bias", bias, cout) != nil {
+		return fmt.Errorf("%v (one value per output channel)", checkTensor("bias", bias, cout))
 	}
 	oh, ow := h+2*padding[0]-kh+1, w+2*padding[1]-kw+1
 	if padding[0] < 0 || padding[1] < 0 || oh <= 0 || ow <= 0 {
@@ -200,7 +187,7 @@ func (c *Cell) check() error {
 	if c.WCi != nil || c.WCf != nil || c.WCo != nil {
 		hw := c.imageSize()
 		for k, p := range []*Tensor{c.WCi, c.WCf, c.WCo} {
-			if checkShape("", p, c.HiddenDim, hw[0], hw[1]) != nil || hw[0] <= 0 || hw[1] <= 0 {
+			if checkTensor("", p, c.HiddenDim, hw[0], hw[1]) != nil || hw[0] <= 0 || hw[1] <= 0 {
 				return fmt.Errorf("convlstm: %s has shape %v: a peephole cell needs W_ci, W_cf and W_co, one shape (hidden_dim %d, H, W), H and W positive",
 					[]string{"W_ci", "W_cf", "W_co"}[k], shapeOf(p), c.HiddenDim)
 			}
@@ -220,17 +207,17 @@ func (c *Cell) CheckStep(input *Tensor, cur State) error {
 	if input == nil || input.Dim() != 4 {
 		return fmt.Errorf("convlstm: input_tensor must be 4-D (B, %d, H, W), got shape %v", c.InputDim, shapeOf(input))
 	}
-	if err := valid("input_tensor", input); err != nil {
+	if err := checkTensor("input_tensor", input); err != nil {
 		return err
 	}
 	b, ch, h, w := input.Shape[0], input.Shape[1], input.Shape[2], input.Shape[3]
 	if ch != c.InputDim {
 		return fmt.Errorf("convlstm: input_tensor has shape %v, want (%d, %d, %d, %d): %d channels, input_dim is %d", input.Shape, b, c.InputDim, h, w, ch, c.InputDim)
 	}
-	if err := checkShape("cur_state h", cur.H, b, c.HiddenDim, h, w); err != nil {
+	if err := checkTensor("cur_state h", cur.H, b, c.HiddenDim, h, w); err != nil {
 		return err
 	}
-	if err := checkShape("cur_state c", cur.C, b, c.HiddenDim, h, w); err != nil {
+	if err := checkTensor("cur_state c", cur.C, b, c.HiddenDim, h, w); err != nil {
 		return err
 	}
 	if c.WCi != nil && c.imageSize() != [2]int{h, w} {
@@ -239,6 +226,32 @@ func (c *Cell) CheckStep(input *Tensor, cur State) error {
 	}
 	a := allocs{what: "Cell.Forward"}
 	a.step(b, ch, c.HiddenDim, h, w)
+	return a.err
+}
+
+// checkInitHidden checks the arguments of Cell.InitHidden and the size of
+// the state it makes.
+func (c *Cell) checkInitHidden(batchSize, height, width int) error {
+	if c == nil {
+		return errors.New("convlstm: InitHidden: the cell is nil")
+	}
+	a := allocs{what: "InitHidden"}
+	a.sizes(batchSize, height, width)
+	a.add(2, batchSize, c.HiddenDim, height, width)
+	return a.err
+}
+
+// checkInitHidden checks the model (Check), the arguments of InitHidden and
+// the size of the states it makes.
+func (m *ConvLSTM) checkInitHidden(batchSize, height, width int) error {
+	if err := m.Check(); err != nil {
+		return err
+	}
+	a := allocs{what: "InitHidden"}
+	a.sizes(batchSize, height, width)
+	for _, hid := range m.HiddenDim {
+		a.add(2, batchSize, hid, height, width)
+	}
 	return a.err
 }
 
@@ -302,7 +315,7 @@ func (m *ConvLSTM) CheckForward(input *Tensor, hiddenState []State) error {
 	if input.Shape[tAxis] == 0 {
 		return fmt.Errorf("convlstm: input_tensor %s has shape %v: T = 0, a sequence needs at least one time step", layout, input.Shape)
 	}
-	if err := valid("input_tensor", input); err != nil {
+	if err := checkTensor("input_tensor", input); err != nil {
 		return err
 	}
 	if input.Shape[2] != m.InputDim {
@@ -346,11 +359,11 @@ func (m *ConvLSTM) CheckForward(input *Tensor, hiddenState []State) error {
 		return fmt.Errorf("convlstm: hidden_state has %d (h, c) pairs, want one per layer: %d%s", len(hiddenState), m.NumLayers, hint)
 	}
 	for l, s := range hiddenState {
-		if checkShape("", s.H, b, m.HiddenDim[l], h, w) != nil { // names are built only for the message
-			return checkShape(fmt.Sprintf("hidden_state[%d].h", l), s.H, b, m.HiddenDim[l], h, w)
+		if checkTensor("", s.H, b, m.HiddenDim[l], h, w) != nil { // names are built only for the message
+			return checkTensor(fmt.Sprintf("hidden_state[%d].h", l), s.H, b, m.HiddenDim[l], h, w)
 		}
-		if checkShape("", s.C, b, m.HiddenDim[l], h, w) != nil {
-			return checkShape(fmt.Sprintf("hidden_state[%d].c", l), s.C, b, m.HiddenDim[l], h, w)
+		if checkTensor("", s.C, b, m.HiddenDim[l], h, w) != nil {
+			return checkTensor(fmt.Sprintf("hidden_state[%d].c", l), s.C, b, m.HiddenDim[l], h, w)
 		}
 	}
 	return nil

@@ -1,7 +1,5 @@
 package convlstm
 
-import "fmt"
-
 // ConvLSTM is the Go form of the seed's ConvLSTM: NumLayers cells stacked so that
 // the sequence of hidden states of one layer is the input sequence of the next.
 type ConvLSTM struct {
@@ -25,9 +23,6 @@ func NewConvLSTM(inputDim int, hiddenDim, kernelSize interface{}, numLayers int,
 	// py: self._check_kernel_size_consistency(kernel_size)
 	if err := checkKernelSizeConsistency(kernelSize); err != nil {
 		return nil, err
-	}
-	if numLayers <= 0 {
-		return nil, fmt.Errorf("convlstm: num_layers must be positive, got %d", numLayers)
 	}
 	// Make sure that both kernel_size and hidden_dim are lists of length
 	// num_layers: the constructor loops over the layers and needs one entry
@@ -220,18 +215,8 @@ func (m *ConvLSTM) initHidden(batchSize, height, width int) []State {
 // InitHidden returns the zero state of every layer for a batch of frames
 // of the given size, as the seed's _init_hidden does.
 func (m *ConvLSTM) InitHidden(batchSize, height, width int) ([]State, error) {
-	if batchSize <= 0 || height <= 0 || width <= 0 {
-		return nil, fmt.Errorf("convlstm: InitHidden: batch_size, height and width must be positive, got (%d, %d, %d)", batchSize, height, width)
-	}
-	if err := m.Check(); err != nil {
+	if err := m.checkInitHidden(batchSize, height, width); err != nil {
 		return nil, err
-	}
-	a := allocs{what: "InitHidden"}
-	for _, hid := range m.HiddenDim {
-		a.add(2, batchSize, hid, height, width)
-	}
-	if a.err != nil {
-		return nil, a.err
 	}
 	return m.initHidden(batchSize, height, width), nil
 }

@@ -80,7 +80,7 @@ func wrap(err error) error {
 func toArrays(tensors map[string]*Tensor) (map[string]*npz.Array, error) {
 	arrays := make(map[string]*npz.Array, len(tensors))
 	for k, t := range tensors {
-		if err := valid(k, t); err != nil {
+		if err := checkTensor(k, t); err != nil {
 			return nil, err
 		}
 		arrays[k] = &npz.Array{Shape: t.Shape, Data: t.Data}

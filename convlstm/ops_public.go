@@ -70,7 +70,7 @@ func Permute10(x *Tensor) (*Tensor, error) {
 	if x == nil || x.Dim() != 5 {
 		return nil, fmt.Errorf("convlstm: Permute10: x must be 5-D (T, B, C, H, W), got shape %v", shapeOf(x))
 	}
-	if err := valid("x", x); err != nil {
+	if err := checkTensor("x", x); err != nil {
 		return nil, err
 	}
 	return permute10(x), nil

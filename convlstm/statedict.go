@@ -47,7 +47,7 @@ func (m *ConvLSTM) LoadStateDict(sd map[string]*Tensor) error {
 // as "module." from nn.DataParallel). Models that hold a ConvLSTM load with it.
 func LoadParams(params, sd map[string]*Tensor) error {
 	for k, w := range params {
-		if err := valid(k, w); err != nil {
+		if err := checkTensor(k, w); err != nil {
 			return err
 		}
 	}
