@@ -229,30 +229,31 @@ func (c *Cell) CheckStep(input *Tensor, cur State) error {
 	return a.err
 }
 
-// checkInitHidden checks the arguments of Cell.InitHidden and the size of
-// the state it makes.
+// checkInitHidden checks the arguments of InitHidden (of a cell or a model)
+// and the size of the zero states (h, c) it makes, one per hidden size.
+func checkInitHidden(batchSize, height, width int, hidden ...int) error {
+	if batchSize <= 0 || height <= 0 || width <= 0 {
+		return fmt.Errorf("convlstm: InitHidden: batch_size, height and width must be positive, got (%d, %d, %d)", batchSize, height, width)
+	}
+	a := allocs{what: "InitHidden"}
+	for _, hid := range hidden {
+		a.add(2, batchSize, hid, height, width)
+	}
+	return a.err
+}
+
 func (c *Cell) checkInitHidden(batchSize, height, width int) error {
 	if c == nil {
 		return errors.New("convlstm: InitHidden: the cell is nil")
 	}
-	a := allocs{what: "InitHidden"}
-	a.sizes(batchSize, height, width)
-	a.add(2, batchSize, c.HiddenDim, height, width)
-	return a.err
+	return checkInitHidden(batchSize, height, width, c.HiddenDim)
 }
 
-// checkInitHidden checks the model (Check), the arguments of InitHidden and
-// the size of the states it makes.
 func (m *ConvLSTM) checkInitHidden(batchSize, height, width int) error {
 	if err := m.Check(); err != nil {
 		return err
 	}
-	a := allocs{what: "InitHidden"}
-	a.sizes(batchSize, height, width)
-	for _, hid := range m.HiddenDim {
-		a.add(2, batchSize, hid, height, width)
-	}
-	return a.err
+	return checkInitHidden(batchSize, height, width, m.HiddenDim...)
 }
 
 // Check verifies that the model is whole and its parts agree: the

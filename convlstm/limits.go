@@ -64,13 +64,6 @@ func (a *allocs) add(count int, shape ...int) {
 	}
 }
 
-// sizes checks the arguments (batch_size, height, width) of InitHidden.
-func (a *allocs) sizes(batchSize, height, width int) {
-	if a.err == nil && (batchSize <= 0 || height <= 0 || width <= 0) {
-		a.err = fmt.Errorf("convlstm: %s: batch_size, height and width must be positive, got (%d, %d, %d)", a.what, batchSize, height, width)
-	}
-}
-
 // step adds what one cell step (Cell.step) holds for a (b, in, h, w) input
 // and hid hidden channels: the concatenation [x, h], the conv's output and
 // its four parts, the four gates (and the peephole's second o), c and h.
