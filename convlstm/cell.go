@@ -138,11 +138,9 @@ func (c *Cell) ForwardGates(input *Tensor, cur State) (*Step, error) {
 }
 
 // step is the step itself, line by line as the seed writes
-// ConvLSTMCell.forward, on arguments CheckStep has accepted.
+// ConvLSTMCell.forward, on arguments CheckStep has accepted. It returns the
+// gates i, f, o, g with the new state; the seed returns only (h_next, c_next).
 func (c *Cell) step(input *Tensor, cur State) *Step {
-	// ForwardGates is the step itself, line by line as the seed writes
-	// ConvLSTMCell.forward, that also returns the gate activations i, f, o, g
-	// of the step (for plots and teaching); Forward returns only (h, c).
 	// The state from the previous step (zeros at t = 0, from InitHidden).
 	// py: h_cur, c_cur = cur_state
 	hCur, cCur := cur.H, cur.C // (B, hid, H, W) each

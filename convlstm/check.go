@@ -105,6 +105,7 @@ func (cfg Config) check() error {
 			in = cfg.HiddenDim[l-1]
 		}
 		a.add(1, 4*hid, in+hid, cfg.KernelSize[l][0], cfg.KernelSize[l][1])
+		a.add(1, 4*hid) // the bias (counted even without one)
 		if cfg.Peephole {
 			a.add(3, hid, cfg.ImageSize[0], cfg.ImageSize[1])
 		}

@@ -6,13 +6,14 @@ import (
 )
 
 // The sizes a call may allocate are checked before anything is allocated:
-// one tensor holds at most MaxElements values, and one call of this package
-// (a constructor, InitHidden, Forward, a cell step, a convolution, an
-// exported op) holds at most MaxCallBytes at once, counted from the shapes
-// of the tensors it creates and keeps: its results and states, a trace, and
-// the temporaries of one step (those of earlier steps are garbage the
-// collector frees, and are not summed). A call over a limit returns an error
-// naming the size; raise the limits, before any call, to go past them.
+// one tensor holds at most MaxElements values, and one call (NewCell,
+// NewPeepholeCell, New, InitHidden, Forward, Cell.Forward, Conv2d,
+// ConvLayer.Forward, Cat1, Split1, Stack1, Permute10) holds at most
+// MaxCallBytes at once, counted from the shapes of the tensors it creates
+// and keeps: its results and states, a trace, and the temporaries of one
+// step (those of earlier steps are garbage the collector frees, and are not
+// summed). A call over a limit returns an error naming the size; raise the
+// limits, before any call, to go past them.
 var (
 	// MaxElements is the most values one tensor may hold: 2^31-1.
 	MaxElements int64 = math.MaxInt32

@@ -132,6 +132,13 @@ func TestStepMaxCallBytes(t *testing.T) {
 	}
 	_, err = c.Conv.Forward(big)
 	wantErr(t, err, "MaxCallBytes = 1048576")
+	huge := Zeros(2, 40, 64, 64) // 1.25 MiB
+	_, err = Split1(huge, 10)
+	wantErr(t, err, "Split1", "MaxCallBytes = 1048576")
+	_, err = Permute10(Zeros(2, 20, 2, 64, 64))
+	wantErr(t, err, "Permute10", "MaxCallBytes = 1048576")
+	_, err = NewCell(2, 256, [2]int{3, 3}, true) // (1024, 258, 3, 3): 9.1 MiB
+	wantErr(t, err, "NewCell", "MaxCallBytes = 1048576")
 	MaxCallBytes = 8 << 30
 	if _, err := c.Forward(x, st); err != nil {
 		t.Errorf("under the limit: %v", err)

@@ -38,6 +38,9 @@ func Split1(x *Tensor, size int) ([]*Tensor, error) {
 	if size <= 0 || x.Shape[1]%size != 0 {
 		return nil, fmt.Errorf("convlstm: Split1: size %d does not divide the %d channels of x %v", size, x.Shape[1], x.Shape)
 	}
+	if err := CheckAlloc("Split1", x.Shape); err != nil { // the parts, x's size in all
+		return nil, err
+	}
 	return split1(x, size), nil
 }
 
@@ -71,6 +74,9 @@ func Permute10(x *Tensor) (*Tensor, error) {
 		return nil, fmt.Errorf("convlstm: Permute10: x must be 5-D (T, B, C, H, W), got shape %v", shapeOf(x))
 	}
 	if err := checkTensor("x", x); err != nil {
+		return nil, err
+	}
+	if err := CheckAlloc("Permute10", x.Shape); err != nil {
 		return nil, err
 	}
 	return permute10(x), nil

@@ -26,9 +26,10 @@ func NewTensor(shape ...int) (*Tensor, error) {
 }
 
 // Zeros returns a zero tensor of the given shape, like torch.zeros. It never
-// panics: where torch.zeros would raise (a size that is not positive), it
-// returns a tensor with that shape and no data, which every function of the
-// package rejects with an error naming the bad size (NewTensor errs at once).
+// panics: where torch.zeros would raise (a size that is not positive), or
+// past MaxElements, it returns a tensor with that shape and no data, which
+// every function of the package rejects with an error naming the bad size
+// (NewTensor errs at once).
 func Zeros(shape ...int) *Tensor {
 	t, err := NewTensor(shape...)
 	if err != nil {
