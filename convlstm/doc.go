@@ -18,8 +18,8 @@
 //	tensor.go    the row-major float32 tensor
 //	init.go      PyTorch's default init; trace.go, the recorded gates
 //
-// The code in those files checks nothing: the public entry points validate
-// their arguments once, in check.go (sizes in limits.go), before it runs.
+// Besides the seed's own checks (config.go), that code checks nothing: each
+// public entry point calls one check of check.go (sizes: limits.go) first.
 // Beside them: ops_public.go (the ops, exported), print.go (String),
 // statedict.go and npz.go (weights I/O).
 //
@@ -106,8 +106,8 @@
 // after New so that they disagree, is an error too (Check says what is
 // wrong); StateDict leaves its missing parts out and String prints them as
 // <nil>. Sizes are checked before anything is allocated (MaxElements,
-// MaxCallBytes). Only an index out of range given to Tensor.At, Set or Size
-// panics, as slice indexing does.
+// MaxCallBytes). Only Tensor.At, Set and Size panic, given an index out of
+// range (or a nil tensor), as slice indexing does.
 //
 // # Layout
 //

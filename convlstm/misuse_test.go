@@ -194,3 +194,16 @@ func TestSaveKeepsOldFile(t *testing.T) {
 		t.Errorf("the kept file loads weights off by %g", d)
 	}
 }
+
+// TestLoadParamsNil: nil tensors on either side of LoadParams are errors.
+func TestLoadParamsNil(t *testing.T) {
+	scalar := func() map[string]*Tensor { return map[string]*Tensor{"a": {Shape: []int{}, Data: []float32{1}}} }
+	var err error
+	noPanic(t, "nil in sd", func() { err = LoadParams(scalar(), map[string]*Tensor{"a": nil}) })
+	wantErr(t, err, `"a"`)
+	noPanic(t, "nil in params", func() { err = LoadParams(map[string]*Tensor{"a": nil}, scalar()) })
+	wantErr(t, err, "a is nil")
+	if err := LoadParams(scalar(), scalar()); err != nil {
+		t.Errorf("a scalar: %v", err)
+	}
+}

@@ -71,6 +71,9 @@ func Copy(want, found map[string]*Array) error {
 		return err
 	}
 	for k, w := range want {
+		if found[k] == nil { // a scalar's shape [] equals a nil array's
+			return fmt.Errorf("state_dict: key %q is nil, want shape %v", k, w.Shape)
+		}
 		if len(found[k].Data) != len(w.Data) {
 			return fmt.Errorf("state_dict: key %q has %d values, shape %v needs %d", k, len(found[k].Data), w.Shape, len(w.Data))
 		}
