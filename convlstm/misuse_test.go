@@ -207,3 +207,16 @@ func TestLoadParamsNil(t *testing.T) {
 		t.Errorf("a scalar: %v", err)
 	}
 }
+
+// TestNilArgsNoPanic: nil readers, writers and traces are errors or no-ops.
+func TestNilArgsNoPanic(t *testing.T) {
+	var err error
+	noPanic(t, "DecodeNPZ(nil)", func() { _, err = DecodeNPZ(nil, 100) })
+	wantErr(t, err, "DecodeNPZ: r is nil")
+	noPanic(t, "EncodeNPZ(nil)", func() { err = EncodeNPZ(nil, map[string]*Tensor{"a": Zeros(1)}) })
+	wantErr(t, err, "EncodeNPZ: w is nil")
+	var tr *Trace
+	noPanic(t, "nil Trace.Begin", func() { err = tr.Begin() })
+	wantErr(t, err, "the Trace is nil")
+	noPanic(t, "nil Trace.End", func() { tr.End() })
+}

@@ -1,6 +1,7 @@
 package convlstm
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
@@ -103,6 +104,9 @@ func ReadNPZ(path string) (map[string]*Tensor, error) {
 // size. A corrupt archive gives an error, never a panic; a header claiming
 // more data than the archive holds is rejected before any allocation.
 func DecodeNPZ(r io.ReaderAt, size int64) (map[string]*Tensor, error) {
+	if r == nil {
+		return nil, errors.New("convlstm: DecodeNPZ: r is nil")
+	}
 	return tensors(npz.Decode(r, size, MaxNPZBytes))
 }
 
@@ -116,6 +120,9 @@ func WriteNPZ(path string, tensors map[string]*Tensor) error {
 
 // EncodeNPZ writes the tensors as an .npz archive to w.
 func EncodeNPZ(w io.Writer, tensors map[string]*Tensor) error {
+	if w == nil {
+		return errors.New("convlstm: EncodeNPZ: w is nil")
+	}
 	return encode(tensors, func(a map[string]*npz.Array) error { return npz.Encode(w, a) })
 }
 

@@ -46,4 +46,8 @@ func (tr *Trace) Begin() error {
 }
 
 // End releases the trace that Begin claimed.
-func (tr *Trace) End() { tr.busy.Store(false) }
+func (tr *Trace) End() {
+	if tr != nil {
+		tr.busy.Store(false)
+	}
+}
