@@ -23,7 +23,7 @@ help:
 	@echo "make lab        open the notebooks in Jupyter"
 	@echo "make train      train the next-frame model on moving shapes (about 2 minutes)"
 	@echo "make train-seq2seq  train the encoder-forecaster (10 frames in, 10 predicted; about 4 minutes);  make goldens-seq2seq: its PyTorch goldens"
-	@echo "make fuzz       fuzz the config validation, the .npz loader, fast vs readable forward and backward (FUZZTIME=30s each)"
+	@echo "make fuzz       fuzz the config validation, the .npz loader, the ops and cell step, fast vs readable forward and backward (FUZZTIME=30s each)"
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -49,6 +49,7 @@ FUZZTIME ?= 30s
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzConfig$$' -fuzztime $(FUZZTIME) ./convlstm
 	$(GO) test -run '^$$' -fuzz '^FuzzReadNPZ$$' -fuzztime $(FUZZTIME) ./convlstm
+	$(GO) test -run '^$$' -fuzz '^FuzzOps$$' -fuzztime $(FUZZTIME) ./convlstm
 	$(GO) test -run '^$$' -fuzz '^FuzzFastVsReadable$$' -fuzztime $(FUZZTIME) ./convlstm/fast
 	$(GO) test -run '^$$' -fuzz '^FuzzBackwardFastVsReadable$$' -fuzztime $(FUZZTIME) ./convlstm/bptt
 

@@ -1,7 +1,5 @@
 package convlstm
 
-import "fmt"
-
 // State is the pair a cell carries from one time step to the next: the
 // hidden state H and the cell memory C, both (B, hidden_dim, H, W). The seed
 // passes it around as the list [h, c].
@@ -50,12 +48,25 @@ type Cell struct {
 // c_next = f*c_cur + i*g cannot line up (PyTorch reports this only later, as a
 // size mismatch).
 func NewCell(inputDim, hiddenDim int, kernelSize [2]int, bias bool) (*Cell, error) {
-	if err := checkCellArgs(inputDim, hiddenDim, kernelSize); err != nil {
+	if err := checkNewCell("NewCell", inputDim, hiddenDim, kernelSize, [2]int{}, false); err != nil {
 		return nil, err
 	}
-	if err := CheckAlloc("NewCell", []int{4 * hiddenDim, inputDim + hiddenDim, kernelSize[0], kernelSize[1]}); err != nil {
+	return newCell(inputDim, hiddenDim, kernelSize, bias, nil), nil
+}
+
+// NewPeepholeCell is NewCell with the paper's peepholes (Shi et al. 2015,
+// eq. 3) for frames of imageSize (H, W): W_ci, W_cf and W_co, one weight per
+// hidden channel and pixel, (hiddenDim, H, W) each, start at zero.
+func NewPeepholeCell(inputDim, hiddenDim int, kernelSize [2]int, bias bool, imageSize [2]int) (*Cell, error) {
+	if err := checkNewCell("NewPeepholeCell", inputDim, hiddenDim, kernelSize, imageSize, true); err != nil {
 		return nil, err
 	}
+	return newCell(inputDim, hiddenDim, kernelSize, bias, imageSize[:]), nil
+}
+
+// newCell is ConvLSTMCell.__init__ on checked arguments; with an imageSize
+// (H, W) it adds the paper's peephole weights.
+func newCell(inputDim, hiddenDim int, kernelSize [2]int, bias bool, imageSize []int) *Cell {
 	c := &Cell{
 		// py: self.input_dim = input_dim
 		InputDim: inputDim,
@@ -77,68 +88,38 @@ func NewCell(inputDim, hiddenDim int, kernelSize [2]int, bias bool) (*Cell, erro
 	// py:                       out_channels=4 * self.hidden_dim,
 	// py:                       kernel_size=self.kernel_size, padding=self.padding, bias=self.bias)
 	c.Conv = newConvLayer(c.InputDim+c.HiddenDim, 4*c.HiddenDim, c.KernelSize, c.Padding, c.Bias)
-	return c, nil
-}
-
-// NewPeepholeCell is NewCell with the paper's peepholes (Shi et al. 2015,
-// eq. 3) for frames of imageSize (H, W): W_ci, W_cf and W_co, one weight per
-// hidden channel and pixel, (hiddenDim, H, W) each, start at zero.
-func NewPeepholeCell(inputDim, hiddenDim int, kernelSize [2]int, bias bool, imageSize [2]int) (*Cell, error) {
-	hw := []int{hiddenDim, imageSize[0], imageSize[1]}
-	if err := CheckAlloc("NewPeepholeCell: image_size", hw, hw, hw); err != nil {
-		return nil, err
-	}
-	c, err := NewCell(inputDim, hiddenDim, kernelSize, bias)
-	if err == nil {
+	if imageSize != nil {
 		// paper: W_ci∘C_{t−1}, W_cf∘C_{t−1}, W_co∘C_t (∘ the elementwise product)
+		hw := []int{hiddenDim, imageSize[0], imageSize[1]}
 		c.WCi, c.WCf, c.WCo = Zeros(hw...), Zeros(hw...), Zeros(hw...) // (hid, H, W) each
 	}
-	return c, err
-}
-
-func checkCellArgs(inputDim, hiddenDim int, k [2]int) error {
-	if inputDim <= 0 {
-		return fmt.Errorf("convlstm: input_dim must be positive, got %d", inputDim)
-	}
-	if hiddenDim <= 0 {
-		return fmt.Errorf("convlstm: hidden_dim must be positive, got %d", hiddenDim)
-	}
-	return checkKernel("kernel_size", k)
-}
-
-func checkKernel(arg string, k [2]int) error {
-	if k[0] <= 0 || k[1] <= 0 {
-		return fmt.Errorf("convlstm: %s must be positive, got (%d, %d)", arg, k[0], k[1])
-	}
-	if k[0]%2 == 0 || k[1]%2 == 0 {
-		return fmt.Errorf("convlstm: %s must be odd, got (%d, %d): padding k//2 keeps the spatial size only for odd k; an even k makes the conv output "+
-			"one pixel larger than h and c, so the state update cannot line up (PyTorch fails later with a size mismatch)", arg, k[0], k[1])
-	}
-	return nil
+	return c
 }
 
 // InitHidden mirrors init_hidden(batch_size, image_size): the zero state a
 // sequence starts from, h and c both (batch, HiddenDim, height, width).
 func (c *Cell) InitHidden(batchSize, height, width int) (State, error) {
-	if batchSize <= 0 || height <= 0 || width <= 0 {
-		return State{}, fmt.Errorf("convlstm: InitHidden: batch_size, height and width must be positive, got (%d, %d, %d)", batchSize, height, width)
-	}
-	shape := []int{batchSize, c.HiddenDim, height, width}
-	if err := CheckAlloc("InitHidden", shape, shape); err != nil {
+	if err := c.checkInitHidden(batchSize, height, width); err != nil {
 		return State{}, err
 	}
+	return c.initHidden(batchSize, height, width), nil
+}
+
+// initHidden is init_hidden on checked sizes.
+func (c *Cell) initHidden(batchSize, height, width int) State {
 	// py: height, width = image_size
 	// py: return (torch.zeros(batch_size, self.hidden_dim, height, width, device=self.conv.weight.device),
 	// py:         torch.zeros(batch_size, self.hidden_dim, height, width, device=self.conv.weight.device))
 	return State{
 		H: Zeros(batchSize, c.HiddenDim, height, width), // (B, hid, H, W)
 		C: Zeros(batchSize, c.HiddenDim, height, width), // (B, hid, H, W)
-	}, nil
+	}
 }
 
 // Forward mirrors ConvLSTMCell.forward(input_tensor, cur_state): one time
 // step. input is (B, InputDim, H, W); cur holds h and c, (B, HiddenDim, H,
-// W) each. It returns the next state (h_next, c_next).
+// W) each. It returns the next state (h_next, c_next), or the error of
+// CheckStep.
 func (c *Cell) Forward(input *Tensor, cur State) (State, error) {
 	s, err := c.ForwardGates(input, cur)
 	if err != nil {
@@ -147,82 +128,19 @@ func (c *Cell) Forward(input *Tensor, cur State) (State, error) {
 	return State{H: s.H, C: s.C}, nil
 }
 
-// CheckStep returns the error Forward would return for these arguments, or
-// nil: input must be (B, InputDim, H, W), h and c (B, HiddenDim, H, W), H
-// and W those of the peephole weights if any, and the cell's fields must
-// agree with its weights.
-func (c *Cell) CheckStep(input *Tensor, cur State) error {
-	if c == nil {
-		return fmt.Errorf("convlstm: the cell is nil")
-	}
-	if input == nil || input.Dim() != 4 {
-		return fmt.Errorf("convlstm: input_tensor must be 4-D (B, %d, H, W), got shape %v", c.InputDim, shapeOf(input))
-	}
-	if err := valid("input_tensor", input); err != nil {
-		return err
-	}
-	b, ch, h, w := input.Shape[0], input.Shape[1], input.Shape[2], input.Shape[3]
-	if ch != c.InputDim {
-		return fmt.Errorf("convlstm: input_tensor has shape %v, want (%d, %d, %d, %d): %d channels, input_dim is %d", input.Shape, b, c.InputDim, h, w, ch, c.InputDim)
-	}
-	if err := checkShape("cur_state h", cur.H, b, c.HiddenDim, h, w); err != nil {
-		return err
-	}
-	if err := checkShape("cur_state c", cur.C, b, c.HiddenDim, h, w); err != nil {
-		return err
-	}
-	if err := c.check(); err != nil || c.WCi == nil || c.imageSize() == [2]int{h, w} {
-		return err
-	}
-	return fmt.Errorf("convlstm: input_tensor has shape %v: frames of (%d, %d), but the peephole cell is built for image_size %v (W_ci, W_cf, W_co are %v)",
-		input.Shape, h, w, c.imageSize(), c.WCi.Shape)
-}
-
-// imageSize is (H, W) of the peephole weights, zero in the seed's cell.
-func (c *Cell) imageSize() [2]int {
-	if c.WCi == nil || c.WCi.Dim() != 3 {
-		return [2]int{}
-	}
-	return [2]int{c.WCi.Shape[1], c.WCi.Shape[2]}
-}
-
-// check verifies that the cell's exported fields still agree with each
-// other and with its conv (a caller may have changed them after NewCell).
-func (c *Cell) check() error {
-	if c.Conv == nil {
-		return fmt.Errorf("convlstm: the cell's conv is nil")
-	}
-	if err := checkCellArgs(c.InputDim, c.HiddenDim, c.KernelSize); err != nil {
-		return err
-	}
-	if c.Conv.InChannels != c.InputDim+c.HiddenDim || c.Conv.OutChannels != 4*c.HiddenDim || c.Conv.KernelSize != c.KernelSize {
-		return fmt.Errorf("convlstm: the cell (input_dim %d, hidden_dim %d, kernel_size %v) disagrees with its conv %v: want %d in, %d out, kernel %v",
-			c.InputDim, c.HiddenDim, c.KernelSize, c.Conv, c.InputDim+c.HiddenDim, 4*c.HiddenDim, c.KernelSize)
-	}
-	same := [2]int{c.KernelSize[0] / 2, c.KernelSize[1] / 2}
-	if c.Padding != same || c.Conv.Padding != same {
-		return fmt.Errorf("convlstm: padding is %v (the conv's %v), want %v = kernel_size//2: only that padding keeps the frame size, so that c_next = f*c_cur + i*g lines up",
-			c.Padding, c.Conv.Padding, same)
-	}
-	if c.WCi != nil || c.WCf != nil || c.WCo != nil {
-		hw := c.imageSize()
-		for k, p := range []*Tensor{c.WCi, c.WCf, c.WCo} {
-			if checkShape("", p, c.HiddenDim, hw[0], hw[1]) != nil || hw[0] <= 0 || hw[1] <= 0 {
-				return fmt.Errorf("convlstm: %s has shape %v: a peephole cell needs W_ci, W_cf and W_co, one shape (hidden_dim %d, H, W), H and W positive",
-					[]string{"W_ci", "W_cf", "W_co"}[k], shapeOf(p), c.HiddenDim)
-			}
-		}
-	}
-	return c.Conv.check()
-}
-
-// ForwardGates is the step itself, line by line as the seed writes
-// ConvLSTMCell.forward, that also returns the gate activations i, f, o, g
-// of the step (for plots and teaching); Forward returns only (h, c).
+// ForwardGates is Forward that also returns the gate activations i, f, o,
+// g of the step (for plots and teaching).
 func (c *Cell) ForwardGates(input *Tensor, cur State) (*Step, error) {
 	if err := c.CheckStep(input, cur); err != nil {
 		return nil, err
 	}
+	return c.step(input, cur), nil
+}
+
+// step is the step itself, line by line as the seed writes
+// ConvLSTMCell.forward, on arguments CheckStep has accepted. It returns the
+// gates i, f, o, g with the new state; the seed returns only (h_next, c_next).
+func (c *Cell) step(input *Tensor, cur State) *Step {
 	// The state from the previous step (zeros at t = 0, from InitHidden).
 	// py: h_cur, c_cur = cur_state
 	hCur, cCur := cur.H, cur.C // (B, hid, H, W) each
@@ -236,10 +154,7 @@ func (c *Cell) ForwardGates(input *Tensor, cur State) (*Step, error) {
 	// A conv need not be flattened like a linear layer: it only needs the
 	// channel counts to match.
 	// py: combined_conv = self.conv(combined)
-	combinedConv, err := c.Conv.Forward(combined) // (B, 4*hid, H, W)
-	if err != nil {
-		return nil, err
-	}
+	combinedConv := c.Conv.forward(combined) // (B, 4*hid, H, W)
 
 	// Cut the 4*hid channels into four blocks of hid channels: the first
 	// block is the input gate, then forget, output, and the candidate g.
@@ -287,8 +202,5 @@ func (c *Cell) ForwardGates(input *Tensor, cur State) (*Step, error) {
 		hNext.Data[k] = o.Data[k] * tanh32(cNext.Data[k])
 	}
 	// py: return h_next, c_next
-	return &Step{I: i, F: f, O: o, G: g, C: cNext, H: hNext}, nil
+	return &Step{I: i, F: f, O: o, G: g, C: cNext, H: hNext}
 }
-
-// String describes the cell the way PyTorch prints the module.
-func (c *Cell) String() string { return fmt.Sprintf("ConvLSTMCell(\n  (conv): %v\n)", c.Conv) }

@@ -86,8 +86,11 @@ func checkKernelSizeConsistency(kernelSize interface{}) error {
 // extendForMultilayer mirrors _extend_for_multilayer: anything that is not
 // a list (an int hidden_dim, a [2]int kernel tuple) is repeated once per
 // layer, a list ([]int, [][2]int) is kept as it is (its length is checked
-// afterwards). numLayers is positive. arg names param in the error.
+// afterwards). numLayers must be positive. arg names param in the error.
 func extendForMultilayer[T any](arg string, param interface{}, numLayers int) ([]T, error) {
+	if numLayers <= 0 {
+		return nil, fmt.Errorf("convlstm: num_layers must be positive, got %d", numLayers)
+	}
 	switch p := param.(type) {
 	case []T:
 		return append([]T(nil), p...), nil

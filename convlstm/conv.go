@@ -1,7 +1,5 @@
 package convlstm
 
-import "fmt"
-
 // Conv2d is the readable reference convolution. It mirrors nn.Conv2d with
 // stride 1, dilation 1, groups 1 and zero padding (kh//2, kw//2), the only
 // configuration the seed uses:
@@ -15,45 +13,25 @@ import "fmt"
 // (B, Cout, H', W') with H' = H + 2*ph - kh + 1: equal to H for an odd kh,
 // H+1 for an even one. Errors name the argument and the shapes.
 func Conv2d(x, weight, bias *Tensor) (*Tensor, error) {
-	if weight == nil || weight.Dim() != 4 {
-		return nil, fmt.Errorf("convlstm: Conv2d: weight must be 4-D (Cout, Cin, kh, kw), got shape %v", shapeOf(weight))
+	if err := checkConv("Conv2d", x, weight, bias, nil); err != nil {
+		return nil, err
 	}
-	return conv2d(x, weight, bias, [2]int{weight.Shape[2] / 2, weight.Shape[3] / 2})
+	return conv2d(x, weight, bias, [2]int{weight.Shape[2] / 2, weight.Shape[3] / 2}), nil
 }
 
 // conv2d is Conv2d with the zero padding (ph, pw) given, as nn.Conv2d's
 // padding argument: the output is (B, Cout, H+2*ph-kh+1, W+2*pw-kw+1).
-// The callers have checked that weight is 4-D.
-func conv2d(x, weight, bias *Tensor, padding [2]int) (*Tensor, error) {
-	if x == nil || x.Dim() != 4 {
-		return nil, fmt.Errorf("convlstm: Conv2d: x must be 4-D (B, Cin, H, W), got shape %v", shapeOf(x))
-	}
-	if err := valid("x", x); err != nil {
-		return nil, err
-	}
-	if err := valid("weight", weight); err != nil {
-		return nil, err
-	}
+// The arguments are checked (checkConv).
+func conv2d(x, weight, bias *Tensor, padding [2]int) *Tensor {
 	b, cin, h, w := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
-	cout, wcin, kh, kw := weight.Shape[0], weight.Shape[1], weight.Shape[2], weight.Shape[3]
-	if wcin != cin {
-		return nil, fmt.Errorf("convlstm: Conv2d: weight has shape %v, want (Cout, %d, kh, kw) to match the %d input channels of x %v", weight.Shape, cin, cin, x.Shape)
-	}
-	var bdata []float32
+	cout, kh, kw := weight.Shape[0], weight.Shape[2], weight.Shape[3]
+	var bdata []float32 // nil: no bias
 	if bias != nil {
-		if err := checkShape("bias", bias, cout); err != nil {
-			return nil, fmt.Errorf("%v (one value per output channel)", err)
-		}
 		bdata = bias.Data
 	}
-	ph, pw := padding[0], padding[1]
-	oh, ow := h+2*ph-kh+1, w+2*pw-kw+1
-	if ph < 0 || pw < 0 || oh <= 0 || ow <= 0 {
-		return nil, fmt.Errorf("convlstm: Conv2d: padding (%d, %d) with kernel (%d, %d) on a %dx%d input gives no output", ph, pw, kh, kw, h, w)
-	}
-	out := Zeros(b, cout, oh, ow)
-	conv2dNaive(out.Data, x.Data, weight.Data, bdata, b, cin, h, w, cout, kh, kw, ph, pw)
-	return out, nil
+	out := Zeros(b, cout, h+2*padding[0]-kh+1, w+2*padding[1]-kw+1) // (B, Cout, H', W')
+	conv2dNaive(out.Data, x.Data, weight.Data, bdata, b, cin, h, w, cout, kh, kw, padding[0], padding[1])
+	return out
 }
 
 // conv2dNaive is the loop nest behind Conv2d, on raw row-major slices: six nested
@@ -96,26 +74,4 @@ func conv2dNaive(out, x, wt, bias []float32, batch, cin, h, w, cout, kh, kw, ph,
 			}
 		}
 	}
-}
-
-// shapeOf returns t's shape, or nil for a nil tensor, for error messages.
-func shapeOf(t *Tensor) []int {
-	if t == nil {
-		return nil
-	}
-	return t.Shape
-}
-
-// valid checks that t's shape has only positive sizes and matches its data.
-func valid(arg string, t *Tensor) error {
-	if t == nil {
-		return fmt.Errorf("convlstm: %s is nil", arg)
-	}
-	if _, err := numel(arg, " shape", t.Shape); err != nil {
-		return err
-	}
-	if len(t.Data) != prod(t.Shape) {
-		return fmt.Errorf("convlstm: %s has %d values but shape %v needs %d", arg, len(t.Data), t.Shape, prod(t.Shape))
-	}
-	return nil
 }

@@ -4,8 +4,10 @@
 //
 // # Reading map
 //
-// This package is the seed and only the seed. Read it in this order, each
-// file beside the Python it mirrors (every mirrored line carries it as a
+// This package is the seed, plus two things users of the seed asked for:
+// Forward takes a hidden state, and Config.Peephole builds the paper's
+// peephole cell (see Beyond the seed). Read it in this order, each file
+// beside the Python it mirrors (every mirrored line carries it as a
 // // py: comment):
 //
 //	cell.go      ConvLSTMCell: __init__, init_hidden, forward (the cell step)
@@ -14,8 +16,12 @@
 //	conv.go      nn.Conv2d as six loops; layer.go, the conv's parameters
 //	ops.go       torch.cat, split, stack, permute, sigmoid, tanh as loops
 //	tensor.go    the row-major float32 tensor
-//	init.go      PyTorch's default init; statedict.go and npz.go, weights I/O
-//	trace.go     the recorded gates of a forward pass, for plots
+//	init.go      PyTorch's default init; trace.go, the recorded gates
+//
+// Besides the seed's own checks (config.go), that code checks nothing: each
+// public entry point calls one check of check.go (sizes: limits.go) first.
+// Beside them: ops_public.go (the ops, exported), print.go (String),
+// statedict.go and npz.go (weights I/O).
 //
 // The rest of convlstm/ is machinery beside the seed, to skip on a first
 // read: fast (fast.Forward(m, x, hs) gives the numbers of m.Forward(x, hs),
@@ -95,10 +101,13 @@
 // Bad input gets an error, never a panic: it names the argument, the shape
 // expected and the shape given (a 4-D input where 5-D is needed, channels
 // that do not match input_dim, T = 0, even kernels, lists of the wrong
-// length, hidden states of the wrong shape, nil cells, fields changed after
-// New, corrupt .npz files). Sizes are checked before anything is allocated
-// (MaxElements, MaxCallBytes). Only an index out of range given to
-// Tensor.At, Set or Size panics, as slice indexing does.
+// length, hidden states of the wrong shape, corrupt .npz files). A nil or
+// zero-value model, cell or conv, or one whose exported fields were changed
+// after New so that they disagree, is an error too (Check says what is
+// wrong); StateDict leaves its missing parts out and String prints them as
+// <nil>. Sizes are checked before anything is allocated (MaxElements,
+// MaxCallBytes). Only Tensor.At, Set and Size panic, given an index out of
+// range (or a nil tensor), as slice indexing does.
 //
 // # Layout
 //

@@ -155,3 +155,63 @@ func FuzzReadNPZ(f *testing.F) {
 		_ = m.LoadStateDict(sd)
 	})
 }
+
+// FuzzOps feeds arbitrary shapes, by the bits of spoil data that disagrees
+// with them or a nil tensor, and a low MaxElements or MaxCallBytes, to the
+// exported ops, Conv2d, ConvLayer.Forward and Cell.Forward. Each must return
+// an error or a result whose data fills its shape, never panic.
+func FuzzOps(f *testing.F) {
+	f.Add(2, 3, 4, 5, 1, 3, 3, 2, uint8(0))
+	f.Add(1, 6, 10, 10, 6, 1, 1, 2, uint8(64))
+	f.Add(2, 2, 64, 64, 2, 3, 3, 8, uint8(128))
+	f.Add(1, 1, 1, 1, 1, 2, 4, 1, uint8(5))
+	f.Fuzz(func(t *testing.T, b, c, h, w, c2, kh, kw, hid int, spoil uint8) {
+		if b > 4 || c > 8 || h > 70 || w > 70 || c2 > 8 || kh > 9 || kw > 9 || hid > 8 {
+			return
+		}
+		defer func(e, n int64) { MaxElements, MaxCallBytes = e, n }(MaxElements, MaxCallBytes)
+		if spoil&64 != 0 {
+			MaxElements = 1000
+		}
+		if spoil&128 != 0 {
+			MaxCallBytes = 1 << 20
+		}
+		mk := func(bit uint8, shape ...int) *Tensor {
+			if spoil&bit != 0 && spoil&32 != 0 {
+				return nil
+			}
+			n := 1
+			for _, s := range shape {
+				n *= max(s, 0)
+			}
+			if spoil&bit != 0 && n > 0 {
+				n-- // data shorter than the shape says
+			}
+			return &Tensor{Shape: shape, Data: make([]float32, n)}
+		}
+		whole := func(what string, x *Tensor, err error) {
+			if err == nil && (x == nil || len(x.Data) != prod(x.Shape) || len(x.Data) == 0) {
+				t.Fatalf("%s: result of shape %v holds %d values", what, shapeOf(x), x.Numel())
+			}
+		}
+		x, y := mk(1, b, c, h, w), mk(2, b, c2, h, w)
+		r, err := Cat1(x, y)
+		whole("Cat1", r, err)
+		r, err = Stack1([]*Tensor{x, x, x})
+		whole("Stack1", r, err)
+		weight := mk(4, hid, c, kh, kw)
+		r, err = Conv2d(x, weight, mk(8, hid))
+		whole("Conv2d", r, err)
+		cell, err := NewCell(c, hid, [2]int{kh, kw}, spoil&16 != 0)
+		if err != nil {
+			return
+		}
+		r, err = cell.Conv.Forward(mk(2, b, c+hid, h, w))
+		whole("ConvLayer.Forward", r, err)
+		s, err := cell.Forward(x, State{H: mk(4, b, hid, h, w), C: mk(8, b, hid, h, w)})
+		if err == nil {
+			whole("Cell.Forward h", s.H, nil)
+			whole("Cell.Forward c", s.C, nil)
+		}
+	})
+}

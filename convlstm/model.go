@@ -1,10 +1,5 @@
 package convlstm
 
-import (
-	"fmt"
-	"strings"
-)
-
 // ConvLSTM is the Go form of the seed's ConvLSTM: NumLayers cells stacked so that
 // the sequence of hidden states of one layer is the input sequence of the next.
 type ConvLSTM struct {
@@ -29,9 +24,6 @@ func NewConvLSTM(inputDim int, hiddenDim, kernelSize interface{}, numLayers int,
 	if err := checkKernelSizeConsistency(kernelSize); err != nil {
 		return nil, err
 	}
-	if numLayers <= 0 {
-		return nil, fmt.Errorf("convlstm: num_layers must be positive, got %d", numLayers)
-	}
 	// Make sure that both kernel_size and hidden_dim are lists of length
 	// num_layers: the constructor loops over the layers and needs one entry
 	// for each.
@@ -55,29 +47,19 @@ func NewConvLSTM(inputDim int, hiddenDim, kernelSize interface{}, numLayers int,
 // layer. The weights get PyTorch's default initialisation from the package
 // generator (see ManualSeed); load trained ones with LoadStateDict or LoadNPZ.
 func New(cfg Config) (*ConvLSTM, error) {
-	// The length check of the seed ('Inconsistent list length.') and the
-	// checks on sizes and kernels live in Validate.
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	var weights [][]int // every layer's conv weight, checked before any is made
-	for l, hid := range cfg.HiddenDim {
-		in := cfg.InputDim
-		if l > 0 {
-			in = cfg.HiddenDim[l-1]
-		}
-		weights = append(weights, []int{4 * hid, in + hid, cfg.KernelSize[l][0], cfg.KernelSize[l][1]})
-		if cfg.Peephole {
-			weights = append(weights, []int{3 * hid, cfg.ImageSize[0], cfg.ImageSize[1]})
-		}
-	}
-	if err := CheckAlloc("New", weights...); err != nil {
+	// The seed's length check ('Inconsistent list length.') is in
+	// Config.Validate; check adds the sizes of all the weights.
+	if err := cfg.check(); err != nil {
 		return nil, err
 	}
 	cfg.HiddenDim = append([]int(nil), cfg.HiddenDim...)
 	cfg.KernelSize = append([][2]int(nil), cfg.KernelSize...)
 	m := &ConvLSTM{Config: cfg}
 
+	var imageSize []int // (H, W) of the paper's peepholes, not in the seed
+	if m.Peephole {
+		imageSize = m.ImageSize[:]
+	}
 	// py: cell_list = []
 	cellList := []*Cell{}
 	// py: for i in range(0, self.num_layers):
@@ -89,20 +71,11 @@ func New(cfg Config) (*ConvLSTM, error) {
 		if i != 0 {
 			curInputDim = m.HiddenDim[i-1]
 		}
-		cell, err := (*Cell)(nil), error(nil)
-		if m.Peephole { // the paper's cell, with peepholes (not in the seed)
-			cell, err = NewPeepholeCell(curInputDim, m.HiddenDim[i], m.KernelSize[i], m.Bias, m.ImageSize)
-		} else {
-			cell, err = NewCell(curInputDim, m.HiddenDim[i], m.KernelSize[i], m.Bias)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("convlstm: layer %d: %w", i, err)
-		}
 		// py: cell_list.append(ConvLSTMCell(input_dim=cur_input_dim,
 		// py:                               hidden_dim=self.hidden_dim[i],
 		// py:                               kernel_size=self.kernel_size[i],
 		// py:                               bias=self.bias))
-		cellList = append(cellList, cell)
+		cellList = append(cellList, newCell(curInputDim, m.HiddenDim[i], m.KernelSize[i], m.Bias, imageSize))
 	}
 	// With three layers the list is [cell0, cell1, cell2]; nn.ModuleList
 	// registers them so that their weights are cell_list.<i>.conv.*.
@@ -150,7 +123,7 @@ func (m *ConvLSTM) Forward(input *Tensor, hiddenState []State) (layerOutputs []*
 	// py: if hidden_state is not None:
 	if hiddenState != nil {
 		// The seed raises NotImplementedError() here; the port uses the
-		// given states (checked in checkForward).
+		// given states (checked in CheckForward).
 	} else {
 		// The states are made here because only now is the image size
 		// known: one zero (h, c) per layer.
@@ -185,10 +158,7 @@ func (m *ConvLSTM) Forward(input *Tensor, hiddenState []State) (layerOutputs []*
 			// frame at time t, (B, C, H, W), and the running state.
 			// py: h, c = self.cell_list[layer_idx](input_tensor=cur_layer_input[:, t, :, :, :],
 			// py:                                  cur_state=[h, c])
-			step, err := m.CellList[layerIdx].ForwardGates(timeSlice(curLayerInput, t), hc)
-			if err != nil {
-				return nil, nil, err
-			}
+			step := m.CellList[layerIdx].step(timeSlice(curLayerInput, t), hc)
 			hc = State{H: step.H, C: step.C}
 			if trace != nil {
 				steps = append(steps, *step)
@@ -235,9 +205,8 @@ func (m *ConvLSTM) initHidden(batchSize, height, width int) []State {
 	initStates := []State{}
 	// py: for i in range(self.num_layers):
 	for i := 0; i < m.NumLayers; i++ {
-		s, _ := m.CellList[i].InitHidden(batchSize, height, width)
 		// py: init_states.append(self.cell_list[i].init_hidden(batch_size, image_size))
-		initStates = append(initStates, s)
+		initStates = append(initStates, m.CellList[i].initHidden(batchSize, height, width))
 	}
 	// py: return init_states
 	return initStates
@@ -246,137 +215,8 @@ func (m *ConvLSTM) initHidden(batchSize, height, width int) []State {
 // InitHidden returns the zero state of every layer for a batch of frames
 // of the given size, as the seed's _init_hidden does.
 func (m *ConvLSTM) InitHidden(batchSize, height, width int) ([]State, error) {
-	if batchSize <= 0 || height <= 0 || width <= 0 {
-		return nil, fmt.Errorf("convlstm: InitHidden: batch_size, height and width must be positive, got (%d, %d, %d)", batchSize, height, width)
-	}
-	if err := m.Check(); err != nil {
+	if err := m.checkInitHidden(batchSize, height, width); err != nil {
 		return nil, err
 	}
-	a := allocs{what: "InitHidden"}
-	for _, hid := range m.HiddenDim {
-		a.add(2, batchSize, hid, height, width)
-	}
-	if a.err != nil {
-		return nil, a.err
-	}
 	return m.initHidden(batchSize, height, width), nil
-}
-
-// CheckForward returns the error Forward would return for these arguments,
-// or nil: the input's layout, channels (and frame size, with peepholes), the
-// hidden state's shapes, and the model's own consistency (see Check). The
-// fast path validates with it too, so both paths return the same errors.
-func (m *ConvLSTM) CheckForward(input *Tensor, hiddenState []State) error {
-	if m == nil {
-		return fmt.Errorf("convlstm: the model is nil")
-	}
-	layout, tAxis, bAxis := "(T, B, C, H, W)", 0, 1
-	if m.BatchFirst {
-		layout, tAxis, bAxis = "(B, T, C, H, W)", 1, 0
-	}
-	if input == nil || input.Dim() != 5 {
-		return fmt.Errorf("convlstm: input_tensor must be 5-D %s with C = %d, got shape %v", layout, m.InputDim, shapeOf(input))
-	}
-	if input.Shape[tAxis] == 0 {
-		return fmt.Errorf("convlstm: input_tensor %s has shape %v: T = 0, a sequence needs at least one time step", layout, input.Shape)
-	}
-	if err := valid("input_tensor", input); err != nil {
-		return err
-	}
-	if input.Shape[2] != m.InputDim {
-		want := append([]int(nil), input.Shape...)
-		want[2] = m.InputDim
-		return fmt.Errorf("convlstm: input_tensor %s has shape %v, want %v: %d channels, input_dim is %d", layout, input.Shape, want, input.Shape[2], m.InputDim)
-	}
-	if err := m.Check(); err != nil {
-		return err
-	}
-	b, t, h, w := input.Shape[bAxis], input.Shape[tAxis], input.Shape[3], input.Shape[4]
-	if m.Peephole && m.ImageSize != [2]int{h, w} {
-		return fmt.Errorf("convlstm: input_tensor %s has shape %v: frames of (%d, %d), but the peephole model is built for image_size %v (its W_ci, W_cf, W_co are (hidden_dim, %d, %d))",
-			layout, input.Shape, h, w, m.ImageSize, m.ImageSize[0], m.ImageSize[1])
-	}
-	// What either path allocates, at most: the permuted input; per layer
-	// its output (twice: the list and the stack), the c of every step, the
-	// gates of every step, the last state, and the trace's six tensors.
-	a := allocs{what: "Forward"}
-	a.add(1, input.Shape...)
-	for _, hid := range m.HiddenDim {
-		a.add(3, b, t, hid, h, w)   // (B, T, hid, H, W)
-		a.add(1, b, t, 4*hid, h, w) // (B, T, 4*hid, H, W)
-		a.add(2, b, hid, h, w)      // (B, hid, H, W)
-		if m.Trace != nil {
-			a.add(6, b, t, hid, h, w)
-		}
-	}
-	if a.err != nil || hiddenState == nil {
-		return a.err
-	}
-	if len(hiddenState) != m.NumLayers {
-		hint := ""
-		if len(hiddenState) == 1 && !m.ReturnAllLayers {
-			hint = " (lastStates of a model with return_all_layers=False holds only the last layer's state: build it with return_all_layers=True to continue a sequence)"
-		}
-		return fmt.Errorf("convlstm: hidden_state has %d (h, c) pairs, want one per layer: %d%s", len(hiddenState), m.NumLayers, hint)
-	}
-	for l, s := range hiddenState {
-		if checkShape("", s.H, b, m.HiddenDim[l], h, w) != nil { // names are built only for the message
-			return checkShape(fmt.Sprintf("hidden_state[%d].h", l), s.H, b, m.HiddenDim[l], h, w)
-		}
-		if checkShape("", s.C, b, m.HiddenDim[l], h, w) != nil {
-			return checkShape(fmt.Sprintf("hidden_state[%d].c", l), s.C, b, m.HiddenDim[l], h, w)
-		}
-	}
-	return nil
-}
-
-// Check verifies that the model is whole and its parts agree: the
-// configuration is valid, there is one cell per layer, each cell matches the
-// configuration (layer l reads what layer l-1 writes) and its weights. The
-// fields are exported, so a caller may have changed them after New; Forward
-// (both paths) and the backward pass call Check first.
-func (m *ConvLSTM) Check() error {
-	if m == nil {
-		return fmt.Errorf("convlstm: the model is nil")
-	}
-	if err := m.Config.Validate(); err != nil {
-		return err
-	}
-	if len(m.CellList) != m.NumLayers {
-		return fmt.Errorf("convlstm: model has %d cells, num_layers is %d", len(m.CellList), m.NumLayers)
-	}
-	for l, c := range m.CellList {
-		if c == nil {
-			return fmt.Errorf("convlstm: cell_list.%d is nil", l)
-		}
-		in := m.InputDim
-		if l > 0 {
-			in = m.HiddenDim[l-1]
-		}
-		if c.InputDim != in || c.HiddenDim != m.HiddenDim[l] || c.KernelSize != m.KernelSize[l] {
-			return fmt.Errorf("convlstm: cell_list.%d has input_dim %d, hidden_dim %d, kernel_size %v; the model's config wants %d, %d, %v",
-				l, c.InputDim, c.HiddenDim, c.KernelSize, in, m.HiddenDim[l], m.KernelSize[l])
-		}
-		if (c.Conv != nil && c.Conv.Bias != nil) != m.Bias {
-			return fmt.Errorf("convlstm: cell_list.%d: conv bias present is %v, the model's bias is %v", l, c.Conv != nil && c.Conv.Bias != nil, m.Bias)
-		}
-		if err := c.check(); err != nil {
-			return fmt.Errorf("convlstm: cell_list.%d: %w", l, err)
-		}
-		if hw := c.imageSize(); (c.WCi != nil) != m.Peephole || m.Peephole && hw != m.ImageSize {
-			return fmt.Errorf("convlstm: cell_list.%d: peephole weights for image size %v (none: [0 0]); the model's config has peephole %v, image_size %v", l, hw, m.Peephole, m.ImageSize)
-		}
-	}
-	return nil
-}
-
-// String describes the model the way PyTorch prints it.
-func (m *ConvLSTM) String() string {
-	var sb strings.Builder
-	sb.WriteString("ConvLSTM(\n  (cell_list): ModuleList(\n")
-	for i, c := range m.CellList {
-		fmt.Fprintf(&sb, "    (%d): ConvLSTMCell(\n      (conv): %v\n    )\n", i, c.Conv)
-	}
-	sb.WriteString("  )\n)")
-	return sb.String()
 }

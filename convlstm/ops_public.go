@@ -3,9 +3,10 @@ package convlstm
 import "fmt"
 
 // The seed's tensor operations, exported for notebooks and for readers who
-// want to replay the cell by hand. Each validates its arguments, returns an
-// error naming the argument and the shapes, and then runs the same loops
-// (ops.go) that the readable forward pass uses.
+// want to replay the cell by hand. Each validates its arguments and the size
+// of its result (MaxElements, MaxCallBytes), returns an error naming the
+// argument and the shapes, and then runs the same loops (ops.go) that the
+// readable forward pass uses.
 
 // Cat1 mirrors torch.cat([a, b], dim=1) for a (B, Ca, H, W) and b (B, Cb, H,
 // W): the result is (B, Ca+Cb, H, W) and, per batch item, the channels of a
@@ -20,6 +21,9 @@ func Cat1(a, b *Tensor) (*Tensor, error) {
 	if a.Shape[0] != b.Shape[0] || a.Shape[2] != b.Shape[2] || a.Shape[3] != b.Shape[3] {
 		return nil, fmt.Errorf("convlstm: Cat1: a has shape %v, b has shape %v, want equal B, H and W", a.Shape, b.Shape)
 	}
+	if err := CheckAlloc("Cat1", []int{a.Shape[0], a.Shape[1] + b.Shape[1], a.Shape[2], a.Shape[3]}); err != nil {
+		return nil, err
+	}
 	return cat1(a, b), nil
 }
 
@@ -33,6 +37,9 @@ func Split1(x *Tensor, size int) ([]*Tensor, error) {
 	}
 	if size <= 0 || x.Shape[1]%size != 0 {
 		return nil, fmt.Errorf("convlstm: Split1: size %d does not divide the %d channels of x %v", size, x.Shape[1], x.Shape)
+	}
+	if err := CheckAlloc("Split1", x.Shape); err != nil { // the parts, x's size in all
+		return nil, err
 	}
 	return split1(x, size), nil
 }
@@ -53,6 +60,9 @@ func Stack1(xs []*Tensor) (*Tensor, error) {
 			return nil, fmt.Errorf("convlstm: Stack1: %s has shape %v, want %v like xs[0]", arg, x.Shape, xs[0].Shape)
 		}
 	}
+	if err := CheckAlloc("Stack1", append([]int{xs[0].Shape[0], len(xs)}, xs[0].Shape[1:]...)); err != nil {
+		return nil, err
+	}
 	return stack1(xs), nil
 }
 
@@ -63,16 +73,11 @@ func Permute10(x *Tensor) (*Tensor, error) {
 	if x == nil || x.Dim() != 5 {
 		return nil, fmt.Errorf("convlstm: Permute10: x must be 5-D (T, B, C, H, W), got shape %v", shapeOf(x))
 	}
-	if err := valid("x", x); err != nil {
+	if err := checkTensor("x", x); err != nil {
+		return nil, err
+	}
+	if err := CheckAlloc("Permute10", x.Shape); err != nil {
 		return nil, err
 	}
 	return permute10(x), nil
-}
-
-// check4 validates a 4-D (B, C, H, W) argument of fn.
-func check4(fn, arg string, t *Tensor) error {
-	if t == nil || t.Dim() != 4 {
-		return fmt.Errorf("convlstm: %s: %s must be 4-D (B, C, H, W), got shape %v", fn, arg, shapeOf(t))
-	}
-	return valid(arg, t)
 }

@@ -24,13 +24,20 @@ type Trace struct {
 	busy   atomic.Bool
 }
 
-// Reset empties the trace.
-func (tr *Trace) Reset() { tr.Layers = nil }
+// Reset empties the trace (a nil trace is already empty).
+func (tr *Trace) Reset() {
+	if tr != nil {
+		tr.Layers = nil
+	}
+}
 
 // Begin claims the trace for one forward pass and empties it; End releases
 // it. They are for implementations of Forward (this package's and
 // convlstm/fast's): Begin errs when another pass is recording into tr.
 func (tr *Trace) Begin() error {
+	if tr == nil {
+		return errors.New("convlstm: the Trace is nil")
+	}
 	if !tr.busy.CompareAndSwap(false, true) {
 		return errors.New("convlstm: the Trace is in use by another Forward: give each concurrent Forward its own Trace")
 	}
@@ -39,4 +46,8 @@ func (tr *Trace) Begin() error {
 }
 
 // End releases the trace that Begin claimed.
-func (tr *Trace) End() { tr.busy.Store(false) }
+func (tr *Trace) End() {
+	if tr != nil {
+		tr.busy.Store(false)
+	}
+}

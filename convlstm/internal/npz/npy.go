@@ -9,11 +9,12 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+
+	"example.com/convlstm/convlstm/internal/atomicfile"
 )
 
 // One "'key': value" item of an .npy header's dict literal, then a comma or
@@ -237,23 +238,15 @@ func Encode(w io.Writer, arrays map[string]*Array) error {
 	return zw.Close()
 }
 
-// WriteFile writes the arrays to an .npz file at path (see Encode); on an
-// error it removes what it wrote.
+// WriteFile writes the arrays to an .npz file at path (see Encode) through
+// atomicfile: a temporary file in the same directory, synced and renamed
+// over path. On an error path keeps its old contents (or stays absent).
 func WriteFile(path string, arrays map[string]*Array) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriterSize(f, 1<<16)
-	err = Encode(bw, arrays)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if e := f.Close(); err == nil {
-		err = e
-	}
-	if err != nil {
-		os.Remove(path)
-	}
-	return err
+	return atomicfile.Write(path, 0o644, func(w io.Writer) error {
+		bw := bufio.NewWriterSize(w, 1<<16)
+		if err := Encode(bw, arrays); err != nil {
+			return err
+		}
+		return bw.Flush()
+	})
 }
