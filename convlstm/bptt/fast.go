@@ -32,7 +32,8 @@ import (
 type fastLayer struct {
 	in, hid, kh, kw int
 	steps           []convlstm.Step // the trace: step t's i, f, o, g, c, h, each (B, hid, H, W)
-	c0              []float32       // the initial c (B, hid, H, W), nil for zeros
+	c0              []float32       // the initial c (B, hid, H, W), nil for zeros: c0buf or nil
+	c0buf           []float32       // a copy of the initial c, the tape's own
 	hpad            []float32       // (hid planes) frames h0 (B of them), then h_t of step t at B + t*B + b
 	ldh             int             // the channel stride of hpad
 	hFinite         bool            // hpad holds no Inf or NaN
@@ -106,14 +107,6 @@ func (tape *Tape) recordFast(m *convlstm.ConvLSTM, input *convlstm.Tensor, hidde
 			return nil, nil, err
 		}
 	}
-	if run != nil {
-		outs, states, err = run.ForwardTrace(m, input, hiddenState, ft.trace)
-	} else {
-		outs, states, err = fast.ForwardTrace(m, input, hiddenState, ft.trace)
-	}
-	if err != nil {
-		return nil, nil, err
-	}
 	B, T := input.Shape[0], input.Shape[1]
 	if !m.BatchFirst {
 		B, T = T, B
@@ -134,22 +127,39 @@ func (tape *Tape) recordFast(m *convlstm.ConvLSTM, input *convlstm.Tensor, hidde
 		tape.inputShape = ft.inShape[:]
 		tape.cells = recordCells(m)
 	}
+	// The input and the initial states go into the tape's own memory
+	// before the forward runs: they may be what a Trainer's last Forward
+	// returned, which this one overwrites.
 	ft.xFinite = ft.pad.run(ft.x, ft.ldx, 0, seqFrames(input.Data, B, T, m.InputDim, !m.BatchFirst, g), B, T, m.InputDim, g, false)
+	for l, cell := range m.CellList {
+		hid := cell.HiddenDim
+		fl := &ft.layers[l]
+		fl.c0, fl.hFinite = nil, true
+		if hiddenState == nil {
+			for c := 0; c < hid; c++ { // h0 = 0
+				clear(fl.hpad[c*fl.ldh:][:g.frame(B)])
+			}
+			continue
+		}
+		fl.c0buf = grow(fl.c0buf, B*hid*H*W)
+		copy(fl.c0buf, hiddenState[l].C.Data)
+		fl.c0 = fl.c0buf
+		fl.hFinite = ft.pad.run(fl.hpad, fl.ldh, 0, seqFrames(hiddenState[l].H.Data, B, 1, hid, false, g), B, 1, hid, g, false)
+	}
+	if run != nil {
+		outs, states, err = run.ForwardTrace(m, input, hiddenState, ft.trace)
+	} else {
+		outs, states, err = fast.ForwardTrace(m, input, hiddenState, ft.trace)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
 	tape.model, tape.b, tape.t, tape.h, tape.w, tape.released = m, B, T, H, W, false
 	for l, steps := range ft.trace.Layers {
 		cell := m.CellList[l]
 		hid := cell.HiddenDim
 		fl := &ft.layers[l]
 		fl.in, fl.hid, fl.kh, fl.kw, fl.steps = cell.InputDim, hid, cell.KernelSize[0], cell.KernelSize[1], steps
-		fl.c0, fl.hFinite = nil, true
-		if hiddenState == nil {
-			for c := 0; c < hid; c++ { // h0 = 0
-				clear(fl.hpad[c*fl.ldh:][:g.frame(B)])
-			}
-		} else {
-			fl.c0 = hiddenState[l].C.Data
-			fl.hFinite = ft.pad.run(fl.hpad, fl.ldh, 0, seqFrames(hiddenState[l].H.Data, B, 1, hid, false, g), B, 1, hid, g, false)
-		}
 		// The layer output: every step's h, from the trace.
 		fl.hFinite = ft.pad.run(fl.hpad, fl.ldh, B, frames{steps: steps, n: hid * H * W}, B, T, hid, g, false) && fl.hFinite
 	}

@@ -1,7 +1,9 @@
 package bptt
 
 import (
+	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"example.com/convlstm/convlstm"
 	"example.com/convlstm/convlstm/fast"
@@ -15,7 +17,11 @@ import (
 // BackwardStates compute, bit for bit. The price is ownership: what its
 // calls return (outputs, last states, Grads and their tensors) is the
 // Trainer's, overwritten by its next call of the same kind; copy what must
-// outlive it. A Trainer serves one goroutine at a time.
+// outlive it. What its Forward returned may be given back to its next
+// Forward (the last states as the hidden state of truncated BPTT, the
+// output as the input): the tape copies what it needs of them first. A
+// Trainer serves one call at a time: a Forward or Backward made while
+// another runs returns an error.
 //
 //	tr := bptt.NewTrainer(m)
 //	for step := 0; step < n; step++ {
@@ -28,8 +34,12 @@ type Trainer struct {
 	model *convlstm.ConvLSTM
 	run   fast.Runner
 	tape  Tape
-	ready bool // a Forward succeeded since the last Backward's check
+	busy  atomic.Bool // a Forward or Backward is running; it guards ready
+	ready bool        // the last Forward succeeded
 }
+
+// errBusy is the error of a call made while another runs.
+var errBusy = errors.New("the Trainer is in use by another call (Forward or Backward); give each goroutine its own Trainer")
 
 // NewTrainer returns a Trainer for m. It reads m's weights at every call,
 // as ForwardFast and Backward do.
@@ -48,6 +58,10 @@ func (tr *Trainer) Forward(input *convlstm.Tensor, hiddenState []convlstm.State)
 	if tr == nil || tr.model == nil {
 		return nil, nil, fmt.Errorf("bptt: Trainer.Forward: the Trainer has no model; make one with NewTrainer(m)")
 	}
+	if !tr.busy.CompareAndSwap(false, true) {
+		return nil, nil, fmt.Errorf("bptt: Trainer.Forward: %w", errBusy)
+	}
+	defer tr.busy.Store(false)
 	tr.ready = false
 	if outs, states, err = tr.tape.recordFast(tr.model, input, hiddenState, &tr.run); err != nil {
 		return nil, nil, err
@@ -60,7 +74,14 @@ func (tr *Trainer) Forward(input *convlstm.Tensor, hiddenState []convlstm.State)
 // over the tape of the last Forward, into the Trainer's memory: the same
 // arguments after the tape, the same checks, errors and numbers.
 func (tr *Trainer) Backward(gradOutputs []*convlstm.Tensor, gradLastStates []convlstm.State, needInput bool) (*Grads, error) {
-	if tr == nil || !tr.ready {
+	if tr == nil {
+		return nil, fmt.Errorf("bptt: Trainer.Backward: the Trainer is nil; make one with NewTrainer(m)")
+	}
+	if !tr.busy.CompareAndSwap(false, true) {
+		return nil, fmt.Errorf("bptt: Trainer.Backward: %w", errBusy)
+	}
+	defer tr.busy.Store(false)
+	if !tr.ready {
 		return nil, fmt.Errorf("bptt: Trainer.Backward: no Forward to go back through (the last one failed, or there was none)")
 	}
 	return backward(&tr.tape, gradOutputs, gradLastStates, needInput)

@@ -386,6 +386,10 @@ type fastWorkspace struct {
 	shapes      [][3][5]int          // their shapes' memory
 	lastH       [][]float32
 	traceLayers [][]convlstm.Step
+	// The input and initial states of the call (unalias), and the copies
+	// made of those that were the Runner's results.
+	h0, c0, h0Copy, c0Copy [][]float32
+	xCopy                  []float32
 }
 
 var fastWorkspaces sync.Pool

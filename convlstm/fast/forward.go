@@ -19,7 +19,15 @@ import (
 // step between two calls is seen by the second. When m.Trace is non-nil,
 // it records this call's steps, as the readable Forward does.
 func Forward(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []convlstm.State) (layerOutputs []*convlstm.Tensor, lastStates []convlstm.State, err error) {
-	return ForwardTrace(m, input, hiddenState, m.Trace)
+	return ForwardTrace(m, input, hiddenState, modelTrace(m))
+}
+
+// modelTrace is m.Trace, nil for a nil model (whose error the check gives).
+func modelTrace(m *convlstm.ConvLSTM) *convlstm.Trace {
+	if m == nil {
+		return nil
+	}
+	return m.Trace
 }
 
 // ForwardTrace is Forward that records the steps of every layer into trace
@@ -34,7 +42,7 @@ func ForwardTrace(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []co
 // forward runs the fast forward in the workspace ws; owned is a Runner's
 // call (the results are ws's memory), else every result is new.
 func (ws *fastWorkspace) forward(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []convlstm.State, trace *convlstm.Trace, owned bool) (layerOutputs []*convlstm.Tensor, lastStates []convlstm.State, err error) {
-	if err := m.CheckForward(input, hiddenState); err != nil {
+	if err := checkForward(m, input, hiddenState, trace); err != nil {
 		return nil, nil, err
 	}
 	if trace != nil {
@@ -60,9 +68,15 @@ func (ws *fastWorkspace) forward(m *convlstm.ConvLSTM, input *convlstm.Tensor, h
 		layerOutputs, lastStates = ws.outs[:0], ws.states[:0]
 	}
 	cur := x.Data
+	if owned { // what the Runner's last call returned may come back
+		cur = ws.unalias(cur, hiddenState)
+	}
 	for li, cell := range m.CellList {
 		var h0, c0 []float32
-		if hiddenState != nil {
+		switch {
+		case owned && hiddenState != nil:
+			h0, c0 = ws.h0[li], ws.c0[li]
+		case hiddenState != nil:
 			h0, c0 = hiddenState[li].H.Data, hiddenState[li].C.Data
 		}
 		l := ws.layer(li, cell, cur, b, t, h, w, h0, c0, trace != nil, owned)
@@ -133,7 +147,7 @@ func CellForward(c *convlstm.Cell, input *convlstm.Tensor, cur convlstm.State) (
 // returns the gate activations i, f, o, g. It runs the step as a sequence
 // of length 1 with the given state, traced.
 func CellForwardGates(c *convlstm.Cell, input *convlstm.Tensor, cur convlstm.State) (*convlstm.Step, error) {
-	if err := c.CheckStep(input, cur); err != nil {
+	if err := checkStep(c, input, cur); err != nil {
 		return nil, err
 	}
 	b, h, w := input.Shape[0], input.Shape[2], input.Shape[3]
