@@ -6,12 +6,12 @@ import (
 	"sync/atomic"
 
 	"example.com/convlstm/convlstm"
-	"example.com/convlstm/convlstm/fast"
 )
 
 // Trainer runs training steps on the fast path with memory of its own: the
 // forward's outputs and trace (a fast.Runner), the tape's planes, the
-// backward's buffers and the gradients stay from one step to the next, so
+// backward's buffers and the gradients stay from one step to the next (in
+// its tape), so
 // that after its first step at a given size a step (Forward, then
 // Backward) allocates nothing. It computes what ForwardFast and
 // BackwardStates compute, bit for bit. The price is ownership: what its
@@ -32,7 +32,6 @@ import (
 //	}
 type Trainer struct {
 	model *convlstm.ConvLSTM
-	run   fast.Runner
 	tape  Tape
 	busy  atomic.Bool // a Forward or Backward is running; it guards ready
 	ready bool        // the last Forward succeeded
@@ -44,7 +43,7 @@ var errBusy = errors.New("the Trainer is in use by another call (Forward or Back
 // NewTrainer returns a Trainer for m. It reads m's weights at every call,
 // as ForwardFast and Backward do.
 func NewTrainer(m *convlstm.ConvLSTM) *Trainer {
-	return &Trainer{model: m, tape: Tape{fast: &fastTape{keep: true, trace: &convlstm.Trace{}}}}
+	return &Trainer{model: m, tape: Tape{fast: &fastTape{}}}
 }
 
 // Forward is ForwardFast into the Trainer's memory: the same arguments,
@@ -63,7 +62,7 @@ func (tr *Trainer) Forward(input *convlstm.Tensor, hiddenState []convlstm.State)
 	}
 	defer tr.busy.Store(false)
 	tr.ready = false
-	if outs, states, err = tr.tape.recordFast(tr.model, input, hiddenState, &tr.run); err != nil {
+	if outs, states, err = tr.tape.recordFast(tr.model, input, hiddenState); err != nil {
 		return nil, nil, err
 	}
 	tr.ready = true

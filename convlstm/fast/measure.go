@@ -43,7 +43,7 @@ func StepGFLOPS(m *convlstm.ConvLSTM, input *convlstm.Tensor, reps int) (float64
 	ws := &fastWorkspace{}
 	pool := &ws.pool
 	pool.reset(par.Workers())
-	l := newFastLayer(cell, ws, input.Data, b, t, h, w, nil, nil, false)
+	l := ws.layer(0, cell, input.Data, b, t, h, w, nil, nil, false)
 	l.xTimeMajor = !m.BatchFirst
 	l.runInput(pool)
 	l.runStep(pool, 0)

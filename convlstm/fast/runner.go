@@ -45,7 +45,7 @@ func (r *Runner) ForwardTrace(m *convlstm.ConvLSTM, input *convlstm.Tensor, hidd
 		return nil, nil, errors.New("fast: Runner.Forward: the Runner is in use by another call; give each goroutine its own Runner")
 	}
 	defer r.busy.Store(false)
-	return r.ws.forward(m, input, hiddenState, trace, true)
+	return r.ws.forward(m, input, hiddenState, trace)
 }
 
 // own sizes a Runner's result lists for n layers.
@@ -59,9 +59,9 @@ func (ws *fastWorkspace) own(n int) {
 	}
 }
 
-// ownedOutputs returns layer li's output (B, T, hid, H, W) and last state
+// outputs returns layer li's output (B, T, hid, H, W) and last state
 // (B, hid, H, W) as the Runner's tensors over l's memory.
-func (ws *fastWorkspace) ownedOutputs(li int, l *fastLayer, b, t, hid, h, w int) (*convlstm.Tensor, convlstm.State) {
+func (ws *fastWorkspace) outputs(li int, l *fastLayer, b, t, hid, h, w int) (*convlstm.Tensor, convlstm.State) {
 	ts, sh := &ws.tensors[li], &ws.shapes[li]
 	sh[0], sh[1], sh[2] = [5]int{b, t, hid, h, w}, [5]int{b, hid, h, w}, [5]int{b, hid, h, w}
 	ws.lastH[li] = grow(ws.lastH[li], b*hid*h*w)
