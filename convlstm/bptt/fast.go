@@ -245,7 +245,7 @@ func backwardFast(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlst
 			bl.convH = &convT{}
 		}
 		convH := bl.convH
-		convH.init(g, wt, 4*hid, ktot, in*ntap, hid, kh, kw)
+		convH.init(g, wt, 4*hid, ktot, in*ntap, hid, kh, kw, ft.run.Direct)
 		for t := T - 1; t >= 0; t-- {
 			es.t, es.st = t, &fl.steps[t]
 			es.cprev = fl.c0 // c_{t-1}, (B, hid, H, W); nil for zeros
@@ -293,7 +293,7 @@ func backwardFast(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlst
 		if bl.convX == nil {
 			bl.convX = &convT{}
 		}
-		bl.convX.init(g, wt, 4*hid, ktot, 0, in, kh, kw)
+		bl.convX.init(g, wt, 4*hid, ktot, 0, in, kh, kw, ft.run.Direct)
 		bl.convX.run(workers, dIn, ld, 0, dz, ld, 0, TB)
 		dAbove = dIn
 	}

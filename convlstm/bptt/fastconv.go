@@ -52,8 +52,9 @@ type convT struct {
 
 // init packs the weight columns [k0, k0+cout*kh*kw) of the m x ktot
 // weight wt (column k0 + c*kh*kw + tap is input channel c) into the taps
-// micro-kernel's panels, reusing ct's buffers when they have room.
-func (ct *convT) init(g padGeom, wt []float32, m, ktot, k0, cout, kh, kw int) {
+// micro-kernel's panels, reusing ct's buffers when they have room, and
+// sets up its Winograd plan unless direct.
+func (ct *convT) init(g padGeom, wt []float32, m, ktot, k0, cout, kh, kw int, direct bool) {
 	ntap := kh * kw
 	pk, offs, winoMem := ct.pk, ct.offs, ct.winoMem
 	*ct = convT{g: g, m: m, ntap: ntap, kh: kh, kw: kw, cout: cout, wt: wt, ktot: ktot, k0: k0, finite: true,
@@ -89,7 +90,9 @@ func (ct *convT) init(g padGeom, wt []float32, m, ktot, k0, cout, kh, kw int) {
 			ct.offs[dy*kw+dx] = ct.omax - g.tapOffset(kh, kw, dy, dx)
 		}
 	}
-	ct.initWino()
+	if !direct {
+		ct.initWino()
+	}
 }
 
 // run computes the output planes out (ceil(cout/MR)*MR channels of stride

@@ -132,7 +132,7 @@ func TestWinogradConvTNextFrame(t *testing.T) {
 // newConvT is a new convT, init'ed.
 func newConvT(g padGeom, wt []float32, m, ktot, k0, cout, kh, kw int) *convT {
 	ct := &convT{}
-	ct.init(g, wt, m, ktot, k0, cout, kh, kw)
+	ct.init(g, wt, m, ktot, k0, cout, kh, kw, false)
 	return ct
 }
 

@@ -31,6 +31,11 @@ import (
 //	    ... the optimiser step with g.Weights ...
 //	}
 type Trainer struct {
+	// Direct turns Winograd's algorithm off in the forward and the
+	// backward: every conv is computed directly, for comparisons (the
+	// appendix notebook). Set it before a Forward.
+	Direct bool
+
 	model *convlstm.ConvLSTM
 	tape  Tape
 	busy  atomic.Bool // a Forward or Backward is running; it guards ready
@@ -62,6 +67,7 @@ func (tr *Trainer) Forward(input *convlstm.Tensor, hiddenState []convlstm.State)
 	}
 	defer tr.busy.Store(false)
 	tr.ready = false
+	tr.tape.fast.run.Direct = tr.Direct
 	if outs, states, err = tr.tape.recordFast(tr.model, input, hiddenState); err != nil {
 		return nil, nil, err
 	}

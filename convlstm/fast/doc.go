@@ -30,7 +30,7 @@
 // element-wise products of the transformed tiles summed over the channels by
 // the same micro-kernel; only when every weight, input and state value is
 // finite and not huge (a NaN or Inf would reach a whole tile), and
-// SetWinograd(false) turns it off. The matrix kernels (register-blocked
+// unless Runner.Direct turns it off. The matrix kernels (register-blocked
 // micro-kernels in Go, AVX2 and AVX-512 assembly, and Winograd's
 // transforms) are in convlstm/internal/kernel.
 //

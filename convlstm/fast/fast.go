@@ -374,6 +374,7 @@ func (p *fastPool) work(w int) {
 // fastWorkspace is a Runner's memory, reused from one call to the next.
 type fastWorkspace struct {
 	gx, wx, wh []float32
+	direct     bool        // no Winograd: the Runner's Direct
 	pool       fastPool    // the cores' share of the work, with their scratch
 	layers     []fastLayer // the layers of the call, their buffers reused
 
@@ -434,7 +435,7 @@ func (ws *fastWorkspace) layer(li int, cell *convlstm.Cell, x []float32, b, t, h
 	ws.wx = grow(ws.wx, mpad*cin*khw)
 	ws.wh = grow(ws.wh, mpad*hid*khw)
 	l.taps = hid >= tapsMinCin
-	l.wino = l.taps && winoEligible(kh, kw, h, w, cin+hid, 4*hid, cell.Conv.Weight.Data, l.bias, l.wci, l.wcf, l.wco, x, h0, c0)
+	l.wino = !ws.direct && l.taps && winoEligible(kh, kw, h, w, cin+hid, 4*hid, cell.Conv.Weight.Data, l.bias, l.wci, l.wcf, l.wco, x, h0, c0)
 	if l.wino {
 		ws.wx = grow(ws.wx, (kh+1)*(kh+1)*mpad*(cin+hid))
 		l.wc = l.newWinoConv(ws.wx, cell.Conv.Weight.Data)

@@ -24,6 +24,10 @@ import (
 //	    ...
 //	}
 type Runner struct {
+	// Direct turns Winograd's algorithm off: every conv is computed
+	// directly, for comparisons (the appendix notebook, benchmarks).
+	Direct bool
+
 	busy atomic.Bool // a call is running
 	ws   fastWorkspace
 }
@@ -45,6 +49,7 @@ func (r *Runner) ForwardTrace(m *convlstm.ConvLSTM, input *convlstm.Tensor, hidd
 		return nil, nil, errors.New("fast: Runner.Forward: the Runner is in use by another call; give each goroutine its own Runner")
 	}
 	defer r.busy.Store(false)
+	r.ws.direct = r.Direct
 	return r.ws.forward(m, input, hiddenState, trace)
 }
 
