@@ -167,3 +167,45 @@ func TestTrainerConcurrentUse(t *testing.T) {
 		t.Fatal("two goroutines stepping one Trainer 30 times each: no call said it was in use")
 	}
 }
+
+// TestNilAndZeroValues: nil and zero-value models, tapes and Trainers give
+// the training entry points an error, not a panic.
+func TestNilAndZeroValues(t *testing.T) {
+	x := convlstm.Zeros(1, 2, 1, 4, 4)
+	var nilTrainer *Trainer
+	for _, c := range []struct {
+		name string
+		call func() error
+		want string
+	}{
+		{"Forward(nil)", func() error { _, _, _, err := Forward(nil, x, nil); return err }, "model is nil"},
+		{"ForwardFast(nil)", func() error { _, _, _, err := ForwardFast(nil, x, nil); return err }, "model is nil"},
+		{"ForwardFast(zero model)", func() error { _, _, _, err := ForwardFast(&convlstm.ConvLSTM{}, x, nil); return err }, "input_dim"},
+		{"NewTrainer(nil).Forward", func() error { _, _, err := NewTrainer(nil).Forward(x, nil); return err }, "no model"},
+		{"nil Trainer Forward", func() error { _, _, err := nilTrainer.Forward(x, nil); return err }, "no model"},
+		{"nil Trainer Backward", func() error { _, err := nilTrainer.Backward(nil, nil, true); return err }, "Trainer is nil"},
+		{"zero Trainer Forward", func() error { var tr Trainer; _, _, err := tr.Forward(x, nil); return err }, "no model"},
+		{"zero Trainer Backward", func() error { var tr Trainer; _, err := tr.Backward(nil, nil, true); return err }, "no Forward"},
+		{"Backward(nil)", func() error { _, err := Backward(nil, nil); return err }, "tape is nil"},
+		{"Backward(zero tape)", func() error { _, err := Backward(&Tape{}, nil); return err }, "tape is nil"},
+		{"BackwardStates(zero tape)", func() error { _, err := BackwardStates(&Tape{}, nil, nil); return err }, "tape is nil"},
+		{"BackwardWeights(zero tape)", func() error { _, err := BackwardWeights(&Tape{}, nil); return err }, "tape is nil"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var err error
+			func() {
+				defer func() {
+					if r := recover(); r != nil {
+						t.Fatalf("panic: %v", r)
+					}
+				}()
+				err = c.call()
+			}()
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want one that says %q", err, c.want)
+			}
+		})
+	}
+	var tp *Tape
+	tp.Release() // a nil tape's Release does nothing
+}
