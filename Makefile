@@ -23,7 +23,7 @@ help:
 	@echo "make lab        open the notebooks in Jupyter"
 	@echo "make train      train the next-frame model on moving shapes (about 2 minutes)"
 	@echo "make train-seq2seq  train the encoder-forecaster (10 frames in, 10 predicted; about 4 minutes);  make goldens-seq2seq: its PyTorch goldens"
-	@echo "make fuzz       fuzz the config validation, the .npz loader, the ops and cell step, fast vs readable forward and backward (FUZZTIME=30s each)"
+	@echo "make fuzz       fuzz the config validation, the .npz loader, the ops and cell step, fast vs readable forward and backward, a Trainer vs ForwardFast+BackwardStates, the idx reader (FUZZTIME=30s each)"
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -42,8 +42,9 @@ unit:
 unit-purego:
 	$(GO) test -tags purego -count=1 ./convlstm/...
 
-# Fuzz the validators, the .npz loader, and the fast path against the
-# readable one, for FUZZTIME each (the seed corpora
+# Fuzz the validators, the .npz loader, the fast path against the
+# readable one, and a Trainer (shapes changing, states fed back) against
+# ForwardFast+BackwardStates, for FUZZTIME each (the seed corpora
 # also run as ordinary tests in `make test`).
 FUZZTIME ?= 30s
 fuzz:
@@ -52,6 +53,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzOps$$' -fuzztime $(FUZZTIME) ./convlstm
 	$(GO) test -run '^$$' -fuzz '^FuzzFastVsReadable$$' -fuzztime $(FUZZTIME) ./convlstm/fast
 	$(GO) test -run '^$$' -fuzz '^FuzzBackwardFastVsReadable$$' -fuzztime $(FUZZTIME) ./convlstm/bptt
+	$(GO) test -run '^$$' -fuzz '^FuzzTrainer$$' -fuzztime $(FUZZTIME) ./convlstm/bptt
 
 # Regenerate the PyTorch golden data (committed; tests need no Python).
 goldens:

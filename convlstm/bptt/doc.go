@@ -13,7 +13,7 @@
 // step Cell.ForwardGates and keeps each step's tensors; backwardNaive walks
 // the layers and steps back; backwardStep (cell.go) inverts one cell step
 // line by line, Conv2dBackward (conv.go) the conv, and ops.go the tensor
-// operations. ForwardFast records its tape with fast.ForwardTrace, the code
+// operations. ForwardFast records its tape with a fast.Runner, the code
 // fast.Forward runs, and backwardFast (fast.go) computes the same
 // gradients on all cores: the gate gradients with kernel.GatesBackward
 // (gatestep.go; kernel.GatesBackwardPeephole for the peephole cell), the
@@ -24,15 +24,21 @@
 // (kernel.DotTile), all on zero-padded planes (padded.go, fastconv.go).
 // Backward follows the tape.
 //
-// A training loop calls tape.Release() once it has the gradients: the
-// next ForwardFast and Backward then reuse its memory (the planes and the
-// trace), and a step allocates nothing per time step
-// (TestNoAllocationPerTimeStep). A Trainer (trainer.go) goes further: it
-// keeps all of a step's memory, outputs and gradients included, so that
-// after its first step a step allocates nothing at all (TestTrainerAllocs;
-// BenchmarkTrainStep runs one), at the price of owning what it returns.
-// Both handle the peephole cell (convlstm.Config.Peephole): its weights'
-// gradients are in Grads.Weights as cell_list.<l>.W_ci, .W_cf and .W_co.
+// Memory: a Trainer (trainer.go) keeps all of a training step's memory,
+// its tape (the forward's outputs and trace, the padded planes), the
+// backward's buffers and the gradients, from one step to the next, so that
+// after its first step at a given size a step allocates nothing
+// (TestTrainerAllocs; BenchmarkTrainStep runs one); what it returns is its
+// own, overwritten by its next call. ForwardFast runs a new Trainer's
+// Forward at every call, and Backward, BackwardStates and BackwardWeights
+// return gradients of the caller's own. A Trainer's next Forward may
+// start from the states (or, input_dim = hidden_dim, the output) its last
+// one returned, as truncated BPTT does: the tape copies what it needs
+// first (TestTrainerStatesFedBack, FuzzTrainer). A Trainer serves one call
+// at a time; a call made during another returns an error
+// (TestTrainerConcurrentUse). Both paths handle the peephole cell
+// (convlstm.Config.Peephole): its weights' gradients are in Grads.Weights
+// as cell_list.<l>.W_ci, .W_cf and .W_co.
 //
 // Adam and gradient clipping are in package optim.
 package bptt

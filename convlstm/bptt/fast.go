@@ -32,87 +32,80 @@ import (
 type fastLayer struct {
 	in, hid, kh, kw int
 	steps           []convlstm.Step // the trace: step t's i, f, o, g, c, h, each (B, hid, H, W)
-	c0              []float32       // the initial c (B, hid, H, W), nil for zeros
+	c0              []float32       // the initial c (B, hid, H, W), nil for zeros: c0buf or nil
+	c0buf           []float32       // a copy of the initial c, the tape's own
 	hpad            []float32       // (hid planes) frames h0 (B of them), then h_t of step t at B + t*B + b
 	ldh             int             // the channel stride of hpad
 	hFinite         bool            // hpad holds no Inf or NaN
 	back            backLayer       // the backward's memory
 }
 
-// backLayer is the backward's memory of one layer: a Trainer's tape keeps
-// it from step to step; ForwardFast's gives its buffers back at the end of
-// the backward.
+// backLayer is the backward's memory of one layer, kept by the tape from
+// one Backward to the next (a Trainer's, from step to step).
 type backLayer struct {
 	dz, dh, dIn  []float32 // dZ, the dh carry and dL/dx, in planes
 	dc           []float32 // the dc carry (B, hid, H, W)
 	convH, convX *convT
 	es           gateStep
-	dhT, dcT     convlstm.Tensor // the gradients of the initial state, in a Trainer's Grads
+	dhT, dcT     convlstm.Tensor // the gradients of the initial state, in the tape's Grads
 	shape        [4]int
 }
 
-// fastTape is the tape of the fast path.
+// fastTape is the tape of the fast path, with all the memory of a
+// training step: the forward's (a fast.Runner: outputs, states, trace),
+// the planes, the backward's jobs and buffers, the gradients. A Trainer
+// keeps one from step to step; ForwardFast makes a new one per call.
 type fastTape struct {
-	trace   *convlstm.Trace // the forward's trace, recycled by Release
+	run     fast.Runner
+	trace   convlstm.Trace // the forward's trace: every step's i, f, o, g, c and h
 	g       padGeom
 	x       []float32 // layer 0's input, in planes, frame t*B+b
 	ldx     int
 	xFinite bool
 	layers  []fastLayer
 
-	// keep marks a Trainer's tape: its memory (the planes, the jobs, the
-	// gradients) serves the next step instead of going back to the pools.
-	keep    bool
 	pad     padCopy
 	rows    rowSum
 	dw      dwJob
 	workers call
 	grads   *Grads
-	dInput  convlstm.Tensor // the input gradient, in a Trainer's Grads
+	dInput  convlstm.Tensor // the input gradient, in the tape's Grads
 	inShape [5]int
 }
 
 // ForwardFast is fast.Forward that also returns the Tape Backward needs:
-// the same arguments, outputs and errors. The forward is fast.ForwardTrace,
+// the same arguments, outputs and errors. The forward is a fast.Runner's,
 // the code fast.Forward runs; its trace (every step's i, f, o, g, c and h)
 // is the tape, with the layer inputs and outputs copied into padded planes
-// for the weight gradient.
+// for the weight gradient. It is a Trainer's Forward on a new Trainer:
+// every call allocates its memory afresh.
 func ForwardFast(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []convlstm.State) (tape *Tape, outs []*convlstm.Tensor, states []convlstm.State, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			tape, outs, states, err = nil, nil, nil, internalError("ForwardFast", r)
 		}
 	}()
-	tape = &Tape{fast: &fastTape{trace: &convlstm.Trace{}}}
-	if outs, states, err = tape.recordFast(m, input, hiddenState, nil); err != nil {
+	tape = &Tape{fast: &fastTape{}}
+	if outs, states, err = tape.recordFast(m, input, hiddenState); err != nil {
 		return nil, nil, nil, err
 	}
 	return tape, outs, states, nil
 }
 
-// recordFast runs the fast forward into tape (whose fast tape is set,
-// fresh or a Trainer's): by fast.ForwardTrace, or by run when it is not
-// nil (a Trainer's Runner).
-func (tape *Tape) recordFast(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []convlstm.State, run *fast.Runner) (outs []*convlstm.Tensor, states []convlstm.State, err error) {
+// recordFast runs the fast forward into tape's memory (its fast tape is
+// set, new or a Trainer's).
+func (tape *Tape) recordFast(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []convlstm.State) (outs []*convlstm.Tensor, states []convlstm.State, err error) {
 	if err := m.CheckForward(input, hiddenState); err != nil {
 		return nil, nil, err
 	}
 	ft := tape.fast
-	// A Trainer's tape of the same sizes as its last step keeps its planes
-	// (and checkTape passed for these sizes then).
-	reuse := ft.keep && convlstm.SameShape(input.Shape, ft.inShape[:]) && len(ft.layers) == m.NumLayers && sameSizes(tape.cells, m)
+	// A tape of the same sizes as its last step (a Trainer's) keeps its
+	// planes (and checkTape passed for these sizes then).
+	reuse := convlstm.SameShape(input.Shape, ft.inShape[:]) && len(ft.layers) == m.NumLayers && sameSizes(tape.cells, m)
 	if !reuse {
 		if err := checkTape(m, input); err != nil {
 			return nil, nil, err
 		}
-	}
-	if run != nil {
-		outs, states, err = run.ForwardTrace(m, input, hiddenState, ft.trace)
-	} else {
-		outs, states, err = fast.ForwardTrace(m, input, hiddenState, ft.trace)
-	}
-	if err != nil {
-		return nil, nil, err
 	}
 	B, T := input.Shape[0], input.Shape[1]
 	if !m.BatchFirst {
@@ -121,35 +114,47 @@ func (tape *Tape) recordFast(m *convlstm.ConvLSTM, input *convlstm.Tensor, hidde
 	H, W := input.Shape[3], input.Shape[4]
 	g := newPadGeom(m, H, W)
 	if !reuse || ft.g != g {
-		ft.free() // a new size: new planes and gradients
+		// A new size: new planes and gradients.
 		ft.grads = nil
 		ft.g, ft.ldx, ft.layers = g, g.plane(T*B), make([]fastLayer, m.NumLayers)
-		ft.x = getPlanes(m.InputDim, ft.ldx, T*B, g)
+		ft.x = planes(ft.x, m.InputDim, ft.ldx, T*B, g)
 		for l, cell := range m.CellList {
 			fl := &ft.layers[l]
 			fl.ldh = g.plane((T + 1) * B)
-			fl.hpad = getPlanes(cell.HiddenDim, fl.ldh, (T+1)*B, g)
+			fl.hpad = planes(nil, cell.HiddenDim, fl.ldh, (T+1)*B, g)
 		}
 		copy(ft.inShape[:], input.Shape)
 		tape.inputShape = ft.inShape[:]
 		tape.cells = recordCells(m)
 	}
+	// The input and the initial states go into the tape's own memory
+	// before the forward runs: they may be what a Trainer's last Forward
+	// returned, which this one overwrites.
 	ft.xFinite = ft.pad.run(ft.x, ft.ldx, 0, seqFrames(input.Data, B, T, m.InputDim, !m.BatchFirst, g), B, T, m.InputDim, g, false)
+	for l, cell := range m.CellList {
+		hid := cell.HiddenDim
+		fl := &ft.layers[l]
+		fl.c0, fl.hFinite = nil, true
+		if hiddenState == nil {
+			for c := 0; c < hid; c++ { // h0 = 0
+				clear(fl.hpad[c*fl.ldh:][:g.frame(B)])
+			}
+			continue
+		}
+		fl.c0buf = grow(fl.c0buf, B*hid*H*W)
+		copy(fl.c0buf, hiddenState[l].C.Data)
+		fl.c0 = fl.c0buf
+		fl.hFinite = ft.pad.run(fl.hpad, fl.ldh, 0, seqFrames(hiddenState[l].H.Data, B, 1, hid, false, g), B, 1, hid, g, false)
+	}
+	if outs, states, err = ft.run.ForwardTrace(m, input, hiddenState, &ft.trace); err != nil {
+		return nil, nil, err
+	}
 	tape.model, tape.b, tape.t, tape.h, tape.w, tape.released = m, B, T, H, W, false
 	for l, steps := range ft.trace.Layers {
 		cell := m.CellList[l]
 		hid := cell.HiddenDim
 		fl := &ft.layers[l]
 		fl.in, fl.hid, fl.kh, fl.kw, fl.steps = cell.InputDim, hid, cell.KernelSize[0], cell.KernelSize[1], steps
-		fl.c0, fl.hFinite = nil, true
-		if hiddenState == nil {
-			for c := 0; c < hid; c++ { // h0 = 0
-				clear(fl.hpad[c*fl.ldh:][:g.frame(B)])
-			}
-		} else {
-			fl.c0 = hiddenState[l].C.Data
-			fl.hFinite = ft.pad.run(fl.hpad, fl.ldh, 0, seqFrames(hiddenState[l].H.Data, B, 1, hid, false, g), B, 1, hid, g, false)
-		}
 		// The layer output: every step's h, from the trace.
 		fl.hFinite = ft.pad.run(fl.hpad, fl.ldh, B, frames{steps: steps, n: hid * H * W}, B, T, hid, g, false) && fl.hFinite
 	}
@@ -170,41 +175,6 @@ func sameSizes(cells []convlstm.Cell, m *convlstm.ConvLSTM) bool {
 	return true
 }
 
-// free gives the tape's planes and the backward's memory back to the pools.
-func (ft *fastTape) free() {
-	putBuf(ft.x)
-	ft.x = nil
-	for i := range ft.layers {
-		l := &ft.layers[i]
-		putBuf(l.hpad)
-		l.hpad = nil
-		l.back.free()
-	}
-}
-
-// free gives the layer's backward buffers back to the pools.
-func (bl *backLayer) free() {
-	for _, b := range [][]float32{bl.dz, bl.dh, bl.dIn} {
-		putBuf(b)
-	}
-	bl.dz, bl.dh, bl.dIn = nil, nil, nil
-	for _, ct := range []*convT{bl.convH, bl.convX} {
-		if ct != nil {
-			ct.release()
-		}
-	}
-}
-
-// buf returns *b resized to n values from the pool (its contents stale),
-// keeping it when it has n already.
-func buf(b *[]float32, n int) []float32 {
-	if len(*b) != n {
-		putBuf(*b)
-		*b = getBuf(n)
-	}
-	return *b
-}
-
 // backwardFast is BPTT over the fast tape.
 //
 // reference: backwardNaive (tape.go) and backwardStep
@@ -216,13 +186,13 @@ func backwardFast(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlst
 		return nil, fmt.Errorf("bptt: Backward: the tape has %d layers, the model %d", len(ft.layers), m.NumLayers)
 	}
 	grads := ft.grads
-	if ft.keep && grads != nil {
-		grads.Input = nil
-		for _, w := range grads.Weights {
-			clear(w.Data)
-		}
-	} else {
+	if grads == nil {
 		grads = newGrads(m)
+		ft.grads = grads
+	}
+	grads.Input = nil
+	for _, w := range grads.Weights {
+		clear(w.Data)
 	}
 	workers := &ft.workers // the cores' share of the work, reused by every step
 	B, T, H, W := tape.b, tape.t, tape.h, tape.w
@@ -245,17 +215,15 @@ func backwardFast(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlst
 			gout = go_.Data
 		}
 		if len(bl.dz) != 4*hid*ld {
-			putBuf(bl.dz)
-			bl.dz = getPlanes(4*hid, ld, TB, g) // the gate gradients, i f o g planes
+			bl.dz = planes(bl.dz, 4*hid, ld, TB, g) // the gate gradients, i f o g planes
 		}
 		dz := bl.dz
 		hpanels := (hid + kernel.MR - 1) / kernel.MR * kernel.MR
-		dh := buf(&bl.dh, hpanels*ldB) // dL/dh carried from step t+1, B frames
+		bl.dh = grow(bl.dh, hpanels*ldB) // dL/dh carried from step t+1, B frames
+		dh := bl.dh
 		clear(dh)
-		if cap(bl.dc) < B*hid*hw || !ft.keep {
-			bl.dc = make([]float32, B*hid*hw) // dL/dc carried from step t+1, (B, hid, H, W)
-		}
-		dc := bl.dc[:B*hid*hw]
+		bl.dc = grow(bl.dc, B*hid*hw) // dL/dc carried from step t+1, (B, hid, H, W)
+		dc := bl.dc
 		clear(dc)
 		if gl := gradLastOf(m, gradLast, l); gl.H != nil || gl.C != nil {
 			if gl.H != nil {
@@ -277,7 +245,7 @@ func backwardFast(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlst
 			bl.convH = &convT{}
 		}
 		convH := bl.convH
-		convH.init(g, wt, 4*hid, ktot, in*ntap, hid, kh, kw)
+		convH.init(g, wt, 4*hid, ktot, in*ntap, hid, kh, kw, ft.run.Direct)
 		for t := T - 1; t >= 0; t-- {
 			es.t, es.st = t, &fl.steps[t]
 			es.cprev = fl.c0 // c_{t-1}, (B, hid, H, W); nil for zeros
@@ -291,18 +259,12 @@ func backwardFast(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlst
 			convH.run(workers, dh, ldB, 0, dz, ld, t*B, B)
 		}
 		es.st, es.cprev, es.dAbove, es.gout = nil, nil, nil, nil
-		if ft.keep { // the Trainer's tensors over the backward's memory
-			bl.shape = [4]int{B, hid, H, W}
-			bl.dhT = convlstm.Tensor{Shape: bl.shape[:], Data: grow(bl.dhT.Data, B*hid*hw)}
-			ft.pad.run(dh, ldB, 0, seqFrames(bl.dhT.Data, B, 1, hid, false, g), B, 1, hid, g, true)
-			bl.dcT = convlstm.Tensor{Shape: bl.shape[:], Data: dc}
-			grads.HiddenState[l] = convlstm.State{H: &bl.dhT, C: &bl.dcT}
-		} else {
-			grads.HiddenState[l] = convlstm.State{
-				H: &convlstm.Tensor{Shape: []int{B, hid, H, W}, Data: unpadFrames(dh, ldB, B, 1, hid, false, g).Data},
-				C: &convlstm.Tensor{Shape: []int{B, hid, H, W}, Data: dc},
-			}
-		}
+		// The tape's tensors over the backward's memory.
+		bl.shape = [4]int{B, hid, H, W}
+		bl.dhT = convlstm.Tensor{Shape: bl.shape[:], Data: grow(bl.dhT.Data, B*hid*hw)}
+		ft.pad.run(dh, ldB, 0, seqFrames(bl.dhT.Data, B, 1, hid, false, g), B, 1, hid, g, true)
+		bl.dcT = convlstm.Tensor{Shape: bl.shape[:], Data: dc}
+		grads.HiddenState[l] = convlstm.State{H: &bl.dhT, C: &bl.dcT}
 		// The weight gradient: dZ against the taps of the layer input
 		// (frame f of its planes) and of h_{t-1} (frame f of hpad).
 		dw := grads.Weights[paramKey(l, "conv.weight")].Data
@@ -326,30 +288,19 @@ func backwardFast(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlst
 		}
 		// dL/dx of every step at once: the layer below's dL/dh_t.
 		inPanels := (in + kernel.MR - 1) / kernel.MR * kernel.MR
-		dIn := buf(&bl.dIn, inPanels*ld)
+		bl.dIn = grow(bl.dIn, inPanels*ld)
+		dIn := bl.dIn
 		if bl.convX == nil {
 			bl.convX = &convT{}
 		}
-		bl.convX.init(g, wt, 4*hid, ktot, 0, in, kh, kw)
+		bl.convX.init(g, wt, 4*hid, ktot, 0, in, kh, kw, ft.run.Direct)
 		bl.convX.run(workers, dIn, ld, 0, dz, ld, 0, TB)
 		dAbove = dIn
 	}
 	if needInput {
-		if ft.keep {
-			shape := ft.inShape[:]
-			ft.dInput = convlstm.Tensor{Shape: shape, Data: grow(ft.dInput.Data, TB*m.InputDim*hw)}
-			ft.pad.run(dAbove, ld, 0, seqFrames(ft.dInput.Data, B, T, m.InputDim, !m.BatchFirst, g), B, T, m.InputDim, g, true)
-			grads.Input = &ft.dInput
-		} else {
-			grads.Input = unpadFrames(dAbove, ld, B, T, m.InputDim, !m.BatchFirst, g)
-		}
-	}
-	if ft.keep {
-		ft.grads = grads
-	} else {
-		for i := range ft.layers {
-			ft.layers[i].back.free()
-		}
+		ft.dInput = convlstm.Tensor{Shape: ft.inShape[:], Data: grow(ft.dInput.Data, TB*m.InputDim*hw)}
+		ft.pad.run(dAbove, ld, 0, seqFrames(ft.dInput.Data, B, T, m.InputDim, !m.BatchFirst, g), B, T, m.InputDim, g, true)
+		grads.Input = &ft.dInput
 	}
 	return grads, nil
 }

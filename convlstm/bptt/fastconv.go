@@ -52,19 +52,15 @@ type convT struct {
 
 // init packs the weight columns [k0, k0+cout*kh*kw) of the m x ktot
 // weight wt (column k0 + c*kh*kw + tap is input channel c) into the taps
-// micro-kernel's panels (in a buffer of getBuf: ct.release() when done),
-// reusing ct's buffers when they have the sizes.
-func (ct *convT) init(g padGeom, wt []float32, m, ktot, k0, cout, kh, kw int) {
+// micro-kernel's panels, reusing ct's buffers when they have room, and
+// sets up its Winograd plan unless direct.
+func (ct *convT) init(g padGeom, wt []float32, m, ktot, k0, cout, kh, kw int, direct bool) {
 	ntap := kh * kw
 	pk, offs, winoMem := ct.pk, ct.offs, ct.winoMem
 	*ct = convT{g: g, m: m, ntap: ntap, kh: kh, kw: kw, cout: cout, wt: wt, ktot: ktot, k0: k0, finite: true,
 		panels: (cout + kernel.MR - 1) / kernel.MR, omax: (kh/2)*g.wp + kw/2,
 		strips: (g.h*g.wp + kernel.NR - 1) / kernel.NR, winoMem: winoMem}
-	if n := ct.panels * ntap * m * kernel.MR; len(pk) != n {
-		putBuf(pk)
-		pk = getBuf(n)
-	}
-	ct.pk = pk
+	ct.pk = grow(pk, ct.panels*ntap*m*kernel.MR)
 	for jb := 0; jb < ct.panels; jb++ {
 		for t := 0; t < ntap; t++ {
 			for o := 0; o < m; o++ {
@@ -94,14 +90,9 @@ func (ct *convT) init(g padGeom, wt []float32, m, ktot, k0, cout, kh, kw int) {
 			ct.offs[dy*kw+dx] = ct.omax - g.tapOffset(kh, kw, dy, dx)
 		}
 	}
-	ct.initWino()
-}
-
-// release returns ct's buffers to the pool.
-func (ct *convT) release() {
-	putBuf(ct.pk)
-	ct.winoMem.release()
-	ct.pk, ct.wino, ct.winoMem = nil, nil, nil
+	if !direct {
+		ct.initWino()
+	}
 }
 
 // run computes the output planes out (ceil(cout/MR)*MR channels of stride

@@ -118,7 +118,6 @@ func TestWinogradConvTNextFrame(t *testing.T) {
 	dz := make([]float32, m*ld)
 	padFrames(dz, ld, 0, seqFrames(gout.Data, 2, 1, m, false, g), 2, 1, m, g)
 	ct := newConvT(g, wt.Data, m, cin*k*k, 0, cin, k, k)
-	defer ct.release()
 	if ct.wino == nil {
 		t.Fatal("no Winograd plan under WinoAlways")
 	}
@@ -133,7 +132,7 @@ func TestWinogradConvTNextFrame(t *testing.T) {
 // newConvT is a new convT, init'ed.
 func newConvT(g padGeom, wt []float32, m, ktot, k0, cout, kh, kw int) *convT {
 	ct := &convT{}
-	ct.init(g, wt, m, ktot, k0, cout, kh, kw)
+	ct.init(g, wt, m, ktot, k0, cout, kh, kw, false)
 	return ct
 }
 
@@ -154,4 +153,16 @@ func rowSums(dz []float32, ld, rows int) (sums []float64, rowFinite []bool) {
 // whether every value copied is finite.
 func padFrames(dst []float32, ld, f0 int, fr frames, B, T, C int, g padGeom) bool {
 	return new(padCopy).run(dst, ld, f0, fr, B, T, C, g, false)
+}
+
+// unpadFrames is the inverse of padFrames: C channels of B*T frames of the
+// planes src (channel stride ld) into a new (B, T, C, H, W) tensor, or
+// (T, B, C, H, W) when timeMajor.
+func unpadFrames(src []float32, ld, B, T, C int, timeMajor bool, g padGeom) *convlstm.Tensor {
+	out := convlstm.Zeros(B, T, C, g.h, g.w)
+	if timeMajor {
+		out = convlstm.Zeros(T, B, C, g.h, g.w)
+	}
+	new(padCopy).run(src, ld, 0, seqFrames(out.Data, B, T, C, timeMajor, g), B, T, C, g, true)
+	return out
 }

@@ -1,7 +1,6 @@
 package bptt
 
 import (
-	"sync"
 	"sync/atomic"
 
 	"example.com/convlstm/convlstm"
@@ -140,65 +139,13 @@ func (j *padCopy) run(planes []float32, ld, f0 int, fr frames, B, T, C int, g pa
 	return !j.bad.Load()
 }
 
-// unpadFrames is the inverse of padFrames: C channels of B*T frames of the
-// planes src (channel stride ld) into a new (B, T, C, H, W) tensor, or
-// (T, B, C, H, W) when timeMajor.
-func unpadFrames(src []float32, ld, B, T, C int, timeMajor bool, g padGeom) *convlstm.Tensor {
-	out := convlstm.Zeros(B, T, C, g.h, g.w)
-	if timeMajor {
-		out = convlstm.Zeros(T, B, C, g.h, g.w)
-	}
-	new(padCopy).run(src, ld, 0, seqFrames(out.Data, B, T, C, timeMajor, g), B, T, C, g, true)
-	return out
-}
-
-// The planes of the fast path are large (tens of MB at the benchmark
-// shapes) and a training step needs the same sizes as the one before, so
-// they are recycled: getBuf takes a buffer of exactly n values from a pool
-// per size (its contents are whatever the last user left), putBuf gives it
-// back. Pools drop their buffers at garbage collections, so unused sizes
-// do not stay. A sync.Pool holds pointers: each buffer travels in a
-// holder (*[]float32), and the empty holders are pooled too, so that
-// recycling a buffer allocates nothing.
-var (
-	bufPools sync.Map  // int -> *sync.Pool of *[]float32 holding a buffer
-	holders  sync.Pool // empty *[]float32
-)
-
-func getBuf(n int) []float32 {
-	if p, ok := bufPools.Load(n); ok {
-		if h, ok := p.(*sync.Pool).Get().(*[]float32); ok {
-			b := *h
-			*h = nil
-			holders.Put(h)
-			return b
-		}
-	}
-	return make([]float32, n)
-}
-
-func putBuf(b []float32) {
-	if b == nil {
-		return
-	}
-	p, ok := bufPools.Load(len(b))
-	if !ok {
-		p, _ = bufPools.LoadOrStore(len(b), &sync.Pool{})
-	}
-	h, _ := holders.Get().(*[]float32)
-	if h == nil {
-		h = new([]float32)
-	}
-	*h = b
-	p.(*sync.Pool).Put(h)
-}
-
-// getPlanes takes the buffer of c planes of nf frames (channel stride ld)
-// from the pool and zeroes everything but the pixels: the lead, the gaps,
-// the rows between frames and the tail, which the kernels read as padding.
-// The pixels are left for the caller to write.
-func getPlanes(c, ld, nf int, g padGeom) []float32 {
-	b := getBuf(c * ld)
+// planes returns b resized to c planes of nf frames (channel stride ld),
+// its memory reused when it has room, with everything but the pixels
+// zeroed: the lead, the gaps, the rows between frames and the tail, which
+// the kernels read as padding. The pixels are left for the caller to
+// write.
+func planes(b []float32, c, ld, nf int, g padGeom) []float32 {
+	b = grow(b, c*ld)
 	parallel(c, func(c0, c1 int) {
 		for ch := c0; ch < c1; ch++ {
 			p := b[ch*ld : (ch+1)*ld]

@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"example.com/convlstm/convlstm"
-	"example.com/convlstm/convlstm/fast"
 	"example.com/convlstm/convlstm/internal/kernel"
 )
 
@@ -24,16 +23,15 @@ type Tape struct {
 	released bool
 }
 
-// Release gives the memory of a fast tape back for the next ForwardFast to
-// reuse (a training loop calls it once it has the gradients); the tape
-// cannot be used after. It is optional: an unreleased tape is garbage
-// collected as usual. It does nothing on a readable tape.
+// Release lets go of the memory of a fast tape (its planes, buffers and
+// trace), for the garbage collector, while the tape itself may still be
+// referenced; the tape cannot be used after. It is optional. It does
+// nothing on a readable tape. (To reuse one tape's memory from step to
+// step, train with a Trainer.)
 func (tp *Tape) Release() {
 	if tp == nil || tp.fast == nil {
 		return
 	}
-	tp.fast.free()
-	fast.RecycleTrace(tp.fast.trace)
 	tp.fast, tp.released = nil, true
 }
 
@@ -75,10 +73,6 @@ func recordCells(m *convlstm.ConvLSTM) []convlstm.Cell {
 	}
 	return cells
 }
-
-// Fast reports whether the tape was recorded by ForwardFast (and not
-// released).
-func (tp *Tape) Fast() bool { return tp != nil && tp.fast != nil }
 
 // Grads holds the gradients Backward computes.
 type Grads struct {
@@ -171,7 +165,7 @@ func Forward(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []convlst
 // reach the loss, as in the golden data. The tape says which backward runs:
 // the readable one for Forward's tape, the fast one for ForwardFast's.
 func Backward(tape *Tape, gradOutputs []*convlstm.Tensor) (*Grads, error) {
-	return backward(tape, gradOutputs, nil, true)
+	return backwardNew(tape, gradOutputs, nil, true)
 }
 
 // BackwardStates is Backward for a loss that also reads the last states:
@@ -180,14 +174,33 @@ func Backward(tape *Tape, gradOutputs []*convlstm.Tensor) (*Grads, error) {
 // counts as zero). An encoder whose last states start a forecaster passes
 // the forecaster's Grads.HiddenState here.
 func BackwardStates(tape *Tape, gradOutputs []*convlstm.Tensor, gradLastStates []convlstm.State) (*Grads, error) {
-	return backward(tape, gradOutputs, gradLastStates, true)
+	return backwardNew(tape, gradOutputs, gradLastStates, true)
 }
 
 // BackwardWeights is Backward without dL/dinput (Grads.Input is nil), which
 // training does not need: on the fast path it saves the input half of the
 // conv backward of layer 0.
 func BackwardWeights(tape *Tape, gradOutputs []*convlstm.Tensor) (*Grads, error) {
-	return backward(tape, gradOutputs, nil, false)
+	return backwardNew(tape, gradOutputs, nil, false)
+}
+
+// backwardNew is backward with gradients of the caller's own: on a fast
+// tape, backward computes them into the tape's memory (a Trainer's
+// Backward returns them so), which a second Backward over the tape would
+// overwrite, so they are copied out.
+func backwardNew(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlstm.State, needInput bool) (*Grads, error) {
+	g, err := backward(tape, gradOutputs, gradLast, needInput)
+	if err != nil || tape.fast == nil {
+		return g, err
+	}
+	c := &Grads{Input: g.Input.Clone(), Weights: make(map[string]*convlstm.Tensor, len(g.Weights)), HiddenState: make([]convlstm.State, len(g.HiddenState))}
+	for k, w := range g.Weights {
+		c.Weights[k] = w.Clone()
+	}
+	for l, s := range g.HiddenState {
+		c.HiddenState[l] = convlstm.State{H: s.H.Clone(), C: s.C.Clone()}
+	}
+	return c, nil
 }
 
 func backward(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlstm.State, needInput bool) (grads *Grads, err error) {

@@ -2,11 +2,13 @@ package bptt
 
 import (
 	"math"
+	"math/rand"
 	"strings"
 	"testing"
 
 	"example.com/convlstm/convlstm"
 	"example.com/convlstm/convlstm/internal/bench"
+	"example.com/convlstm/convlstm/internal/kernel"
 )
 
 // TestTrainer: a Trainer's Forward and Backward give ForwardFast's and
@@ -142,5 +144,46 @@ func sameBits(t *testing.T, what string, want, got *convlstm.Tensor) {
 		if math.Float32bits(v) != math.Float32bits(got.Data[i]) {
 			t.Fatalf("%s: value %d is %v, want %v", what, i, got.Data[i], v)
 		}
+	}
+}
+
+// TestTrainerDirect: a Trainer with Direct set computes, bit for bit, what
+// ForwardFast and BackwardStates compute with Winograd's algorithm off (the
+// kernel.WinoNever test hook), on a layer that takes it by default at
+// AVX-512 (32 hidden channels, 5x5, 32x32 frames).
+func TestTrainerDirect(t *testing.T) {
+	t.Cleanup(kernel.SetWinoPolicy(kernel.WinoAuto))
+	convlstm.ManualSeed(9)
+	m, err := convlstm.NewConvLSTM(3, 32, [2]int{5, 5}, 1, true, true, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewSource(9))
+	x := randTensor(rng, 2, 3, 3, 32, 32)
+	gouts := []*convlstm.Tensor{randTensor(rng, 2, 3, 32, 32, 32)}
+	restore := kernel.SetWinoPolicy(kernel.WinoNever)
+	tape, wo, _, err := ForwardFast(m, x, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := BackwardStates(tape, gouts, nil)
+	restore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := NewTrainer(m)
+	tr.Direct = true
+	outs, _, err := tr.Forward(x, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := tr.Backward(gouts, nil, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameBits(t, "output", wo[0], outs[0])
+	sameBits(t, "dinput", want.Input, got.Input)
+	for k, w := range want.Weights {
+		sameBits(t, k, w, got.Weights[k])
 	}
 }

@@ -40,7 +40,7 @@ const winoBound = 1 << 32
 type winoT struct {
 	ct      *convT
 	w       *kernel.Wino
-	u       []float32 // the transformed filters (kernel.Wino.PackFilter), from getBuf
+	u       []float32 // the transformed filters (kernel.Wino.PackFilter)
 	mpad    int       // cout rounded up to whole MR panels
 	th, tv  int       // rows of tiles, vectors per row of tiles, per frame
 	nvec    int       // vectors of the run in progress
@@ -74,10 +74,7 @@ func (ct *convT) initWino() {
 	*wt = winoT{ct: ct, w: k, mpad: ct.panels * kernel.MR, th: (g.h + 1) / 2,
 		tv: ((g.w+1)/2 + kernel.WinoLanes - 1) / kernel.WinoLanes, u: wt.u, scratch: wt.scratch}
 	a2 := k.Alpha * k.Alpha
-	if n := a2 * wt.mpad * ct.m; len(wt.u) != n {
-		putBuf(wt.u)
-		wt.u = getBuf(n)
-	}
+	wt.u = grow(wt.u, a2*wt.mpad*ct.m)
 	ct.wino = wt
 	// Output channel c of dx, input channel o of dZ: W[o, c] flipped.
 	k.PackFilter(wt.u, ct.cout, wt.mpad, ct.m, kernel.Filters{Data: ct.wt, Off: ct.k0, RowStride: ct.ntap, ColStride: ct.ktot, Flip: true})
@@ -91,29 +88,9 @@ func (ct *convT) initWino() {
 	}
 	for i := 0; i < cap(wt.scratch); i++ { // each part's buffers, resized
 		s := <-wt.scratch
-		if len(s.v) != nv || len(s.m) != nm {
-			putBuf(s.v)
-			putBuf(s.m)
-			s.v, s.m = getBuf(nv), getBuf(nm)
-		}
+		s.v, s.m = grow(s.v, nv), grow(s.m, nm)
 		wt.scratch <- s
 	}
-}
-
-// release returns the plan's buffers to the pool.
-func (wt *winoT) release() {
-	if wt == nil {
-		return
-	}
-	putBuf(wt.u)
-	for i := 0; i < cap(wt.scratch); i++ {
-		s := <-wt.scratch
-		putBuf(s.v)
-		putBuf(s.m)
-		s.v, s.m = nil, nil
-		wt.scratch <- s
-	}
-	wt.u = nil
 }
 
 // takes reports whether the run's dZ frames [f0, f0+nf) (m planes of

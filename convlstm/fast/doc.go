@@ -1,7 +1,7 @@
 // Package fast is the blocked fast path of the ConvLSTM of package
 // convlstm: the same model, the same numbers (checked against PyTorch on
-// every golden case, at every kernel level), tens of times faster than the
-// readable port.
+// every golden case, at every kernel level), much faster than the readable
+// port (make bench measures both, BenchmarkForward/naive and /fast).
 //
 //	outs, states, err := m.Forward(x, nil)       // readable: convlstm/model.go
 //	outs, states, err := fast.Forward(m, x, nil) // fast: this package
@@ -9,8 +9,10 @@
 // Forward has the signature of the method expression
 // (*convlstm.ConvLSTM).Forward and CellForward that of (*convlstm.Cell).Forward,
 // so a caller swaps one for the other. Both read the model's weights at
-// every call and validate their arguments with the model's own checks, so
-// they return the same errors.
+// every call and validate their arguments with the model's own checks
+// (ConvLSTM.CheckForward, Cell.CheckStep), so a bad argument gets the
+// readable path's error (TestSameErrors tests a list of them); a nil
+// model or cell gets an error, not a panic (TestNilAndZeroValues).
 //
 // How it works, per layer, for the whole sequence at once (fast.go):
 // the conv over cat[x, h] is split by its weight's input-channel axis,
@@ -28,7 +30,7 @@
 // element-wise products of the transformed tiles summed over the channels by
 // the same micro-kernel; only when every weight, input and state value is
 // finite and not huge (a NaN or Inf would reach a whole tile), and
-// SetWinograd(false) turns it off. The matrix kernels (register-blocked
+// unless Runner.Direct turns it off. The matrix kernels (register-blocked
 // micro-kernels in Go, AVX2 and AVX-512 assembly, and Winograd's
 // transforms) are in convlstm/internal/kernel.
 //
@@ -37,11 +39,13 @@
 // W_co∘c_t before o, is kernel.FusedGatesPeephole (AVX-512 assembly at that
 // level, Go below it).
 //
-// A traced forward (ForwardTrace, or Forward with m.Trace set) allocates
-// its step tensors; RecycleTrace hands them back for the next traced
-// forward of the same sizes to reuse (the training tape of convlstm/bptt
-// does so at Tape.Release). A Runner (runner.go) keeps its outputs, states
-// and trace from call to call: after its first call it allocates nothing.
-// The cores' work is shared out by the long-lived workers of
-// internal/par, which the fast backward uses too.
+// Memory: a Runner (runner.go) keeps its outputs, states, trace and
+// scratch from call to call, so that after its first call at a given size
+// a call allocates nothing (TestRunner); what it returns is its own,
+// overwritten by its next call. Forward, ForwardTrace and CellForward run
+// on a new Runner's memory at every call. Before allocating, every call
+// checks what it will allocate against convlstm.MaxCallBytes, a trace
+// included (TestCallLimitsWithTrace). The cores' work is shared out by
+// the long-lived workers of internal/par, which the fast backward uses
+// too.
 package fast

@@ -371,24 +371,25 @@ func (p *fastPool) work(w int) {
 	}
 }
 
-// fastWorkspace holds the buffers reused from one Forward to the next
-// (through a sync.Pool, so concurrent calls each get their own), and a
-// Runner's memory.
+// fastWorkspace is a Runner's memory, reused from one call to the next.
 type fastWorkspace struct {
 	gx, wx, wh []float32
+	direct     bool        // no Winograd: the Runner's Direct
 	pool       fastPool    // the cores' share of the work, with their scratch
 	layers     []fastLayer // the layers of the call, their buffers reused
 
-	// A Runner's results (runner.go), reused from call to call.
+	// The results (runner.go).
 	outs        []*convlstm.Tensor
 	states      []convlstm.State
 	tensors     [][3]convlstm.Tensor // per layer: the output, the last h and c
 	shapes      [][3][5]int          // their shapes' memory
 	lastH       [][]float32
 	traceLayers [][]convlstm.Step
+	// The input and initial states of the call (unalias), and the copies
+	// made of those that were the Runner's results.
+	h0, c0, h0Copy, c0Copy [][]float32
+	xCopy                  []float32
 }
-
-var fastWorkspaces sync.Pool
 
 func grow(s []float32, n int) []float32 {
 	if cap(s) < n {
@@ -397,18 +398,11 @@ func grow(s []float32, n int) []float32 {
 	return s[:n]
 }
 
-// newFastLayer prepares one layer: x is (B, T, cin, H, W); h0 and c0 are
-// the initial state (B, hid, H, W) or nil for zeros; trace keeps every
-// step's activations.
-func newFastLayer(cell *convlstm.Cell, ws *fastWorkspace, x []float32, b, t, h, w int, h0, c0 []float32, trace bool) *fastLayer {
-	return ws.layer(0, cell, x, b, t, h, w, h0, c0, trace, false)
-}
-
-// layer prepares layer li in the workspace's fastLayer li, reusing its
-// buffers. When owned (a Runner's call), the output, c and the trace's
-// steps reuse the memory of the last call too; else they are new, for the
-// caller to keep.
-func (ws *fastWorkspace) layer(li int, cell *convlstm.Cell, x []float32, b, t, h, w int, h0, c0 []float32, trace, owned bool) *fastLayer {
+// layer prepares layer li in the workspace's fastLayer li, reusing the
+// buffers of the last call (the output, c, the trace's steps, the packed
+// weights): x is (B, T, cin, H, W); h0 and c0 are the initial state (B,
+// hid, H, W) or nil for zeros; trace keeps every step's activations.
+func (ws *fastWorkspace) layer(li int, cell *convlstm.Cell, x []float32, b, t, h, w int, h0, c0 []float32, trace bool) *fastLayer {
 	hid, cin := cell.HiddenDim, cell.InputDim
 	kh, kw := cell.KernelSize[0], cell.KernelSize[1]
 	hw := h * w
@@ -423,11 +417,7 @@ func (ws *fastWorkspace) layer(li int, cell *convlstm.Cell, x []float32, b, t, h
 		x:      x, h0: h0,
 		offs: old.offs, biasPad: old.biasPad,
 	}
-	if owned {
-		l.out, l.c = grow(old.out, b*t*hid*hw), grow(old.c, b*hid*hw)
-	} else {
-		l.out, l.c = make([]float32, b*t*hid*hw), make([]float32, b*hid*hw)
-	}
+	l.out, l.c = grow(old.out, b*t*hid*hw), grow(old.c, b*hid*hw)
 	if c0 != nil {
 		copy(l.c, c0)
 	} else {
@@ -445,7 +435,7 @@ func (ws *fastWorkspace) layer(li int, cell *convlstm.Cell, x []float32, b, t, h
 	ws.wx = grow(ws.wx, mpad*cin*khw)
 	ws.wh = grow(ws.wh, mpad*hid*khw)
 	l.taps = hid >= tapsMinCin
-	l.wino = l.taps && winoEligible(kh, kw, h, w, cin+hid, 4*hid, cell.Conv.Weight.Data, l.bias, l.wci, l.wcf, l.wco, x, h0, c0)
+	l.wino = !ws.direct && l.taps && winoEligible(kh, kw, h, w, cin+hid, 4*hid, cell.Conv.Weight.Data, l.bias, l.wci, l.wcf, l.wco, x, h0, c0)
 	if l.wino {
 		ws.wx = grow(ws.wx, (kh+1)*(kh+1)*mpad*(cin+hid))
 		l.wc = l.newWinoConv(ws.wx, cell.Conv.Weight.Data)
@@ -482,8 +472,8 @@ func (ws *fastWorkspace) layer(li int, cell *convlstm.Cell, x []float32, b, t, h
 	}
 	switch {
 	case !trace:
-	case owned && len(old.steps) == t && old.steps[0].I.Numel() == b*hid*hw && [4]int(old.steps[0].I.Shape) == [4]int{b, hid, h, w}:
-		l.steps = old.steps // the Runner's trace of the last call, overwritten
+	case len(old.steps) == t && old.steps[0].I.Numel() == b*hid*hw && [4]int(old.steps[0].I.Shape) == [4]int{b, hid, h, w}:
+		l.steps = old.steps // the trace of the last call, overwritten
 	default:
 		l.steps = traceSteps(t, b, hid, h, w)
 	}
@@ -509,4 +499,15 @@ func (l *fastLayer) runStep(p *fastPool, t int) {
 		return
 	}
 	p.run(l, t, l.b*l.ntiles)
+}
+
+// traceSteps returns new tensors for the T steps of a traced layer, each
+// (b, hid, h, w).
+func traceSteps(t, b, hid, h, w int) []convlstm.Step {
+	steps := make([]convlstm.Step, t)
+	for i := range steps {
+		steps[i] = convlstm.Step{I: convlstm.Zeros(b, hid, h, w), F: convlstm.Zeros(b, hid, h, w), O: convlstm.Zeros(b, hid, h, w),
+			G: convlstm.Zeros(b, hid, h, w), C: convlstm.Zeros(b, hid, h, w), H: convlstm.Zeros(b, hid, h, w)}
+	}
+	return steps
 }

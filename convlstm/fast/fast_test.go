@@ -9,6 +9,7 @@ import (
 
 	"example.com/convlstm/convlstm"
 	"example.com/convlstm/convlstm/internal/bench"
+	"example.com/convlstm/convlstm/internal/par"
 )
 
 // maxDiff returns the largest |a-b| over two tensors of the same shape.
@@ -130,8 +131,23 @@ func runFastVsNaive(t *testing.T, name string, ci, cin, b, tt, h, w int, hid []i
 	}
 }
 
-// TestCellFastMatchesNaive checks CellForwardGates against the readable
-// Cell.ForwardGates.
+// cellForwardGates is CellForward that also returns the gates: the step
+// as a traced sequence of length 1.
+func cellForwardGates(c *convlstm.Cell, input *convlstm.Tensor, cur convlstm.State) (*convlstm.Step, error) {
+	if err := checkStep(c, input, cur); err != nil {
+		return nil, err
+	}
+	var ws fastWorkspace
+	ws.pool.reset(par.Workers())
+	l := ws.layer(0, c, input.Data, input.Shape[0], 1, input.Shape[2], input.Shape[3], cur.H.Data, cur.C.Data, true)
+	l.runInput(&ws.pool)
+	l.runStep(&ws.pool, 0)
+	return &l.steps[0], ws.pool.err
+}
+
+// TestCellFastMatchesNaive checks the fast cell step (its gates, h and c)
+// against the readable Cell.ForwardGates, and CellForward's h and c
+// against it bit for bit.
 func TestCellFastMatchesNaive(t *testing.T) {
 	convlstm.ManualSeed(7)
 	cell, err := convlstm.NewCell(3, 6, [2]int{3, 5}, true)
@@ -150,10 +166,16 @@ func TestCellFastMatchesNaive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sf, err := CellForwardGates(cell, x, cur)
+	sf, err := cellForwardGates(cell, x, cur)
 	if err != nil {
 		t.Fatal(err)
 	}
+	st, err := CellForward(cell, x, cur)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameBits(t, "CellForward h", sf.H, st.H)
+	sameBits(t, "CellForward c", sf.C, st.C)
 	for _, p := range [][2]*convlstm.Tensor{{sf.I, sn.I}, {sf.F, sn.F}, {sf.O, sn.O}, {sf.G, sn.G}, {sf.C, sn.C}, {sf.H, sn.H}, {cur.H, hBefore}} {
 		if d := maxDiff(t, "cell", p[0], p[1]); d > 2e-6 {
 			t.Errorf("cell fast vs naive: max diff %g", d)
@@ -176,7 +198,7 @@ func TestFastStepAllocs(t *testing.T) {
 	ws := &fastWorkspace{}
 	pool := &ws.pool
 	pool.reset(2)
-	l := newFastLayer(m.CellList[0], ws, x.Data, cfg.B, cfg.T, cfg.H, cfg.W, nil, nil, false)
+	l := ws.layer(0, m.CellList[0], x.Data, cfg.B, cfg.T, cfg.H, cfg.W, nil, nil, false)
 	l.runInput(pool)
 	allocs := testing.AllocsPerRun(20, func() {
 		for step := 0; step < cfg.T; step++ {

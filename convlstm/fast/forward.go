@@ -6,35 +6,43 @@ import (
 )
 
 // Forward is the fast path's ConvLSTM.Forward: the same arguments, the same
-// validation and errors, the same results (to float32 rounding; every
-// golden case is checked against PyTorch on both), computed with the
-// blocked kernels on all cores. It has the signature of the method
-// expression (*convlstm.ConvLSTM).Forward, so either can be passed where
-// the other is expected:
+// validation, the same results (to float32 rounding; every golden case is
+// checked against PyTorch on both), computed with the blocked kernels on
+// all cores. It has the signature of the method expression
+// (*convlstm.ConvLSTM).Forward, so either can be passed where the other is
+// expected:
 //
 //	outs, states, err := m.Forward(x, nil)    // the readable port
 //	outs, states, err := fast.Forward(m, x, nil) // the same numbers, fast
 //
 // It reads the model's weights at every call: a LoadNPZ or an optimiser
 // step between two calls is seen by the second. When m.Trace is non-nil,
-// it records this call's steps, as the readable Forward does.
+// it records this call's steps, as the readable Forward does. Every call
+// allocates its memory afresh (a Runner keeps its own from call to call).
 func Forward(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []convlstm.State) (layerOutputs []*convlstm.Tensor, lastStates []convlstm.State, err error) {
-	return ForwardTrace(m, input, hiddenState, m.Trace)
+	return ForwardTrace(m, input, hiddenState, modelTrace(m))
+}
+
+// modelTrace is m.Trace, nil for a nil model (whose error the check gives).
+func modelTrace(m *convlstm.ConvLSTM) *convlstm.Trace {
+	if m == nil {
+		return nil
+	}
+	return m.Trace
 }
 
 // ForwardTrace is Forward that records the steps of every layer into trace
-// (none when trace is nil) instead of m.Trace. The training tape of
-// convlstm/bptt is recorded this way, by the same code that Forward runs.
+// (none when trace is nil) instead of m.Trace. It is a Runner's call on a
+// new Runner, whose memory the results are.
 func ForwardTrace(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []convlstm.State, trace *convlstm.Trace) (layerOutputs []*convlstm.Tensor, lastStates []convlstm.State, err error) {
-	ws := acquire()
-	defer release(ws)
-	return ws.forward(m, input, hiddenState, trace, false)
+	var r Runner
+	return r.ForwardTrace(m, input, hiddenState, trace)
 }
 
-// forward runs the fast forward in the workspace ws; owned is a Runner's
-// call (the results are ws's memory), else every result is new.
-func (ws *fastWorkspace) forward(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []convlstm.State, trace *convlstm.Trace, owned bool) (layerOutputs []*convlstm.Tensor, lastStates []convlstm.State, err error) {
-	if err := m.CheckForward(input, hiddenState); err != nil {
+// forward runs the fast forward into the workspace's memory: the results
+// are ws's tensors, overwritten by its next call.
+func (ws *fastWorkspace) forward(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []convlstm.State, trace *convlstm.Trace) (layerOutputs []*convlstm.Tensor, lastStates []convlstm.State, err error) {
+	if err := checkForward(m, input, hiddenState, trace); err != nil {
 		return nil, nil, err
 	}
 	if trace != nil {
@@ -42,30 +50,26 @@ func (ws *fastWorkspace) forward(m *convlstm.ConvLSTM, input *convlstm.Tensor, h
 			return nil, nil, err
 		}
 		defer trace.End()
-		if owned {
-			trace.Layers = ws.traceLayers[:0]
-		}
+		trace.Layers = ws.traceLayers[:0]
 	}
 	// A (T, B, C, H, W) input is read in place by the first layer (no
 	// permuted copy); every layer's output is (B, T, hid, H, W).
-	x := input
-	b, t, h, w := x.Shape[0], x.Shape[1], x.Shape[3], x.Shape[4]
+	b, t, h, w := input.Shape[0], input.Shape[1], input.Shape[3], input.Shape[4]
 	if !m.BatchFirst {
 		b, t = t, b
 	}
 	pool := &ws.pool
 	pool.reset(par.Workers())
-	if owned {
-		ws.own(m.NumLayers)
-		layerOutputs, lastStates = ws.outs[:0], ws.states[:0]
-	}
-	cur := x.Data
+	ws.own(m.NumLayers)
+	layerOutputs, lastStates = ws.outs[:0], ws.states[:0]
+	// What the last call returned may come back as this one's input.
+	cur := ws.unalias(input.Data, hiddenState)
 	for li, cell := range m.CellList {
 		var h0, c0 []float32
 		if hiddenState != nil {
-			h0, c0 = hiddenState[li].H.Data, hiddenState[li].C.Data
+			h0, c0 = ws.h0[li], ws.c0[li]
 		}
-		l := ws.layer(li, cell, cur, b, t, h, w, h0, c0, trace != nil, owned)
+		l := ws.layer(li, cell, cur, b, t, h, w, h0, c0, trace != nil)
 		l.xTimeMajor = li == 0 && !m.BatchFirst
 		l.runInput(pool)
 		for step := 0; step < t && pool.err == nil; step++ {
@@ -74,18 +78,7 @@ func (ws *fastWorkspace) forward(m *convlstm.ConvLSTM, input *convlstm.Tensor, h
 		if pool.err != nil {
 			return nil, nil, pool.err
 		}
-		hid := cell.HiddenDim
-		var out *convlstm.Tensor
-		var state convlstm.State
-		if owned { // the Runner's tensors, reshaped and refilled
-			out, state = ws.ownedOutputs(li, l, b, t, hid, h, w)
-		} else {
-			out = &convlstm.Tensor{Shape: []int{b, t, hid, h, w}, Data: l.out} // (B, T, hid, H, W)
-			state = convlstm.State{
-				H: &convlstm.Tensor{Shape: []int{b, hid, h, w}, Data: lastFrame(make([]float32, b*hid*h*w), l.out, b, t, hid, h, w)}, // (B, hid, H, W)
-				C: &convlstm.Tensor{Shape: []int{b, hid, h, w}, Data: l.c},                                                           // (B, hid, H, W)
-			}
-		}
+		out, state := ws.outputs(li, l, b, t, cell.HiddenDim, h, w)
 		if trace != nil {
 			trace.Layers = append(trace.Layers, l.steps)
 		}
@@ -93,13 +86,8 @@ func (ws *fastWorkspace) forward(m *convlstm.ConvLSTM, input *convlstm.Tensor, h
 		lastStates = append(lastStates, state)
 		cur = l.out
 	}
-	if owned && trace != nil {
+	if trace != nil {
 		ws.traceLayers = trace.Layers
-	}
-	if !owned { // the caller's now: the pooled workspace lets go of them
-		for i := range ws.layers {
-			ws.layers[i].out, ws.layers[i].c, ws.layers[i].steps = nil, nil, nil
-		}
 	}
 	if !m.ReturnAllLayers {
 		layerOutputs = layerOutputs[len(layerOutputs)-1:]
@@ -119,49 +107,27 @@ func lastFrame(dst, out []float32, b, t, hid, h, w int) []float32 {
 }
 
 // CellForward is the fast path's Cell.Forward: one time step of one cell,
-// with the same arguments, validation and errors. It has the signature of
-// the method expression (*convlstm.Cell).Forward.
+// with the same arguments and validation. It has the signature of the
+// method expression (*convlstm.Cell).Forward. It runs the step as a
+// sequence of length 1 from the given state, in memory of its own.
 func CellForward(c *convlstm.Cell, input *convlstm.Tensor, cur convlstm.State) (convlstm.State, error) {
-	s, err := CellForwardGates(c, input, cur)
-	if err != nil {
+	if err := checkStep(c, input, cur); err != nil {
 		return convlstm.State{}, err
 	}
-	return convlstm.State{H: s.H, C: s.C}, nil
-}
-
-// CellForwardGates is the fast path's Cell.ForwardGates: one step that also
-// returns the gate activations i, f, o, g. It runs the step as a sequence
-// of length 1 with the given state, traced.
-func CellForwardGates(c *convlstm.Cell, input *convlstm.Tensor, cur convlstm.State) (*convlstm.Step, error) {
-	if err := c.CheckStep(input, cur); err != nil {
-		return nil, err
-	}
 	b, h, w := input.Shape[0], input.Shape[2], input.Shape[3]
-	ws := acquire()
-	defer release(ws)
+	var ws fastWorkspace
 	pool := &ws.pool
 	pool.reset(par.Workers())
-	l := newFastLayer(c, ws, input.Data, b, 1, h, w, cur.H.Data, cur.C.Data, true)
+	l := ws.layer(0, c, input.Data, b, 1, h, w, cur.H.Data, cur.C.Data, false)
 	l.runInput(pool)
 	if pool.err == nil {
 		l.runStep(pool, 0)
 	}
-	st := &l.steps[0]
-	l.out, l.c, l.steps = nil, nil, nil // the caller's now
 	if pool.err != nil {
-		return nil, pool.err
+		return convlstm.State{}, pool.err
 	}
-	return st, nil
+	return convlstm.State{ // l.out is h of the one step
+		H: &convlstm.Tensor{Shape: []int{b, c.HiddenDim, h, w}, Data: l.out}, // (B, hid, H, W)
+		C: &convlstm.Tensor{Shape: []int{b, c.HiddenDim, h, w}, Data: l.c},   // (B, hid, H, W)
+	}, nil
 }
-
-// acquire takes a workspace from fastWorkspaces (a new one when the pool
-// is empty); release gives it back.
-func acquire() *fastWorkspace {
-	ws, _ := fastWorkspaces.Get().(*fastWorkspace)
-	if ws == nil {
-		ws = &fastWorkspace{}
-	}
-	return ws
-}
-
-func release(ws *fastWorkspace) { fastWorkspaces.Put(ws) }

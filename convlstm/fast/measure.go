@@ -40,10 +40,10 @@ func StepGFLOPS(m *convlstm.ConvLSTM, input *convlstm.Tensor, reps int) (float64
 		return 0, fmt.Errorf("fast: StepGFLOPS: input has %d time steps, want at least 2", t)
 	}
 	cell := m.CellList[0]
-	ws := &fastWorkspace{}
+	ws := &fastWorkspace{direct: true}
 	pool := &ws.pool
 	pool.reset(par.Workers())
-	l := newFastLayer(cell, ws, input.Data, b, t, h, w, nil, nil, false)
+	l := ws.layer(0, cell, input.Data, b, t, h, w, nil, nil, false)
 	l.xTimeMajor = !m.BatchFirst
 	l.runInput(pool)
 	l.runStep(pool, 0)

@@ -145,21 +145,6 @@ func (l *fastLayer) winoVec(v int) (b, ty, tx int) {
 	return b, v / wc.tv, v % wc.tv
 }
 
-// SetWinograd turns Winograd's algorithm on (the default: taken where it
-// pays, see the top of wino.go) or off (every conv direct) for the fast
-// forward and the fast backward of convlstm/bptt, and returns the previous
-// setting. It is for comparisons (the appendix notebook, benchmarks), and
-// must not be called while a forward or backward runs.
-func SetWinograd(on bool) (previous bool) {
-	p := kernel.WinoAuto
-	if !on {
-		p = kernel.WinoNever
-	}
-	old := kernel.GetWinoPolicy()
-	kernel.SetWinoPolicy(p)
-	return old != kernel.WinoNever
-}
-
 // WinogradMatrices returns the matrices of F(2x2, r x r) for r = 3 or 5
 // (else nils): BT (alpha x alpha) transforms an input tile, G (alpha x r) a
 // filter, AT (2 x alpha) the product back to 2x2 outputs, alpha = r+1:
@@ -183,8 +168,8 @@ func WinogradMatrices(r int) (bt, g, at [][]float64) {
 // computes its conv by Winograd's algorithm on frames of h x w pixels when
 // every value is finite and within bounds: a taps layer (hidden >= 16)
 // with a square 3x3 or 5x5 kernel, on AVX-512, frames wide enough, at
-// least 32 channels in (input plus hidden) and out (4*hidden), and the
-// algorithm not turned off by SetWinograd.
+// least 32 channels in (input plus hidden) and out (4*hidden), unless
+// turned off (Runner.Direct, bptt.Trainer.Direct).
 func WinogradLayers(m *convlstm.ConvLSTM, h, w int) []bool {
 	var on []bool
 	for _, c := range m.CellList {

@@ -8,35 +8,34 @@ import (
 	"example.com/convlstm/convlstm/internal/kernel"
 )
 
-// TestSetWinograd: SetWinograd reports the previous setting and
-// WinogradLayers follows it; with it on, a 32x32 layer with 32 hidden
-// channels and a 5x5 kernel runs by Winograd (at AVX-512: its results then
-// differ from the direct conv's by rounding, never by more than 2e-5).
-func TestSetWinograd(t *testing.T) {
+// TestRunnerDirect: a Runner with Direct set computes every conv
+// directly, one without takes Winograd's algorithm where WinogradLayers
+// says it does: a 32x32 layer with 32 hidden channels and a 5x5 kernel at
+// AVX-512, whose results then differ from the direct conv's by rounding,
+// never by more than 2e-5.
+func TestRunnerDirect(t *testing.T) {
 	t.Cleanup(kernel.SetWinoPolicy(kernel.WinoAuto))
-	if prev := SetWinograd(false); !prev {
-		t.Errorf("SetWinograd(false) after the default: previous %v, want true", prev)
-	}
-	if prev := SetWinograd(false); prev {
-		t.Errorf("SetWinograd(false) twice: previous %v, want false", prev)
-	}
 	convlstm.ManualSeed(9)
 	m, err := convlstm.NewConvLSTM(3, 32, [2]int{5, 5}, 1, true, true, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if on := WinogradLayers(m, 32, 32); on[0] {
-		t.Errorf("WinogradLayers with Winograd off: %v", on)
-	}
 	x := convlstm.Zeros(2, 3, 3, 32, 32)
 	for i := range x.Data {
 		x.Data[i] = float32(math.Sin(float64(i)))
 	}
-	direct, _, err := Forward(m, x, nil)
+	r := Runner{Direct: true}
+	direct, _, err := r.Forward(m, x, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	SetWinograd(true)
+	restore := kernel.SetWinoPolicy(kernel.WinoNever)
+	want, _, err := Forward(m, x, nil)
+	restore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameBits(t, "Direct vs the direct kernels", want[0], direct[0])
 	avx512 := kernel.Current() == kernel.AVX512
 	if on := WinogradLayers(m, 32, 32); on[0] != avx512 {
 		t.Errorf("WinogradLayers with Winograd on at %v: %v", kernel.Current(), on)

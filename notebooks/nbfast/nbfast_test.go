@@ -411,6 +411,14 @@ func TestTimeForwardAndStep(t *testing.T) {
 			t.Errorf("TimeForward(fast=%v) = %v, %g, %v", useFast, d, g, err)
 		}
 	}
+	direct := s
+	direct.Direct = true
+	if d, g, err := TimeForward(direct, true, 2); err != nil || d <= 0 || !(g > 0) {
+		t.Errorf("TimeForward(Direct) = %v, %g, %v", d, g, err)
+	}
+	if d, g, err := TimeTrainStep(direct, true, 2); err != nil || d <= 0 || !(g > 0) {
+		t.Errorf("TimeTrainStep(Direct) = %v, %g, %v", d, g, err)
+	}
 	if g, err := StepGFLOPS(s, 1); err != nil || !(g > 0) {
 		t.Errorf("StepGFLOPS = %g, %v", g, err)
 	}

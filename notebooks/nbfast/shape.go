@@ -13,6 +13,8 @@ import (
 // ConvLSTM with hidden_dim Hidden (one entry per layer) and the kernel
 // Kernel in every layer, run on a random input of B sequences of T frames
 // of C x H x W, batch first (B, T, C, H, W) or not (T, B, C, H, W).
+// Direct times the fast path with Winograd's algorithm off, every conv
+// direct (fast.Runner.Direct, bptt.Trainer.Direct).
 type Shape struct {
 	Name       string
 	B, T, C    int
@@ -20,6 +22,7 @@ type Shape struct {
 	Hidden     []int
 	Kernel     [2]int
 	BatchFirst bool
+	Direct     bool
 }
 
 // BenchShapes returns the three shapes of make bench (and make
@@ -86,9 +89,10 @@ func (s Shape) Model() (*convlstm.ConvLSTM, *convlstm.Tensor, error) {
 }
 
 // TimeForward builds the shape's model and input and times its forward
-// pass: the readable m.Forward(x, nil) if useFast is false, fast.Forward(m,
-// x, nil) if it is true (after one untimed warm-up run, which allocates
-// the fast path's buffers). It runs reps times (at least once) and returns
+// pass: the readable m.Forward(x, nil) if useFast is false, the fast one
+// if it is true, as a fast.Runner runs it (fast.Forward's code, in memory
+// kept from run to run; Direct as the shape says), after one untimed
+// warm-up run, which allocates that memory. It runs reps times (at least once) and returns
 // the best time and the convolutions' GFLOP/s at that time, counted as
 // FLOPs.
 func TimeForward(s Shape, useFast bool, reps int) (best time.Duration, gflops float64, err error) {
@@ -101,8 +105,9 @@ func TimeForward(s Shape, useFast bool, reps int) (best time.Duration, gflops fl
 		return err
 	}
 	if useFast {
+		r := &fast.Runner{Direct: s.Direct}
 		forward = func() error {
-			_, _, err := fast.Forward(m, x, nil)
+			_, _, err := r.Forward(m, x, nil)
 			return err
 		}
 		if err := forward(); err != nil {
@@ -132,8 +137,8 @@ func bestOf(reps int, f func() error) (best time.Duration, err error) {
 
 // StepGFLOPS builds the shape's model and input and returns
 // fast.StepGFLOPS of them: the GFLOP/s of the fast path's recurrent time
-// steps of the first layer (product and fused gate epilogue), best of
-// reps. The shape needs T >= 2.
+// steps of the first layer (product and fused gate epilogue, the direct
+// kernels), best of reps. The shape needs T >= 2.
 func StepGFLOPS(s Shape, reps int) (float64, error) {
 	m, x, err := s.Model()
 	if err != nil {
@@ -156,28 +161,34 @@ func (s Shape) TrainFLOPs() float64 { return 3 * s.FLOPs() }
 // step: the forward recording its tape and the backward of the weights
 // (no input gradient), with the gradient of the last layer's output set to
 // that output. The readable step is bptt.Forward and bptt.BackwardWeights;
-// the fast one bptt.ForwardFast, bptt.BackwardWeights and Tape.Release
-// (after one untimed warm-up step). It runs reps times (at least once) and
+// the fast one a bptt.Trainer's Forward and Backward (the code of
+// bptt.ForwardFast and BackwardWeights, in memory kept from step to step;
+// Direct as the shape says), after one untimed warm-up step. It runs reps times (at least once) and
 // returns the best time and TrainFLOPs per second at that time, in GFLOP/s.
 func TimeTrainStep(s Shape, useFast bool, reps int) (best time.Duration, gflops float64, err error) {
 	m, x, err := s.Model()
 	if err != nil {
 		return 0, 0, err
 	}
-	forward := bptt.Forward
-	if useFast {
-		forward = bptt.ForwardFast
-	}
 	step := func() error {
-		tape, outs, _, err := forward(m, x, nil)
+		tape, outs, _, err := bptt.Forward(m, x, nil)
 		if err != nil {
 			return err
 		}
 		_, err = bptt.BackwardWeights(tape, []*convlstm.Tensor{outs[0]})
-		tape.Release()
 		return err
 	}
 	if useFast {
+		tr := bptt.NewTrainer(m)
+		tr.Direct = s.Direct
+		step = func() error {
+			outs, _, err := tr.Forward(x, nil)
+			if err != nil {
+				return err
+			}
+			_, err = tr.Backward([]*convlstm.Tensor{outs[0]}, nil, false)
+			return err
+		}
 		if err := step(); err != nil {
 			return 0, 0, fmt.Errorf("nbfast: TimeTrainStep %q: %w", s.Name, err)
 		}

@@ -1,9 +1,6 @@
 package kernel
 
-import (
-	"runtime"
-	"sync"
-)
+import "example.com/convlstm/convlstm/internal/par"
 
 // The fast path's matrix product. Everything here is row-major float32.
 //
@@ -248,38 +245,22 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 	if alpha == 0 || k <= 0 {
 		return
 	}
-	// Split the work over the cores along the longer side of C, in whole
-	// micro-tiles; small products stay on the calling goroutine.
-	nw := runtime.GOMAXPROCS(0)
-	if float64(m)*float64(n)*float64(k) < 1<<20 {
-		nw = 1
-	}
-	if nw > 1 {
-		var wg sync.WaitGroup
-		if n >= m {
-			chunk := (n + nw - 1) / nw
-			chunk = (chunk + NR - 1) / NR * NR
-			for j0 := 0; j0 < n; j0 += chunk {
-				nc := min(chunk, n-j0)
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					sgemmSerial(transA, transB, m, nc, k, alpha, a, lda, b, ldb, c, ldc, 0, j0)
-				}()
-			}
-		} else {
-			chunk := (m + nw - 1) / nw
-			chunk = (chunk + MR - 1) / MR * MR
-			for i0 := 0; i0 < m; i0 += chunk {
-				mc := min(chunk, m-i0)
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					sgemmSerial(transA, transB, mc, n, k, alpha, a, lda, b, ldb, c, ldc, i0, 0)
-				}()
-			}
-		}
-		wg.Wait()
+	// Split the work over the cores (the workers of internal/par) along
+	// the longer side of C, in whole micro-tiles; small products stay on
+	// the calling goroutine.
+	switch {
+	case float64(m)*float64(n)*float64(k) < 1<<20:
+	case n >= m:
+		par.Run((n+NR-1)/NR, func(lo, hi int) {
+			j0, j1 := lo*NR, min(hi*NR, n)
+			sgemmSerial(transA, transB, m, j1-j0, k, alpha, a, lda, b, ldb, c, ldc, 0, j0)
+		})
+		return
+	default:
+		par.Run((m+MR-1)/MR, func(lo, hi int) {
+			i0, i1 := lo*MR, min(hi*MR, m)
+			sgemmSerial(transA, transB, i1-i0, n, k, alpha, a, lda, b, ldb, c, ldc, i0, 0)
+		})
 		return
 	}
 	sgemmSerial(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, 0, 0)

@@ -56,7 +56,7 @@ func WinoWorth(r, h, w, cin, cout int) bool {
 
 // WinoMinChannels is the fewest input and output channels for which
 // WinoWorth takes Winograd's algorithm.
-var WinoMinChannels = 32
+const WinoMinChannels = 32
 
 // WinoPolicy says when the fast paths take Winograd's algorithm.
 type WinoPolicy int
@@ -69,9 +69,10 @@ const (
 
 var winoPolicy = WinoAuto
 
-// SetWinoPolicy sets the policy and returns the function that puts the
-// previous one back, for tests and benchmarks: t.Cleanup(SetWinoPolicy(p)).
-// It must not run while a forward or backward is running.
+// SetWinoPolicy is a test hook: it sets the policy and returns the
+// function that puts the previous one back, for tests and benchmarks:
+// t.Cleanup(SetWinoPolicy(p)). It must not run while a forward or
+// backward is running (the policy is read without synchronisation).
 func SetWinoPolicy(p WinoPolicy) (restore func()) {
 	old := winoPolicy
 	winoPolicy = p

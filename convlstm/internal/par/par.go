@@ -1,7 +1,7 @@
 // Package par shares work among the cores for the fast forward
-// (convlstm/fast) and the fast backward (convlstm/bptt): a few long-lived
-// workers, GOMAXPROCS-1 of them started at the first use, run the parts of
-// the jobs that callers hand them. A job over [0, n) is cut into one
+// (convlstm/fast), the fast backward (convlstm/bptt) and kernel.Sgemm: a
+// few long-lived workers, GOMAXPROCS-1 of them started at the first use,
+// run the parts of the jobs that callers hand them. A job over [0, n) is cut into one
 // contiguous part per core; the calling goroutine does the first, the
 // workers the others. Handing out a part allocates nothing (a Job is an
 // interface holding a pointer), so a loop of Runs allocates nothing.
