@@ -42,7 +42,7 @@ type Config struct {
 	// (defaults 1 and 2).
 	MinShapes, MaxShapes int
 	// MinSpeed and MaxSpeed bound the speed in pixels per frame (defaults
-	// 0.5 and Size/12, at least 1).
+	// 0.5 and Size/12, at least 1; 0 <= MinSpeed <= MaxSpeed <= Size).
 	MinSpeed, MaxSpeed float64
 	// Kinds lists the shape families to draw from (default all three).
 	Kinds []Kind
@@ -78,8 +78,13 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("movingshapes: Frames must be positive, got %d", c.Frames)
 	case c.MinShapes < 1 || c.MaxShapes < c.MinShapes:
 		return c, fmt.Errorf("movingshapes: want 1 <= MinShapes <= MaxShapes, got %d, %d", c.MinShapes, c.MaxShapes)
-	case c.MinSpeed < 0 || c.MaxSpeed < c.MinSpeed:
-		return c, fmt.Errorf("movingshapes: want 0 <= MinSpeed <= MaxSpeed, got %g, %g", c.MinSpeed, c.MaxSpeed)
+	// The speeds are checked with !(in range) so that NaN fails too; above
+	// Size a shape would cross the frame more than once per frame (and at
+	// 1e18 pixels, bounce would reflect it off the walls for ever).
+	case !(c.MinSpeed >= 0 && c.MinSpeed <= float64(c.Size)):
+		return c, fmt.Errorf("movingshapes: MinSpeed must be in [0, Size = %d], got %g", c.Size, c.MinSpeed)
+	case !(c.MaxSpeed >= c.MinSpeed && c.MaxSpeed <= float64(c.Size)):
+		return c, fmt.Errorf("movingshapes: MaxSpeed must be in [MinSpeed = %g, Size = %d], got %g", c.MinSpeed, c.Size, c.MaxSpeed)
 	}
 	for _, k := range c.Kinds {
 		if k < Square || k > Digit {

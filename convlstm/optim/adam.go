@@ -41,8 +41,8 @@ func (a *Adam) Step(params, grads map[string]*convlstm.Tensor) error {
 	if a.m == nil {
 		a.m, a.v = map[string][]float32{}, map[string][]float32{}
 	}
-	if a.LR < 0 || a.Eps < 0 || a.Beta1 < 0 || a.Beta1 >= 1 || a.Beta2 < 0 || a.Beta2 >= 1 {
-		return fmt.Errorf("optim: Adam: invalid hyperparameters lr=%g betas=(%g, %g) eps=%g", a.LR, a.Beta1, a.Beta2, a.Eps)
+	if err := a.check(); err != nil {
+		return err
 	}
 	keys := make([]string, 0, len(params))
 	for k, p := range params {
@@ -85,6 +85,31 @@ func (a *Adam) Step(params, grads map[string]*convlstm.Tensor) error {
 			denom := float32(math.Sqrt(float64(v[i])))/bc2Sqrt + eps
 			p[i] -= stepSize * m[i] / denom
 		}
+	}
+	return nil
+}
+
+// check is torch.optim.Adam.__init__'s validation, with its messages. The
+// comparisons are written as PyTorch's `not 0.0 <= lr`, so NaN fails them
+// (a NaN hyperparameter would turn every parameter into NaN); an infinite
+// learning rate passes, as in PyTorch.
+func (a *Adam) check() error {
+	switch {
+	// py: if not 0.0 <= lr: raise ValueError(f"Invalid learning rate: {lr}")
+	case !(0 <= a.LR):
+		return fmt.Errorf("optim: Adam: Invalid learning rate: %g (LR must be >= 0)", a.LR)
+	// py: if not 0.0 <= eps: raise ValueError(f"Invalid epsilon value: {eps}")
+	case !(0 <= a.Eps):
+		return fmt.Errorf("optim: Adam: Invalid epsilon value: %g (Eps must be >= 0)", a.Eps)
+	// py: if not 0.0 <= betas[0] < 1.0: raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+	case !(0 <= a.Beta1 && a.Beta1 < 1):
+		return fmt.Errorf("optim: Adam: Invalid beta parameter at index 0: %g (Beta1 must be in [0, 1))", a.Beta1)
+	// py: if not 0.0 <= betas[1] < 1.0: raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+	case !(0 <= a.Beta2 && a.Beta2 < 1):
+		return fmt.Errorf("optim: Adam: Invalid beta parameter at index 1: %g (Beta2 must be in [0, 1))", a.Beta2)
+	// py: if not 0.0 <= weight_decay: raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+	case !(0 <= a.WeightDecay):
+		return fmt.Errorf("optim: Adam: Invalid weight_decay value: %g (WeightDecay must be >= 0)", a.WeightDecay)
 	}
 	return nil
 }

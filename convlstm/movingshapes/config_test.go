@@ -1,0 +1,41 @@
+package movingshapes
+
+import (
+	"math"
+	"strings"
+	"testing"
+)
+
+// TestSpeedValidated: a speed that is NaN, infinite, negative or beyond
+// the frame size is an error naming the field and the allowed range, not a
+// generator whose Sequence never returns (bouncing 1e18 pixels off the
+// walls one reflection at a time) or draws nonsense.
+func TestSpeedValidated(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	for _, c := range []struct {
+		cfg   Config
+		field string
+	}{
+		{Config{Size: 16, MaxSpeed: 1e18}, "MaxSpeed"},
+		{Config{Size: 16, MaxSpeed: inf}, "MaxSpeed"},
+		{Config{Size: 16, MaxSpeed: nan}, "MaxSpeed"},
+		{Config{Size: 16, MaxSpeed: 17}, "MaxSpeed"},
+		{Config{Size: 16, MinSpeed: nan}, "MinSpeed"},
+		{Config{Size: 16, MinSpeed: -1}, "MinSpeed"},
+		{Config{Size: 16, MinSpeed: inf, MaxSpeed: inf}, "MinSpeed"},
+		{Config{Size: 16, MinSpeed: 2, MaxSpeed: 1}, "MinSpeed"},
+	} {
+		_, err := New(c.cfg, 1)
+		if err == nil || !strings.Contains(err.Error(), c.field) || !strings.Contains(err.Error(), "[") {
+			t.Errorf("New(%+v): got error %v, want one naming %s and its range", c.cfg, err, c.field)
+		}
+	}
+	// The largest allowed speed, one frame width per frame, still works.
+	g, err := New(Config{Size: 16, Frames: 4, MinSpeed: 16, MaxSpeed: 16}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Sequence()) != 4*16*16 {
+		t.Fatal("wrong sequence length")
+	}
+}
