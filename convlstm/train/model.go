@@ -11,12 +11,14 @@ package train
 
 import (
 	"fmt"
+	"io"
 	"math"
 	"math/rand"
 
 	"example.com/convlstm/convlstm"
 	"example.com/convlstm/convlstm/bptt"
 	"example.com/convlstm/convlstm/fast"
+	"example.com/convlstm/convlstm/internal/atomicfile"
 )
 
 // Model predicts the next frame of a one-channel sequence:
@@ -98,9 +100,35 @@ func NewPeepholeModel(hidden []int, kernel, size int, seed int64) (*Model, error
 	return m, nil
 }
 
+// check verifies that m is a model NewModel could have built (the fields
+// are exported and may be zero or replaced): every method calls it first.
+func (m *Model) check() error {
+	if m == nil || m.RNN == nil || m.HeadWeight == nil || m.HeadBias == nil {
+		return fmt.Errorf("train: the model is nil or has a nil part (RNN, HeadWeight, HeadBias); build it with NewModel")
+	}
+	if err := m.RNN.Check(); err != nil {
+		return fmt.Errorf("train: the model's RNN: %w (build the model with NewModel)", err)
+	}
+	r := m.RNN
+	if r.InputDim != 1 || !r.BatchFirst || r.ReturnAllLayers {
+		return fmt.Errorf("train: the model's RNN must read 1 channel, batch first, and return the last layer only; build the model with NewModel")
+	}
+	hid := r.HiddenDim[r.NumLayers-1]
+	if !convlstm.SameShape(m.HeadWeight.Shape, []int{1, hid, 1, 1}) || len(m.HeadWeight.Data) != hid ||
+		!convlstm.SameShape(m.HeadBias.Shape, []int{1}) || len(m.HeadBias.Data) != 1 {
+		return fmt.Errorf("train: head.weight must be (1, %d, 1, 1) and head.bias (1), got shapes %v and %v (build the model with NewModel)",
+			hid, m.HeadWeight.Shape, m.HeadBias.Shape)
+	}
+	return nil
+}
+
 // StateDict returns the parameters (the model's own tensors) under the
-// names of the PyTorch NextFrame module above.
+// names of the PyTorch NextFrame module above; none for a model that is
+// not whole (zero, or with a nil part).
 func (m *Model) StateDict() map[string]*convlstm.Tensor {
+	if m.check() != nil {
+		return map[string]*convlstm.Tensor{}
+	}
 	sd := map[string]*convlstm.Tensor{"head.weight": m.HeadWeight, "head.bias": m.HeadBias}
 	for k, v := range m.RNN.StateDict() {
 		sd["convlstm."+k] = v
@@ -111,16 +139,36 @@ func (m *Model) StateDict() map[string]*convlstm.Tensor {
 // LoadStateDict copies parameters by name, strictly: every key of
 // StateDict must be present with its shape, and no other.
 func (m *Model) LoadStateDict(sd map[string]*convlstm.Tensor) error {
+	if err := m.check(); err != nil {
+		return err
+	}
 	return convlstm.LoadParams(m.StateDict(), sd)
 }
 
 // SaveNPZ writes the state_dict as an .npz that numpy.load reads (see the
-// README for the lines that load it into PyTorch).
-func (m *Model) SaveNPZ(path string) error { return convlstm.WriteNPZ(path, m.StateDict()) }
+// README for the lines that load it into PyTorch). The file is replaced
+// atomically: until SaveNPZ returns nil, a previous file at path is left
+// as it was.
+func (m *Model) SaveNPZ(path string) error {
+	if err := m.check(); err != nil {
+		return err
+	}
+	return SaveStateDict(path, m.StateDict())
+}
+
+// SaveStateDict writes a state_dict as an .npz file, atomically (a
+// temporary file in the same folder, synced, then renamed over path): a
+// failed write leaves a previous file at path whole.
+func SaveStateDict(path string, sd map[string]*convlstm.Tensor) error {
+	return atomicfile.Write(path, 0o644, func(w io.Writer) error { return convlstm.EncodeNPZ(w, sd) })
+}
 
 // LoadNPZ reads weights written by SaveNPZ (or by numpy.savez of the
 // PyTorch module's state_dict).
 func (m *Model) LoadNPZ(path string) error {
+	if err := m.check(); err != nil {
+		return err
+	}
 	sd, err := convlstm.ReadNPZ(path)
 	if err != nil {
 		return err
@@ -128,7 +176,8 @@ func (m *Model) LoadNPZ(path string) error {
 	return m.LoadStateDict(sd)
 }
 
-// checkFrames validates a (B, T, 1, H, W) sequence batch.
+// checkFrames validates a (B, T, 1, H, W) sequence batch: every size
+// positive, as many values as the shape says.
 func checkFrames(x *convlstm.Tensor, minT int) error {
 	if x == nil || x.Dim() != 5 || x.Shape[2] != 1 {
 		var s []int
@@ -136,6 +185,16 @@ func checkFrames(x *convlstm.Tensor, minT int) error {
 			s = x.Shape
 		}
 		return fmt.Errorf("train: frames must be (B, T, 1, H, W), got shape %v", s)
+	}
+	n := 1
+	for _, d := range x.Shape {
+		if d <= 0 {
+			return fmt.Errorf("train: frames have shape %v: every size must be positive", x.Shape)
+		}
+		n *= d
+	}
+	if len(x.Data) != n {
+		return fmt.Errorf("train: frames have shape %v but %d values", x.Shape, len(x.Data))
 	}
 	if x.Shape[1] < minT {
 		return fmt.Errorf("train: frames have T = %d, need at least %d", x.Shape[1], minT)
@@ -147,6 +206,9 @@ func checkFrames(x *convlstm.Tensor, minT int) error {
 // (B, T, 1, H, W): pred[:, t] (B, T, 1, H, W) is the guess for frame t+1
 // given frames 0..t.
 func (m *Model) Predict(frames *convlstm.Tensor) (*convlstm.Tensor, error) {
+	if err := m.check(); err != nil {
+		return nil, err
+	}
 	if err := checkFrames(frames, 1); err != nil {
 		return nil, err
 	}
@@ -189,6 +251,9 @@ func (m *Model) head(h *convlstm.Tensor) *convlstm.Tensor {
 // frames[:, 1:] and returns the mean squared error and its gradient with
 // respect to every parameter (by StateDict name).
 func (m *Model) LossAndGrad(frames *convlstm.Tensor) (float64, map[string]*convlstm.Tensor, error) {
+	if err := m.check(); err != nil {
+		return 0, nil, err
+	}
 	if err := checkFrames(frames, 2); err != nil {
 		return 0, nil, err
 	}

@@ -15,6 +15,9 @@ import (
 // model's predictions of them, and the copy-last-frame baseline (frames
 // 0..T-2). Pixels are scaled up by scale; the result is a PNG file.
 func PredictionsPNG(m *Model, frames *convlstm.Tensor, nSeq, scale int) ([]byte, error) {
+	if err := m.check(); err != nil {
+		return nil, err
+	}
 	if err := checkFrames(frames, 2); err != nil {
 		return nil, err
 	}
