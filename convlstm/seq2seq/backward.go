@@ -33,14 +33,14 @@ type Grads struct {
 // fast). The pass must be from Forward (not Predict) of this model, and
 // the weights unchanged since.
 func (m *Model) Backward(pass *Pass, gradPred *convlstm.Tensor) (*Grads, error) {
+	if err := m.check(); err != nil {
+		return nil, fmt.Errorf("seq2seq: Backward: %w", err)
+	}
 	if pass == nil || pass.encTape == nil || pass.fcTape == nil {
 		return nil, fmt.Errorf("seq2seq: Backward: the pass has no tapes; get it from Forward")
 	}
 	if pass.model != m {
 		return nil, fmt.Errorf("seq2seq: Backward: the pass was recorded by another model")
-	}
-	if err := m.check(); err != nil {
-		return nil, fmt.Errorf("seq2seq: Backward: %w", err)
 	}
 	if gradPred == nil || !convlstm.SameShape(gradPred.Shape, pass.Pred.Shape) || len(gradPred.Data) != len(pass.Pred.Data) {
 		return nil, fmt.Errorf("seq2seq: Backward: gradPred has shape %v, want the predictions' %v", shapeOf(gradPred), pass.Pred.Shape)

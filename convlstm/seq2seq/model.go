@@ -6,6 +6,7 @@ import (
 	"math/rand"
 
 	"example.com/convlstm/convlstm"
+	"example.com/convlstm/convlstm/train"
 )
 
 // Config describes an encoder-forecaster. Zero fields take the defaults
@@ -203,8 +204,12 @@ func (m *Model) check() error {
 }
 
 // StateDict returns the parameters (the model's own tensors, not copies)
-// under the names of the PyTorch twin's state_dict.
+// under the names of the PyTorch twin's state_dict; none for a model that
+// is not whole (zero, or with a nil or mismatched part).
 func (m *Model) StateDict() map[string]*convlstm.Tensor {
+	if m.check() != nil {
+		return map[string]*convlstm.Tensor{}
+	}
 	sd := map[string]*convlstm.Tensor{"head.weight": m.HeadWeight, "head.bias": m.HeadBias}
 	for k, v := range m.Encoder.StateDict() {
 		sd["encoder."+k] = v
@@ -219,16 +224,29 @@ func (m *Model) StateDict() map[string]*convlstm.Tensor {
 // StateDict must be present with its shape, and no other. On error nothing
 // is changed.
 func (m *Model) LoadStateDict(sd map[string]*convlstm.Tensor) error {
+	if err := m.check(); err != nil {
+		return err
+	}
 	return convlstm.LoadParams(m.StateDict(), sd)
 }
 
 // SaveNPZ writes the state_dict as an .npz that numpy.load reads and the
-// PyTorch twin loads (see the README).
-func (m *Model) SaveNPZ(path string) error { return convlstm.WriteNPZ(path, m.StateDict()) }
+// PyTorch twin loads (see the README). The file is replaced atomically
+// (train.SaveStateDict): until SaveNPZ returns nil, a previous file at
+// path is left as it was.
+func (m *Model) SaveNPZ(path string) error {
+	if err := m.check(); err != nil {
+		return err
+	}
+	return train.SaveStateDict(path, m.StateDict())
+}
 
 // LoadNPZ reads weights written by SaveNPZ (or by numpy.savez of the twin's
 // state_dict).
 func (m *Model) LoadNPZ(path string) error {
+	if err := m.check(); err != nil {
+		return err
+	}
 	sd, err := convlstm.ReadNPZ(path)
 	if err != nil {
 		return err

@@ -40,8 +40,11 @@ type Result = train.Result
 // gen.Config().Frames frames is split into opts.In input frames and the
 // rest as targets. The loop is convlstm/train's (train.Loop).
 func Train(m *Model, gen *movingshapes.Generator, opts Options) (*Result, error) {
-	if m == nil || gen == nil {
-		return nil, fmt.Errorf("seq2seq: Train: nil model or generator")
+	if err := m.check(); err != nil {
+		return nil, err
+	}
+	if gen == nil {
+		return nil, fmt.Errorf("seq2seq: Train: nil generator")
 	}
 	T := gen.Config().Frames
 	if opts.In == 0 {
@@ -89,6 +92,11 @@ func Evaluate(m *Model, frames *convlstm.Tensor, in int) (*Eval, error) {
 		return nil, fmt.Errorf("seq2seq: Evaluate: in = %d input frames of frames %v leaves nothing to predict", in, frames.Shape)
 	}
 	K := T - in
+	// The whole batch is checked once (every size positive, as many values
+	// as the shape says): an empty batch would give NaN means.
+	if err := m.CheckFrames(frames, K); err != nil {
+		return nil, fmt.Errorf("seq2seq: Evaluate: %w", err)
+	}
 	frame := frames.Shape[2] * frames.Shape[3] * frames.Shape[4]
 	ev := &Eval{ModelByHorizon: make([]float64, K), BaselineByHorizon: make([]float64, K)}
 	var zeros float64

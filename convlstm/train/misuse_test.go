@@ -142,3 +142,26 @@ func TestEvaluateEmpty(t *testing.T) {
 		}
 	}
 }
+
+// TestSaveKeepsOldFile: a save that fails (here: a state_dict the npz
+// encoder refuses, a tensor with fewer values than its shape) leaves the
+// previous model file whole; it used to be truncated and removed.
+func TestSaveKeepsOldFile(t *testing.T) {
+	m, _ := tinySetup(t)
+	path := filepath.Join(t.TempDir(), "model.npz")
+	if err := m.SaveNPZ(path); err != nil {
+		t.Fatal(err)
+	}
+	bad := map[string]*convlstm.Tensor{"w": {Shape: []int{4}, Data: make([]float32, 2)}}
+	if err := SaveStateDict(path, bad); err == nil {
+		t.Fatal("SaveStateDict of a broken tensor: no error")
+	}
+	m.HeadWeight.Data = nil // not whole any more
+	if err := m.SaveNPZ(path); err == nil {
+		t.Fatal("SaveNPZ of a broken model: no error")
+	}
+	m2, _ := tinySetup(t)
+	if err := m2.LoadNPZ(path); err != nil {
+		t.Fatalf("the first save is gone: %v", err)
+	}
+}
