@@ -27,6 +27,7 @@ type Adam struct {
 	// Steps counts the calls to Step (PyTorch's state["step"]).
 	Steps int
 	m, v  map[string][]float32
+	keys  []string // the parameter names in sorted order, kept between steps
 }
 
 // NewAdam returns Adam with PyTorch's defaults.
@@ -44,7 +45,7 @@ func (a *Adam) Step(params, grads map[string]*convlstm.Tensor) error {
 	if err := a.check(); err != nil {
 		return err
 	}
-	keys := make([]string, 0, len(params))
+	keys := a.keys[:0]
 	for k, p := range params {
 		g, ok := grads[k]
 		if !ok || g == nil {
@@ -62,6 +63,7 @@ func (a *Adam) Step(params, grads map[string]*convlstm.Tensor) error {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	a.keys = keys
 	a.Steps++
 	t := float64(a.Steps)
 	b1, b2 := float32(a.Beta1), float32(a.Beta2)
@@ -130,10 +132,24 @@ func (a *Adam) check() error {
 // makes the coefficient 0, so finite gradients become 0 and infinite ones
 // NaN (Inf * 0).
 func ClipGradNorm(grads map[string]*convlstm.Tensor, maxNorm float64) (float64, error) {
+	var c Clipper
+	return c.Clip(grads, maxNorm)
+}
+
+// Clipper is ClipGradNorm with memory of its own (the sorted names and the
+// per-tensor norms), so that clipping the same gradients step after step
+// allocates nothing after the first.
+type Clipper struct {
+	keys  []string
+	norms []float32
+}
+
+// Clip is ClipGradNorm(grads, maxNorm).
+func (c *Clipper) Clip(grads map[string]*convlstm.Tensor, maxNorm float64) (float64, error) {
 	if !(maxNorm > 0) {
 		return 0, fmt.Errorf("optim: ClipGradNorm: max_norm must be positive, got %g", maxNorm)
 	}
-	keys := make([]string, 0, len(grads))
+	keys := c.keys[:0]
 	for k, g := range grads {
 		if g == nil {
 			return 0, fmt.Errorf("optim: ClipGradNorm: gradient %q is nil", k)
@@ -141,11 +157,13 @@ func ClipGradNorm(grads map[string]*convlstm.Tensor, maxNorm float64) (float64, 
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	c.keys = keys
 	// py: total_norm = torch.norm(torch.stack([torch.norm(g, 2.0) for g in grads]), 2.0)
-	norms := make([]float32, len(keys))
-	for i, k := range keys {
-		norms[i] = norm32(grads[k].Data)
+	norms := c.norms[:0]
+	for _, k := range keys {
+		norms = append(norms, norm32(grads[k].Data))
 	}
+	c.norms = norms
 	total := norm32(norms)
 	// py: clip_coef = max_norm / (total_norm + 1e-6), a float32 tensor
 	// (PyTorch divides a number by a tensor as reciprocal(tensor) * number).

@@ -70,8 +70,8 @@ func Loop(label string, params map[string]*convlstm.Tensor, gen *movingshapes.Ge
 	if err != nil {
 		return nil, err
 	}
-	adam := optim.NewAdam()
-	adam.LR = opts.LR
+	st := &stepper{params: params, lossAndGrad: lossAndGrad, adam: optim.NewAdam(), clipNorm: opts.ClipNorm, label: label}
+	st.adam.LR = opts.LR
 	res := &Result{}
 	start := time.Now()
 	var lastDraw time.Time
@@ -85,19 +85,8 @@ func Loop(label string, params map[string]*convlstm.Tensor, gen *movingshapes.Ge
 		if err != nil {
 			return nil, err
 		}
-		loss, grads, err := lossAndGrad(batch)
+		loss, err := st.step(batch, res.Steps)
 		if err != nil {
-			return nil, err
-		}
-		if math.IsNaN(loss) || math.IsInf(loss, 0) {
-			return nil, fmt.Errorf("%s: loss is %g at step %d", label, loss, res.Steps)
-		}
-		if opts.ClipNorm > 0 {
-			if _, err := optim.ClipGradNorm(grads, opts.ClipNorm); err != nil {
-				return nil, err
-			}
-		}
-		if err := adam.Step(params, grads); err != nil {
 			return nil, err
 		}
 		res.Losses = append(res.Losses, loss)
@@ -145,6 +134,38 @@ func (o Options) withDefaults(label string) (Options, error) {
 		return o, fmt.Errorf("%s: Options.ClipNorm must be a number (negative: no clipping), got %g", label, o.ClipNorm)
 	}
 	return o, nil
+}
+
+// stepper is one optimizer step of Loop: the loss and gradients, the
+// clipping, Adam. Its clipper and Adam keep their memory between steps.
+type stepper struct {
+	params      map[string]*convlstm.Tensor
+	lossAndGrad func(batch *convlstm.Tensor) (float64, map[string]*convlstm.Tensor, error)
+	adam        *optim.Adam
+	clip        optim.Clipper
+	clipNorm    float64
+	label       string
+}
+
+// step trains on one batch and returns its loss; n numbers the step in
+// errors.
+func (s *stepper) step(batch *convlstm.Tensor, n int) (float64, error) {
+	loss, grads, err := s.lossAndGrad(batch)
+	if err != nil {
+		return 0, err
+	}
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return 0, fmt.Errorf("%s: loss is %g at step %d", s.label, loss, n)
+	}
+	if s.clipNorm > 0 {
+		if _, err := s.clip.Clip(grads, s.clipNorm); err != nil {
+			return 0, err
+		}
+	}
+	if err := s.adam.Step(s.params, grads); err != nil {
+		return 0, err
+	}
+	return loss, nil
 }
 
 // TrainFor trains m for the given number of seconds with the default
