@@ -121,6 +121,8 @@ type Model struct {
 	// bptt.Forward) instead of the fast ones (fast.Forward,
 	// bptt.ForwardFast), the default.
 	Readable bool
+
+	train *trainState // LossAndGrad's memory, made at its first call
 }
 
 // NewModel builds an encoder-forecaster initialised as PyTorch would

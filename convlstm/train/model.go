@@ -19,7 +19,7 @@ import (
 	"example.com/convlstm/convlstm/bptt"
 	"example.com/convlstm/convlstm/fast"
 	"example.com/convlstm/convlstm/internal/atomicfile"
-	"example.com/convlstm/convlstm/internal/frames"
+	"example.com/convlstm/convlstm/internal/frameops"
 )
 
 // Model predicts the next frame of a one-channel sequence:
@@ -230,9 +230,9 @@ func (m *Model) Predict(frames *convlstm.Tensor) (*convlstm.Tensor, error) {
 // dst when it has the shape (B, T, 1, H, W).
 func (m *Model) head(dst, h *convlstm.Tensor) *convlstm.Tensor {
 	B, T, C, H, W := h.Shape[0], h.Shape[1], h.Shape[2], h.Shape[3], h.Shape[4]
-	out := frames.Reuse(dst, []int{B, T, 1, H, W})
+	out := frameops.Reuse(dst, []int{B, T, 1, H, W})
 	// py: torch.sigmoid(self.head(h.reshape(B * T, C, H, W))).reshape(B, T, 1, H, W)
-	frames.Head(out.Data, h.Data, m.HeadWeight.Data, m.HeadBias.Data, C, 1, H*W)
+	frameops.Head(out.Data, h.Data, m.HeadWeight.Data, m.HeadBias.Data, C, 1, H*W)
 	return out
 }
 
@@ -271,8 +271,8 @@ func (m *Model) LossAndGrad(x *convlstm.Tensor) (float64, map[string]*convlstm.T
 	}
 	s := m.stepMemory()
 	T := x.Shape[1]
-	s.in = frames.TimeRange(s.in, x, 0, T-1)
-	s.target = frames.TimeRange(s.target, x, 1, T)
+	s.in = frameops.TimeRange(s.in, x, 0, T-1)
+	s.target = frameops.TimeRange(s.target, x, 1, T)
 	var outs []*convlstm.Tensor
 	var tape *bptt.Tape
 	var err error
@@ -286,17 +286,17 @@ func (m *Model) LossAndGrad(x *convlstm.Tensor) (float64, map[string]*convlstm.T
 	}
 	h := outs[0] // (B, T-1, hid, H, W)
 	s.pred = m.head(s.pred, h)
-	s.dPred = frames.Reuse(s.dPred, s.pred.Shape)
+	s.dPred = frameops.Reuse(s.dPred, s.pred.Shape)
 	// loss = mean((p - y)^2), dL/dp = 2 (p - y) / n
-	loss := frames.MSE(s.dPred.Data, s.pred.Data, s.target.Data)
+	loss := frameops.MSE(s.dPred.Data, s.pred.Data, s.target.Data)
 	// The head's backward: the sigmoid, then the 1x1 conv.
 	C, hw := h.Shape[2], h.Shape[3]*h.Shape[4]
-	s.dh = frames.Reuse(s.dh, h.Shape)
+	s.dh = frameops.Reuse(s.dh, h.Shape)
 	s.dz = reuseFloats(s.dz, len(s.pred.Data))
 	if len(s.sw) != C+1 {
 		s.sw = make([]float64, C+1)
 	}
-	frames.HeadBackward(s.dh.Data, s.dW.Data, s.dB.Data, s.dz, s.sw, h.Data, s.pred.Data, s.dPred.Data, m.HeadWeight.Data, C, 1, hw)
+	frameops.HeadBackward(s.dh.Data, s.dW.Data, s.dB.Data, s.dz, s.sw, h.Data, s.pred.Data, s.dPred.Data, m.HeadWeight.Data, C, 1, hw)
 	s.dhs[0] = s.dh
 	var g *bptt.Grads
 	if m.Readable {
@@ -340,5 +340,5 @@ func reuseFloats(b []float32, n int) []float32 {
 
 // timeRange returns x[:, t0:t1] of a (B, T, C, H, W) tensor as a copy.
 func timeRange(x *convlstm.Tensor, t0, t1 int) *convlstm.Tensor {
-	return frames.TimeRange(nil, x, t0, t1)
+	return frameops.TimeRange(nil, x, t0, t1)
 }

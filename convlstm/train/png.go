@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"example.com/convlstm/convlstm"
-	"example.com/convlstm/convlstm/internal/frames"
+	"example.com/convlstm/convlstm/internal/frameops"
 )
 
 // PredictionsPNG draws, for each of the first nSeq sequences of x
@@ -22,15 +22,15 @@ func PredictionsPNG(m *Model, x *convlstm.Tensor, nSeq, scale int) ([]byte, erro
 		return nil, fmt.Errorf("train: PredictionsPNG: nSeq and scale must be positive, got %d, %d", nSeq, scale)
 	}
 	nSeq = min(nSeq, x.Shape[0])
-	x = frames.BatchRange(x, 0, nSeq)
+	x = frameops.BatchRange(x, 0, nSeq)
 	T, H, W := x.Shape[1], x.Shape[3], x.Shape[4]
 	pred, err := m.Predict(timeRange(x, 0, T-1))
 	if err != nil {
 		return nil, err
 	}
-	gap := frames.Gap
+	gap := frameops.Gap
 	cw, ch := W*scale+gap, H*scale+gap
-	pic := frames.NewPicture((T-1)*cw+gap, nSeq*(3*ch+gap)+gap, H, W, scale)
+	pic := frameops.NewPicture((T-1)*cw+gap, nSeq*(3*ch+gap)+gap, H, W, scale)
 	hw := H * W
 	for b := 0; b < nSeq; b++ {
 		y0 := gap + b*(3*ch+gap)
