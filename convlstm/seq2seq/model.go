@@ -6,7 +6,7 @@ import (
 	"math/rand"
 
 	"example.com/convlstm/convlstm"
-	"example.com/convlstm/convlstm/train"
+	"example.com/convlstm/convlstm/internal/frameops"
 )
 
 // Config describes an encoder-forecaster. Zero fields take the defaults
@@ -234,13 +234,13 @@ func (m *Model) LoadStateDict(sd map[string]*convlstm.Tensor) error {
 
 // SaveNPZ writes the state_dict as an .npz that numpy.load reads and the
 // PyTorch twin loads (see the README). The file is replaced atomically
-// (train.SaveStateDict): until SaveNPZ returns nil, a previous file at
-// path is left as it was.
+// (a temporary file, synced, renamed): until SaveNPZ returns nil, a
+// previous file at path is left as it was.
 func (m *Model) SaveNPZ(path string) error {
 	if err := m.check(); err != nil {
 		return err
 	}
-	return train.SaveStateDict(path, m.StateDict())
+	return frameops.SaveNPZ(path, m.StateDict())
 }
 
 // LoadNPZ reads weights written by SaveNPZ (or by numpy.savez of the twin's
@@ -249,11 +249,7 @@ func (m *Model) LoadNPZ(path string) error {
 	if err := m.check(); err != nil {
 		return err
 	}
-	sd, err := convlstm.ReadNPZ(path)
-	if err != nil {
-		return err
-	}
-	return m.LoadStateDict(sd)
+	return frameops.LoadNPZ(path, m.LoadStateDict)
 }
 
 // shapeOf is t's shape, nil for a nil tensor.

@@ -38,27 +38,39 @@ func SpaceToDepth(x *convlstm.Tensor, p int) (*convlstm.Tensor, error) {
 func spaceToDepth(dst, x *convlstm.Tensor, p int) *convlstm.Tensor {
 	r := x.Dim()
 	C, H, W := x.Shape[r-3], x.Shape[r-2], x.Shape[r-1]
-	h, w := H/p, W/p
 	var buf [8]int
-	out := frameops.Reuse(dst, append(append(buf[:0], x.Shape[:r-3]...), C*p*p, h, w))
-	n := len(x.Data) / (C * H * W) // images: the product of the leading axes
+	out := frameops.Reuse(dst, append(append(buf[:0], x.Shape[:r-3]...), C*p*p, H/p, W/p))
+	shuffle(out.Data, x.Data, C, H, W, p, true)
+	return out
+}
+
+// shuffle moves every pixel between the space layout (C, H, W) and the
+// depth layout (C*p*p, H/p, W/p) of each image, toDepth saying which way:
+//
+//	depth[c*p*p + i*p + j, y, x] = space[c, y*p + i, x*p + j]
+func shuffle(dst, src []float32, C, H, W, p int, toDepth bool) {
+	h, w := H/p, W/p
+	n := len(src) / (C * H * W) // images: the product of the leading axes
 	for img := 0; img < n; img++ {
-		src := x.Data[img*C*H*W : (img+1)*C*H*W]
-		to := out.Data[img*C*H*W : (img+1)*C*H*W]
+		off := img * C * H * W
 		for c := 0; c < C; c++ {
 			for i := 0; i < p; i++ {
 				for j := 0; j < p; j++ {
-					plane := to[((c*p+i)*p+j)*h*w:][:h*w] // channel c*p*p + i*p + j
+					d := off + ((c*p+i)*p+j)*h*w // channel c*p*p + i*p + j
 					for y := 0; y < h; y++ {
 						for xx := 0; xx < w; xx++ {
-							plane[y*w+xx] = src[(c*H+y*p+i)*W+xx*p+j]
+							sp := off + (c*H+y*p+i)*W + xx*p + j
+							if toDepth {
+								dst[d+y*w+xx] = src[sp]
+							} else {
+								dst[sp] = src[d+y*w+xx]
+							}
 						}
 					}
 				}
 			}
 		}
 	}
-	return out
 }
 
 // DepthToSpace is torch.nn.functional.pixel_shuffle(x, p) over the last
@@ -79,27 +91,10 @@ func DepthToSpace(x *convlstm.Tensor, p int) (*convlstm.Tensor, error) {
 // shape.
 func depthToSpace(dst, x *convlstm.Tensor, p int) *convlstm.Tensor {
 	r := x.Dim()
-	Cp, h, w := x.Shape[r-3], x.Shape[r-2], x.Shape[r-1]
-	C, H, W := Cp/(p*p), h*p, w*p
+	C, H, W := x.Shape[r-3]/(p*p), x.Shape[r-2]*p, x.Shape[r-1]*p
 	var buf [8]int
 	out := frameops.Reuse(dst, append(append(buf[:0], x.Shape[:r-3]...), C, H, W))
-	n := len(x.Data) / (C * H * W)
-	for img := 0; img < n; img++ {
-		src := x.Data[img*C*H*W : (img+1)*C*H*W]
-		to := out.Data[img*C*H*W : (img+1)*C*H*W]
-		for c := 0; c < C; c++ {
-			for i := 0; i < p; i++ {
-				for j := 0; j < p; j++ {
-					plane := src[((c*p+i)*p+j)*h*w:][:h*w]
-					for y := 0; y < h; y++ {
-						for xx := 0; xx < w; xx++ {
-							to[(c*H+y*p+i)*W+xx*p+j] = plane[y*w+xx]
-						}
-					}
-				}
-			}
-		}
-	}
+	shuffle(out.Data, x.Data, C, H, W, p, false)
 	return out
 }
 

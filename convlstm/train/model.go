@@ -11,14 +11,12 @@ package train
 
 import (
 	"fmt"
-	"io"
 	"math"
 	"math/rand"
 
 	"example.com/convlstm/convlstm"
 	"example.com/convlstm/convlstm/bptt"
 	"example.com/convlstm/convlstm/fast"
-	"example.com/convlstm/convlstm/internal/atomicfile"
 	"example.com/convlstm/convlstm/internal/frameops"
 )
 
@@ -156,14 +154,7 @@ func (m *Model) SaveNPZ(path string) error {
 	if err := m.check(); err != nil {
 		return err
 	}
-	return SaveStateDict(path, m.StateDict())
-}
-
-// SaveStateDict writes a state_dict as an .npz file, atomically (a
-// temporary file in the same folder, synced, then renamed over path): a
-// failed write leaves a previous file at path whole.
-func SaveStateDict(path string, sd map[string]*convlstm.Tensor) error {
-	return atomicfile.Write(path, 0o644, func(w io.Writer) error { return convlstm.EncodeNPZ(w, sd) })
+	return frameops.SaveNPZ(path, m.StateDict())
 }
 
 // LoadNPZ reads weights written by SaveNPZ (or by numpy.savez of the
@@ -172,11 +163,7 @@ func (m *Model) LoadNPZ(path string) error {
 	if err := m.check(); err != nil {
 		return err
 	}
-	sd, err := convlstm.ReadNPZ(path)
-	if err != nil {
-		return err
-	}
-	return m.LoadStateDict(sd)
+	return frameops.LoadNPZ(path, m.LoadStateDict)
 }
 
 // checkFrames validates a (B, T, 1, H, W) sequence batch: every size

@@ -3,9 +3,14 @@ package runcmd
 import (
 	"flag"
 	"fmt"
+	"io"
 	"math"
+	"os"
 	"strconv"
 	"strings"
+
+	"example.com/convlstm/convlstm"
+	"example.com/convlstm/convlstm/movingshapes"
 )
 
 // Common holds the flags both training commands have. Its exported fields
@@ -101,4 +106,48 @@ func joinInts(xs []int) string {
 		s[i] = strconv.Itoa(x)
 	}
 	return strings.Join(s, ",")
+}
+
+// Main runs run with the command line and the standard error for the
+// progress bar, and exits with status 1 after printing its error.
+func Main(name string, run func(args []string, progress io.Writer) error) {
+	if err := run(os.Args[1:], os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, name+":", err)
+		os.Exit(1)
+	}
+}
+
+// Data returns the training stream (seeded with c.Seed) and the held-out
+// batch of c.EvalSequences sequences (from another seed) of frames-frame
+// sequences at c.Size.
+func (c *Common) Data(frames int) (*movingshapes.Generator, *convlstm.Tensor, error) {
+	cfg := movingshapes.Config{Size: c.Size, Frames: frames}
+	gen, err := movingshapes.New(cfg, c.Seed)
+	if err != nil {
+		return nil, nil, err
+	}
+	// Held-out sequences come from another seed than the training stream.
+	heldGen, err := movingshapes.New(cfg, c.Seed+1_000_003)
+	if err != nil {
+		return nil, nil, err
+	}
+	held, err := heldGen.Batch(c.EvalSequences)
+	if err != nil {
+		return nil, nil, fmt.Errorf("-eval %d: %w", c.EvalSequences, err)
+	}
+	return gen, held, nil
+}
+
+// Profiled runs f under a CPU profile written to c.CPUProfile (atomically,
+// when f returns), or just runs f when there is none.
+func (c *Common) Profiled(f func() error) error {
+	stop, err := StartCPUProfile(c.CPUProfile)
+	if err != nil {
+		return err
+	}
+	err = f()
+	if perr := stop(); err == nil {
+		err = perr
+	}
+	return err
 }

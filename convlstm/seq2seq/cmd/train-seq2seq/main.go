@@ -12,11 +12,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"strings"
 	"time"
 
+	"example.com/convlstm/convlstm"
 	"example.com/convlstm/convlstm/internal/runcmd"
 	"example.com/convlstm/convlstm/movingshapes"
 	"example.com/convlstm/convlstm/seq2seq"
@@ -40,16 +40,11 @@ type Config struct {
 	Readable       bool
 }
 
-func main() {
-	if err := run(os.Args[1:], os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "train-seq2seq:", err)
-		os.Exit(1)
-	}
-}
+func main() { runcmd.Main("train-seq2seq", run) }
 
 // run parses args, checks every flag, trains, evaluates and writes the
 // results; progress goes to progress.
-func run(args []string, progress io.Writer) (err error) {
+func run(args []string, progress io.Writer) error {
 	var c Config
 	fs := flag.NewFlagSet("train-seq2seq", flag.ContinueOnError)
 	c.Register(fs, runcmd.Common{Out: "build/train-seq2seq", BudgetSeconds: 200, Size: 64, Hidden: []int{16, 16}, Batch: 8, Bound: 0.8})
@@ -72,38 +67,24 @@ func run(args []string, progress io.Writer) (err error) {
 		return fmt.Errorf("-patch %d: want a positive divisor of -size %d", c.Patch, c.Size)
 	}
 	c.Threads = runtime.GOMAXPROCS(0)
-	dataCfg := movingshapes.Config{Size: c.Size, Frames: c.In + c.Out}
-	gen, err := movingshapes.New(dataCfg, c.Seed)
+	gen, held, err := c.Data(c.In + c.Out)
 	if err != nil {
 		return err
-	}
-	// Held-out sequences come from another seed than the training stream.
-	heldGen, err := movingshapes.New(dataCfg, c.Seed+1_000_003)
-	if err != nil {
-		return err
-	}
-	held, err := heldGen.Batch(c.EvalSequences)
-	if err != nil {
-		return fmt.Errorf("-eval %d: %w", c.EvalSequences, err)
 	}
 	m, err := seq2seq.NewModel(seq2seq.Config{Hidden: c.Hidden, Kernel: c.Kernel, Patch: c.Patch}, c.Seed)
 	if err != nil {
 		return err
 	}
 	m.Readable = c.Readable
+	return c.Profiled(func() error { return fit(c, m, gen, held, progress) })
+}
+
+// fit trains m, evaluates it on held and writes the results.
+func fit(c Config, m *seq2seq.Model, gen *movingshapes.Generator, held *convlstm.Tensor, progress io.Writer) error {
 	path := "fast"
 	if c.Readable {
 		path = "readable"
 	}
-	stop, err := runcmd.StartCPUProfile(c.CPUProfile)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if perr := stop(); err == nil {
-			err = perr
-		}
-	}()
 	fmt.Printf("encoder-forecaster ConvLSTM: %dx%d frames as %dx%d patches (%d channels at %dx%d), %d in, %d predicted, hidden %v, kernel %dx%d, batch %d, Adam lr %g, clip %g, %d cores\n",
 		c.Size, c.Size, c.Patch, c.Patch, c.Patch*c.Patch, c.Size/c.Patch, c.Size/c.Patch, c.In, c.Out, c.Hidden, c.Kernel, c.Kernel,
 		c.Batch, c.LR, c.ClipNorm, c.Threads)

@@ -11,10 +11,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"time"
 
+	"example.com/convlstm/convlstm"
 	"example.com/convlstm/convlstm/internal/runcmd"
 	"example.com/convlstm/convlstm/movingshapes"
 	"example.com/convlstm/convlstm/train"
@@ -32,16 +32,11 @@ type Config struct {
 	Frames int
 }
 
-func main() {
-	if err := run(os.Args[1:], os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "train:", err)
-		os.Exit(1)
-	}
-}
+func main() { runcmd.Main("train", run) }
 
 // run parses args, checks every flag, trains, evaluates and writes the
 // results; progress goes to progress.
-func run(args []string, progress io.Writer) (err error) {
+func run(args []string, progress io.Writer) error {
 	var c Config
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
 	c.Register(fs, runcmd.Common{Out: "build/train", BudgetSeconds: 120, Size: 32, Hidden: []int{16}, Batch: 16, Bound: 0.7})
@@ -56,33 +51,19 @@ func run(args []string, progress io.Writer) (err error) {
 		return fmt.Errorf("-frames %d: want at least 2 (one input, one next-frame target)", c.Frames)
 	}
 	c.Threads = runtime.GOMAXPROCS(0)
-	dataCfg := movingshapes.Config{Size: c.Size, Frames: c.Frames}
-	gen, err := movingshapes.New(dataCfg, c.Seed)
+	gen, held, err := c.Data(c.Frames)
 	if err != nil {
 		return err
-	}
-	// Held-out sequences come from another seed than the training stream.
-	heldGen, err := movingshapes.New(dataCfg, c.Seed+1_000_003)
-	if err != nil {
-		return err
-	}
-	held, err := heldGen.Batch(c.EvalSequences)
-	if err != nil {
-		return fmt.Errorf("-eval %d: %w", c.EvalSequences, err)
 	}
 	m, err := train.NewModel(c.Hidden, c.Kernel, c.Seed)
 	if err != nil {
 		return err
 	}
-	stop, err := runcmd.StartCPUProfile(c.CPUProfile)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if perr := stop(); err == nil {
-			err = perr
-		}
-	}()
+	return c.Profiled(func() error { return fit(c, m, gen, held, progress) })
+}
+
+// fit trains m, evaluates it on held and writes the results.
+func fit(c Config, m *train.Model, gen *movingshapes.Generator, held *convlstm.Tensor, progress io.Writer) error {
 	fmt.Printf("next-frame ConvLSTM: %dx%d frames, T=%d, hidden %v, kernel %dx%d, batch %d, Adam lr %g, clip %g, %d cores\n",
 		c.Size, c.Size, c.Frames, c.Hidden, c.Kernel, c.Kernel, c.Batch, c.LR, c.ClipNorm, c.Threads)
 	fmt.Printf("training for %gs (fast path, BPTT over %d steps)\n", c.BudgetSeconds, c.Frames-1)
