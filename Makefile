@@ -15,7 +15,7 @@ TEST_TARGETS := fmt-check vet unit unit-purego
 .PHONY: help test fmt-check vet unit unit-purego goldens test-notebooks fuzz
 
 help:
-	@echo "make notebooks  install Jupyter + gophernotes + chromium, execute notebooks/*.ipynb (01-05, appendix A1), write build/notebooks/*.html (maths rendered offline)"
+	@echo "make notebooks  install Jupyter + gophernotes + chromium, execute notebooks/*.ipynb (01-06, appendix A1), write build/notebooks/*.html (maths rendered offline)"
 	@echo "make test       gofmt, go vet, go test -race ./... (golden cases), exercises, notebooks"
 	@echo "make goldens    regenerate testdata/golden with PyTorch (installs python3-torch if missing)"
 	@echo "make bench      naive vs fast GFLOP/s table;  make bench-torch: side by side with PyTorch"
