@@ -22,7 +22,7 @@ help:
 	@echo "make exercises  progress table of the course exercises;  make exercise N=03"
 	@echo "make lab        open the notebooks in Jupyter"
 	@echo "make train      train the next-frame model on moving shapes (about 2 minutes)"
-	@echo "make train-seq2seq  train the encoder-forecaster (10 frames in, 10 predicted; about 4 minutes);  make goldens-seq2seq: its PyTorch goldens"
+	@echo "make train-seq2seq  train the encoder-forecaster (10 frames in, 10 predicted; 3.4 minutes in a run on 2026-12-02);  make goldens-seq2seq: its PyTorch goldens"
 	@echo "make fuzz       fuzz the config validation, the .npz loader, fast vs readable forward and backward (FUZZTIME=30s each)"
 
 fmt-check:
