@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 
 	"example.com/convlstm/convlstm"
 	"example.com/convlstm/convlstm/train"
@@ -30,6 +32,20 @@ func NewScores(modelMSE, baselineMSE, bound float64, res *train.Result) Scores {
 	return s
 }
 
+// Results names the files Finish writes.
+var Results = []string{"metrics.json", "model.npz", "predictions.png"}
+
+// Prepare checks, before any work, that the results and the CPU profile
+// can be written (CheckOut; the profile's folder must exist).
+func (c *Common) Prepare() error {
+	if c.CPUProfile != "" {
+		if info, err := os.Stat(filepath.Dir(c.CPUProfile)); err != nil || !info.IsDir() {
+			return fmt.Errorf("-cpuprofile %s: its folder does not exist", c.CPUProfile)
+		}
+	}
+	return CheckOut(c.Out, Results)
+}
+
 // Finish writes metrics.json (metrics, indented), model.npz (sd) and
 // predictions.png (png) to c.Out as one group (WriteAll), then fails if
 // the model's MSE is above c.Bound times the baseline's.
@@ -39,9 +55,9 @@ func Finish(c *Common, s Scores, metrics any, sd map[string]*convlstm.Tensor, pn
 		return err
 	}
 	err = WriteAll(c.Out, []Output{
-		Bytes("metrics.json", append(js, '\n')),
-		{Name: "model.npz", Write: func(w io.Writer) error { return convlstm.EncodeNPZ(w, sd) }},
-		Bytes("predictions.png", png),
+		Bytes(Results[0], append(js, '\n')),
+		{Name: Results[1], Write: func(w io.Writer) error { return convlstm.EncodeNPZ(w, sd) }},
+		Bytes(Results[2], png),
 	})
 	if err != nil {
 		return err

@@ -28,15 +28,12 @@ func Bytes(name string, data []byte) Output {
 // they renamed into dir. On an error before the renames nothing in dir has
 // changed.
 func WriteAll(dir string, outs []Output) (err error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+	names := make([]string, len(outs))
+	for i, o := range outs {
+		names[i] = o.Name
 	}
-	// A name taken by something other than a regular file would fail its
-	// rename half way through the group: refuse it before writing.
-	for _, o := range outs {
-		if info, err := os.Lstat(filepath.Join(dir, o.Name)); err == nil && !info.Mode().IsRegular() {
-			return fmt.Errorf("%s exists and is not a regular file: nothing written", filepath.Join(dir, o.Name))
-		}
+	if err := CheckOut(dir, names); err != nil {
+		return err
 	}
 	staging, err := os.MkdirTemp(dir, ".staging-*")
 	if err != nil {
@@ -60,6 +57,27 @@ func WriteAll(dir string, outs []Output) (err error) {
 		}
 	}
 	return nil
+}
+
+// CheckOut makes sure that the results can be written to dir: it creates
+// the folder, tries a staging folder in it (removed at once), and refuses
+// a result name taken by something other than a regular file (its rename
+// would fail half way through the group). The commands call it before
+// training, WriteAll again before writing.
+func CheckOut(dir string, names []string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("-out: %w", err)
+	}
+	for _, name := range names {
+		if info, err := os.Lstat(filepath.Join(dir, name)); err == nil && !info.Mode().IsRegular() {
+			return fmt.Errorf("-out: %s exists and is not a regular file: nothing written", filepath.Join(dir, name))
+		}
+	}
+	probe, err := os.MkdirTemp(dir, ".staging-*")
+	if err != nil {
+		return fmt.Errorf("-out: %s is not writable: %w", dir, err)
+	}
+	return os.Remove(probe)
 }
 
 // StartCPUProfile starts a CPU profile when path is not empty; stop ends

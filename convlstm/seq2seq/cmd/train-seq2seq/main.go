@@ -66,6 +66,9 @@ func run(args []string, progress io.Writer) error {
 	case c.Patch < 1 || c.Size%c.Patch != 0:
 		return fmt.Errorf("-patch %d: want a positive divisor of -size %d", c.Patch, c.Size)
 	}
+	if err := c.Prepare(); err != nil {
+		return err
+	}
 	c.Threads = runtime.GOMAXPROCS(0)
 	gen, held, err := c.Data(c.In + c.Out)
 	if err != nil {

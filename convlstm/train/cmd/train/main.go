@@ -50,6 +50,9 @@ func run(args []string, progress io.Writer) error {
 	if c.Frames < 2 {
 		return fmt.Errorf("-frames %d: want at least 2 (one input, one next-frame target)", c.Frames)
 	}
+	if err := c.Prepare(); err != nil {
+		return err
+	}
 	c.Threads = runtime.GOMAXPROCS(0)
 	gen, held, err := c.Data(c.Frames)
 	if err != nil {

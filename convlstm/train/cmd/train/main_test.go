@@ -12,14 +12,16 @@ import (
 
 // TestBadFlags: every invalid flag is refused before any work starts
 // (training, data, output folder), with a message naming the flag. -lr
-// NaN, -clip NaN, -seconds inf used to fail only after the whole training
-// budget; -frames 0 silently trained on 10 frames.
+// NaN, -clip NaN, -seconds inf, an -out that cannot be written or a
+// -cpuprofile in a missing folder used to fail only after the whole
+// training budget; -frames 0 silently trained on 10 frames.
 func TestBadFlags(t *testing.T) {
 	for _, c := range []struct{ flag, value string }{
 		{"-lr", "NaN"}, {"-lr", "0"}, {"-lr", "-1"}, {"-clip", "NaN"}, {"-clip", "0"}, {"-bound", "NaN"},
 		{"-bound", "inf"}, {"-seconds", "inf"}, {"-seconds", "NaN"}, {"-seconds", "0"}, {"-frames", "0"},
 		{"-frames", "1"}, {"-size", "0"}, {"-size", "1000"}, {"-kernel", "2"}, {"-batch", "0"}, {"-eval", "0"},
-		{"-hidden", "0"}, {"-hidden", "x"}, {"-steps", "-1"}, {"-out", ""},
+		{"-hidden", "0"}, {"-hidden", "x"}, {"-steps", "-1"}, {"-out", ""}, {"-out", "/dev/null"},
+		{"-cpuprofile", "/nonexistent/cpu.prof"},
 	} {
 		out := filepath.Join(t.TempDir(), "out")
 		outFlag := out
@@ -42,9 +44,10 @@ func TestBadFlags(t *testing.T) {
 
 // TestOutputsAsOneGroup: a run whose results cannot all be written (here
 // predictions.png is taken by a folder) changes none of the previous
-// run's files; it used to replace metrics.json and model.npz and then
-// fail. A run that succeeds replaces all three and leaves no staging
-// files behind.
+// run's files (it is refused before training; TestWriteAllFailure covers
+// a failure while writing); it used to replace metrics.json and model.npz
+// and then fail. A run that succeeds replaces all three and leaves no
+// staging files behind.
 func TestOutputsAsOneGroup(t *testing.T) {
 	out := t.TempDir()
 	tiny := []string{"-out", out, "-size", "8", "-frames", "3", "-hidden", "2", "-steps", "2", "-batch", "2", "-eval", "2", "-bound", "100"}
