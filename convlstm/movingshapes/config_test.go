@@ -39,3 +39,20 @@ func TestSpeedValidated(t *testing.T) {
 		t.Fatal("wrong sequence length")
 	}
 }
+
+// TestFramesValidated: a sequence longer than a tensor may hold is an
+// error naming Frames at New (Sequence used to panic allocating it), and
+// a nil generator is an error, not a panic.
+func TestFramesValidated(t *testing.T) {
+	_, err := New(Config{Size: 16, Frames: 1 << 40}, 1)
+	if err == nil || !strings.Contains(err.Error(), "Frames") {
+		t.Errorf("Frames 1<<40: error %v, want one naming Frames", err)
+	}
+	var g *Generator
+	if _, err := g.Batch(1); err == nil {
+		t.Error("Batch of a nil generator: no error")
+	}
+	if _, err := (&Generator{}).Batch(1); err == nil || g.Sequence() != nil || (&Generator{}).Sequence() != nil {
+		t.Errorf("a zero generator: Batch error %v, or Sequence not nil", err)
+	}
+}

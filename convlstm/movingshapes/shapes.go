@@ -74,8 +74,9 @@ func (c Config) withDefaults() (Config, error) {
 	switch {
 	case c.Size < 8 || c.Size > 256:
 		return c, fmt.Errorf("movingshapes: Size must be in [8, 256], got %d", c.Size)
-	case c.Frames < 1:
-		return c, fmt.Errorf("movingshapes: Frames must be positive, got %d", c.Frames)
+	case c.Frames < 1 || int64(c.Frames) > convlstm.MaxElements/int64(c.Size*c.Size):
+		return c, fmt.Errorf("movingshapes: Frames must be in [1, %d] (a sequence of %dx%d frames in one tensor), got %d",
+			convlstm.MaxElements/int64(c.Size*c.Size), c.Size, c.Size, c.Frames)
 	case c.MinShapes < 1 || c.MaxShapes < c.MinShapes:
 		return c, fmt.Errorf("movingshapes: want 1 <= MinShapes <= MaxShapes, got %d, %d", c.MinShapes, c.MaxShapes)
 	// The speeds are checked with !(in range) so that NaN fails too; above
@@ -110,12 +111,22 @@ func New(cfg Config, seed int64) (*Generator, error) {
 	return &Generator{cfg: c, rng: rand.New(rand.NewSource(seed))}, nil
 }
 
-// Config returns the configuration with the defaults filled in.
-func (g *Generator) Config() Config { return g.cfg }
+// Config returns the configuration with the defaults filled in (the zero
+// Config for a nil generator).
+func (g *Generator) Config() Config {
+	if g == nil {
+		return Config{}
+	}
+	return g.cfg
+}
 
 // Sequence returns one sequence as Frames*Size*Size values in [0, 1],
-// frame-major, row-major inside a frame.
+// frame-major, row-major inside a frame; nil from a generator not made by
+// New.
 func (g *Generator) Sequence() []float32 {
+	if g == nil || g.rng == nil {
+		return nil
+	}
 	n := g.cfg.Size
 	out := make([]float32, g.cfg.Frames*n*n)
 	count := g.cfg.MinShapes + g.rng.Intn(g.cfg.MaxShapes-g.cfg.MinShapes+1)
@@ -140,6 +151,9 @@ func (g *Generator) Sequence() []float32 {
 // Batch returns b sequences as a (b, Frames, 1, Size, Size) tensor, the
 // batch-first layout of a one-channel ConvLSTM input.
 func (g *Generator) Batch(b int) (*convlstm.Tensor, error) {
+	if g == nil || g.rng == nil {
+		return nil, fmt.Errorf("movingshapes: Batch: the generator is nil; make one with New")
+	}
 	n, T := g.cfg.Size, g.cfg.Frames
 	t, err := convlstm.NewTensor(b, T, 1, n, n)
 	if err != nil {
