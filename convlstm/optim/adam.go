@@ -39,6 +39,9 @@ func NewAdam() *Adam {
 // same name in grads (e.g. m.StateDict() and Grads.Weights). Every parameter
 // needs a gradient of its shape; on error nothing is changed.
 func (a *Adam) Step(params, grads map[string]*convlstm.Tensor) error {
+	if a == nil {
+		return fmt.Errorf("optim: Adam.Step: the optimiser is nil; make one with NewAdam")
+	}
 	if a.m == nil {
 		a.m, a.v = map[string][]float32{}, map[string][]float32{}
 	}
@@ -146,6 +149,9 @@ type Clipper struct {
 
 // Clip is ClipGradNorm(grads, maxNorm).
 func (c *Clipper) Clip(grads map[string]*convlstm.Tensor, maxNorm float64) (float64, error) {
+	if c == nil {
+		c = &Clipper{}
+	}
 	if !(maxNorm > 0) {
 		return 0, fmt.Errorf("optim: ClipGradNorm: max_norm must be positive, got %g", maxNorm)
 	}

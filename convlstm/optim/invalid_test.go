@@ -50,3 +50,18 @@ func TestAdamInvalid(t *testing.T) {
 		t.Errorf("lr +Inf: %v, want no error (as PyTorch)", err)
 	}
 }
+
+// TestNilOptimisers: a nil Adam is an error, a nil Clipper clips as
+// ClipGradNorm does; neither panics.
+func TestNilOptimisers(t *testing.T) {
+	var a *Adam
+	if err := a.Step(nil, nil); err == nil || !strings.Contains(err.Error(), "NewAdam") {
+		t.Errorf("nil Adam: error %v", err)
+	}
+	var c *Clipper
+	g := convlstm.Zeros(2)
+	g.Data[0], g.Data[1] = 3, 4
+	if n, err := c.Clip(map[string]*convlstm.Tensor{"g": g}, 1); err != nil || n != 5 || math.Abs(float64(g.Data[0])-0.6) > 1e-6 {
+		t.Errorf("nil Clipper: norm %g, error %v, clipped %v", n, err, g.Data)
+	}
+}
