@@ -4,6 +4,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"example.com/convlstm/convlstm"
 )
 
 // TestSpeedValidated: a speed that is NaN, infinite, negative or beyond
@@ -54,5 +56,34 @@ func TestFramesValidated(t *testing.T) {
 	}
 	if _, err := (&Generator{}).Batch(1); err == nil || g.Sequence() != nil || (&Generator{}).Sequence() != nil {
 		t.Errorf("a zero generator: Batch error %v, or Sequence not nil", err)
+	}
+}
+
+// TestBatchInto: BatchInto draws what Batch draws from the same seed, into
+// the tensor it is given when the shape fits, without allocating.
+func TestBatchInto(t *testing.T) {
+	g1, _ := New(Config{Size: 16, Frames: 5}, 3)
+	g2, _ := New(Config{Size: 16, Frames: 5}, 3)
+	var dst *convlstm.Tensor
+	for k := 0; k < 3; k++ {
+		want, err := g1.Batch(4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		prev := dst
+		if dst, err = g2.BatchInto(dst, 4); err != nil {
+			t.Fatal(err)
+		}
+		if prev != nil && dst != prev {
+			t.Errorf("batch %d: BatchInto did not reuse its tensor", k)
+		}
+		for i := range want.Data {
+			if want.Data[i] != dst.Data[i] {
+				t.Fatalf("batch %d differs from Batch's at %d", k, i)
+			}
+		}
+	}
+	if n := testing.AllocsPerRun(5, func() { dst, _ = g2.BatchInto(dst, 4) }); n != 0 {
+		t.Errorf("BatchInto into a fitting tensor allocated %v times", n)
 	}
 }

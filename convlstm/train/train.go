@@ -73,15 +73,19 @@ func Loop(label string, params map[string]*convlstm.Tensor, gen *movingshapes.Ge
 	st := &stepper{params: params, lossAndGrad: lossAndGrad, adam: optim.NewAdam(), clipNorm: opts.ClipNorm, label: label}
 	st.adam.LR = opts.LR
 	res := &Result{}
+	if opts.MaxSteps > 0 {
+		res.Losses = make([]float64, 0, min(opts.MaxSteps, 1<<20))
+	}
 	start := time.Now()
 	var lastDraw time.Time
+	var batch *convlstm.Tensor // drawn into step after step
 	for {
 		// The budget is compared in float seconds: as a time.Duration,
 		// 1e10 s or +Inf would overflow (to a negative budget).
 		if time.Since(start).Seconds() >= opts.Seconds || (opts.MaxSteps > 0 && res.Steps >= opts.MaxSteps) {
 			break
 		}
-		batch, err := gen.Batch(opts.BatchSize)
+		batch, err = gen.BatchInto(batch, opts.BatchSize)
 		if err != nil {
 			return nil, err
 		}
