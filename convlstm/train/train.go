@@ -12,7 +12,9 @@ import (
 	"example.com/convlstm/convlstm/optim"
 )
 
-// Options of Train. Zero fields take the defaults noted.
+// Options of Train. Zero fields take the defaults noted; Loop refuses,
+// before any step, a NaN or negative value, an infinite LR, and an
+// infinite Seconds with no MaxSteps, naming the field.
 type Options struct {
 	// Seconds bounds the training time (default 60; +Inf: no bound, only
 	// with MaxSteps). Training stops at whichever of Seconds and MaxSteps
@@ -22,9 +24,10 @@ type Options struct {
 	MaxSteps int
 	// BatchSize is the number of sequences per step (default 16).
 	BatchSize int
-	// LR is Adam's learning rate (default 1e-2).
+	// LR is Adam's learning rate (default 1e-2; finite).
 	LR float64
-	// ClipNorm clips the gradient's 2-norm (default 1; negative: off).
+	// ClipNorm clips the gradient's 2-norm (default 1; negative: off; NaN
+	// is an error, not "off").
 	ClipNorm float64
 	// Progress, when non-nil, receives a one-line progress bar (step,
 	// loss, elapsed, ETA), redrawn with carriage returns.
