@@ -27,6 +27,7 @@ type Adam struct {
 	// Steps counts the calls to Step (PyTorch's state["step"]).
 	Steps int
 	m, v  map[string][]float32
+	keys  []string // the parameter names in sorted order, kept between steps
 }
 
 // NewAdam returns Adam with PyTorch's defaults.
@@ -38,13 +39,16 @@ func NewAdam() *Adam {
 // same name in grads (e.g. m.StateDict() and Grads.Weights). Every parameter
 // needs a gradient of its shape; on error nothing is changed.
 func (a *Adam) Step(params, grads map[string]*convlstm.Tensor) error {
+	if a == nil {
+		return fmt.Errorf("optim: Adam.Step: the optimiser is nil; make one with NewAdam")
+	}
 	if a.m == nil {
 		a.m, a.v = map[string][]float32{}, map[string][]float32{}
 	}
-	if a.LR < 0 || a.Eps < 0 || a.Beta1 < 0 || a.Beta1 >= 1 || a.Beta2 < 0 || a.Beta2 >= 1 {
-		return fmt.Errorf("optim: Adam: invalid hyperparameters lr=%g betas=(%g, %g) eps=%g", a.LR, a.Beta1, a.Beta2, a.Eps)
+	if err := a.check(); err != nil {
+		return err
 	}
-	keys := make([]string, 0, len(params))
+	keys := a.keys[:0]
 	for k, p := range params {
 		g, ok := grads[k]
 		if !ok || g == nil {
@@ -62,6 +66,7 @@ func (a *Adam) Step(params, grads map[string]*convlstm.Tensor) error {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	a.keys = keys
 	a.Steps++
 	t := float64(a.Steps)
 	b1, b2 := float32(a.Beta1), float32(a.Beta2)
@@ -89,6 +94,31 @@ func (a *Adam) Step(params, grads map[string]*convlstm.Tensor) error {
 	return nil
 }
 
+// check is torch.optim.Adam.__init__'s validation, with its messages. The
+// comparisons are written as PyTorch's `not 0.0 <= lr`, so NaN fails them
+// (a NaN hyperparameter would turn every parameter into NaN); an infinite
+// learning rate passes, as in PyTorch.
+func (a *Adam) check() error {
+	switch {
+	// py: if not 0.0 <= lr: raise ValueError(f"Invalid learning rate: {lr}")
+	case !(0 <= a.LR):
+		return fmt.Errorf("optim: Adam: Invalid learning rate: %g (LR must be >= 0)", a.LR)
+	// py: if not 0.0 <= eps: raise ValueError(f"Invalid epsilon value: {eps}")
+	case !(0 <= a.Eps):
+		return fmt.Errorf("optim: Adam: Invalid epsilon value: %g (Eps must be >= 0)", a.Eps)
+	// py: if not 0.0 <= betas[0] < 1.0: raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+	case !(0 <= a.Beta1 && a.Beta1 < 1):
+		return fmt.Errorf("optim: Adam: Invalid beta parameter at index 0: %g (Beta1 must be in [0, 1))", a.Beta1)
+	// py: if not 0.0 <= betas[1] < 1.0: raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+	case !(0 <= a.Beta2 && a.Beta2 < 1):
+		return fmt.Errorf("optim: Adam: Invalid beta parameter at index 1: %g (Beta2 must be in [0, 1))", a.Beta2)
+	// py: if not 0.0 <= weight_decay: raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+	case !(0 <= a.WeightDecay):
+		return fmt.Errorf("optim: Adam: Invalid weight_decay value: %g (WeightDecay must be >= 0)", a.WeightDecay)
+	}
+	return nil
+}
+
 // ClipGradNorm is torch.nn.utils.clip_grad_norm_ with the 2-norm, as
 // PyTorch 1.13 computes it in float32 (error_if_nonfinite=False):
 //
@@ -105,10 +135,27 @@ func (a *Adam) Step(params, grads map[string]*convlstm.Tensor) error {
 // makes the coefficient 0, so finite gradients become 0 and infinite ones
 // NaN (Inf * 0).
 func ClipGradNorm(grads map[string]*convlstm.Tensor, maxNorm float64) (float64, error) {
+	var c Clipper
+	return c.Clip(grads, maxNorm)
+}
+
+// Clipper is ClipGradNorm with memory of its own (the sorted names and the
+// per-tensor norms), so that clipping the same gradients step after step
+// allocates nothing after the first.
+type Clipper struct {
+	keys  []string
+	norms []float32
+}
+
+// Clip is ClipGradNorm(grads, maxNorm).
+func (c *Clipper) Clip(grads map[string]*convlstm.Tensor, maxNorm float64) (float64, error) {
+	if c == nil {
+		c = &Clipper{}
+	}
 	if !(maxNorm > 0) {
 		return 0, fmt.Errorf("optim: ClipGradNorm: max_norm must be positive, got %g", maxNorm)
 	}
-	keys := make([]string, 0, len(grads))
+	keys := c.keys[:0]
 	for k, g := range grads {
 		if g == nil {
 			return 0, fmt.Errorf("optim: ClipGradNorm: gradient %q is nil", k)
@@ -116,11 +163,13 @@ func ClipGradNorm(grads map[string]*convlstm.Tensor, maxNorm float64) (float64, 
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	c.keys = keys
 	// py: total_norm = torch.norm(torch.stack([torch.norm(g, 2.0) for g in grads]), 2.0)
-	norms := make([]float32, len(keys))
-	for i, k := range keys {
-		norms[i] = norm32(grads[k].Data)
+	norms := c.norms[:0]
+	for _, k := range keys {
+		norms = append(norms, norm32(grads[k].Data))
 	}
+	c.norms = norms
 	total := norm32(norms)
 	// py: clip_coef = max_norm / (total_norm + 1e-6), a float32 tensor
 	// (PyTorch divides a number by a tensor as reciprocal(tensor) * number).

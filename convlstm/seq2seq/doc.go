@@ -29,6 +29,10 @@
 // golden cases of testdata/golden_seq2seq (testdata/gen_golden_seq2seq.py
 // builds the PyTorch twin from the seed's classes).
 //
+// LossAndGrad, the step of Train, runs in memory the model keeps from call
+// to call (on the fast path one bptt.Trainer per stack), so that after the
+// first a training step allocates nothing.
+//
 // Train, Evaluate and PredictionsPNG are the training loop behind
 // `make train-seq2seq` (cmd/train-seq2seq). The API is free of generics
 // so that notebooks (gophernotes) can call it.

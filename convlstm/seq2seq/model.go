@@ -6,6 +6,7 @@ import (
 	"math/rand"
 
 	"example.com/convlstm/convlstm"
+	"example.com/convlstm/convlstm/internal/frameops"
 )
 
 // Config describes an encoder-forecaster. Zero fields take the defaults
@@ -120,6 +121,8 @@ type Model struct {
 	// bptt.Forward) instead of the fast ones (fast.Forward,
 	// bptt.ForwardFast), the default.
 	Readable bool
+
+	train *trainState // LossAndGrad's memory, made at its first call
 }
 
 // NewModel builds an encoder-forecaster initialised as PyTorch would
@@ -203,8 +206,12 @@ func (m *Model) check() error {
 }
 
 // StateDict returns the parameters (the model's own tensors, not copies)
-// under the names of the PyTorch twin's state_dict.
+// under the names of the PyTorch twin's state_dict; none for a model that
+// is not whole (zero, or with a nil or mismatched part).
 func (m *Model) StateDict() map[string]*convlstm.Tensor {
+	if m.check() != nil {
+		return map[string]*convlstm.Tensor{}
+	}
 	sd := map[string]*convlstm.Tensor{"head.weight": m.HeadWeight, "head.bias": m.HeadBias}
 	for k, v := range m.Encoder.StateDict() {
 		sd["encoder."+k] = v
@@ -219,21 +226,30 @@ func (m *Model) StateDict() map[string]*convlstm.Tensor {
 // StateDict must be present with its shape, and no other. On error nothing
 // is changed.
 func (m *Model) LoadStateDict(sd map[string]*convlstm.Tensor) error {
+	if err := m.check(); err != nil {
+		return err
+	}
 	return convlstm.LoadParams(m.StateDict(), sd)
 }
 
 // SaveNPZ writes the state_dict as an .npz that numpy.load reads and the
-// PyTorch twin loads (see the README).
-func (m *Model) SaveNPZ(path string) error { return convlstm.WriteNPZ(path, m.StateDict()) }
+// PyTorch twin loads (see the README). The file is replaced atomically
+// (a temporary file, synced, renamed): until SaveNPZ returns nil, a
+// previous file at path is left as it was.
+func (m *Model) SaveNPZ(path string) error {
+	if err := m.check(); err != nil {
+		return err
+	}
+	return frameops.SaveNPZ(path, m.StateDict())
+}
 
 // LoadNPZ reads weights written by SaveNPZ (or by numpy.savez of the twin's
 // state_dict).
 func (m *Model) LoadNPZ(path string) error {
-	sd, err := convlstm.ReadNPZ(path)
-	if err != nil {
+	if err := m.check(); err != nil {
 		return err
 	}
-	return m.LoadStateDict(sd)
+	return frameops.LoadNPZ(path, m.LoadStateDict)
 }
 
 // shapeOf is t's shape, nil for a nil tensor.

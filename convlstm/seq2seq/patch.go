@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"example.com/convlstm/convlstm"
+	"example.com/convlstm/convlstm/internal/frameops"
 )
 
 // The paper's patch trick (§4.1): "we transform the 64 x 64 frames into
@@ -25,31 +26,51 @@ func SpaceToDepth(x *convlstm.Tensor, p int) (*convlstm.Tensor, error) {
 		return nil, err
 	}
 	r := x.Dim()
-	C, H, W := x.Shape[r-3], x.Shape[r-2], x.Shape[r-1]
+	H, W := x.Shape[r-2], x.Shape[r-1]
 	if H%p != 0 || W%p != 0 {
 		return nil, fmt.Errorf("seq2seq: SpaceToDepth: x has shape %v: height %d and width %d must be multiples of the patch size %d", x.Shape, H, W, p)
 	}
+	return spaceToDepth(nil, x, p), nil
+}
+
+// spaceToDepth is SpaceToDepth of a checked x, into dst when it has the
+// shape.
+func spaceToDepth(dst, x *convlstm.Tensor, p int) *convlstm.Tensor {
+	r := x.Dim()
+	C, H, W := x.Shape[r-3], x.Shape[r-2], x.Shape[r-1]
+	var buf [8]int
+	out := frameops.Reuse(dst, append(append(buf[:0], x.Shape[:r-3]...), C*p*p, H/p, W/p))
+	shuffle(out.Data, x.Data, C, H, W, p, true)
+	return out
+}
+
+// shuffle moves every pixel between the space layout (C, H, W) and the
+// depth layout (C*p*p, H/p, W/p) of each image, toDepth saying which way:
+//
+//	depth[c*p*p + i*p + j, y, x] = space[c, y*p + i, x*p + j]
+func shuffle(dst, src []float32, C, H, W, p int, toDepth bool) {
 	h, w := H/p, W/p
-	shape := append(append([]int(nil), x.Shape[:r-3]...), C*p*p, h, w)
-	out := convlstm.Zeros(shape...)
-	n := len(x.Data) / (C * H * W) // images: the product of the leading axes
+	n := len(src) / (C * H * W) // images: the product of the leading axes
 	for img := 0; img < n; img++ {
-		src := x.Data[img*C*H*W : (img+1)*C*H*W]
-		dst := out.Data[img*C*H*W : (img+1)*C*H*W]
+		off := img * C * H * W
 		for c := 0; c < C; c++ {
 			for i := 0; i < p; i++ {
 				for j := 0; j < p; j++ {
-					plane := dst[((c*p+i)*p+j)*h*w:][:h*w] // channel c*p*p + i*p + j
+					d := off + ((c*p+i)*p+j)*h*w // channel c*p*p + i*p + j
 					for y := 0; y < h; y++ {
 						for xx := 0; xx < w; xx++ {
-							plane[y*w+xx] = src[(c*H+y*p+i)*W+xx*p+j]
+							sp := off + (c*H+y*p+i)*W + xx*p + j
+							if toDepth {
+								dst[d+y*w+xx] = src[sp]
+							} else {
+								dst[sp] = src[d+y*w+xx]
+							}
 						}
 					}
 				}
 			}
 		}
 	}
-	return out, nil
 }
 
 // DepthToSpace is torch.nn.functional.pixel_shuffle(x, p) over the last
@@ -59,32 +80,22 @@ func DepthToSpace(x *convlstm.Tensor, p int) (*convlstm.Tensor, error) {
 	if err := checkPatchArgs("DepthToSpace", x, p); err != nil {
 		return nil, err
 	}
-	r := x.Dim()
-	Cp, h, w := x.Shape[r-3], x.Shape[r-2], x.Shape[r-1]
+	Cp := x.Shape[x.Dim()-3]
 	if Cp%(p*p) != 0 {
 		return nil, fmt.Errorf("seq2seq: DepthToSpace: x has shape %v: %d channels is not a multiple of patch² = %d", x.Shape, Cp, p*p)
 	}
-	C, H, W := Cp/(p*p), h*p, w*p
-	shape := append(append([]int(nil), x.Shape[:r-3]...), C, H, W)
-	out := convlstm.Zeros(shape...)
-	n := len(x.Data) / (C * H * W)
-	for img := 0; img < n; img++ {
-		src := x.Data[img*C*H*W : (img+1)*C*H*W]
-		dst := out.Data[img*C*H*W : (img+1)*C*H*W]
-		for c := 0; c < C; c++ {
-			for i := 0; i < p; i++ {
-				for j := 0; j < p; j++ {
-					plane := src[((c*p+i)*p+j)*h*w:][:h*w]
-					for y := 0; y < h; y++ {
-						for xx := 0; xx < w; xx++ {
-							dst[(c*H+y*p+i)*W+xx*p+j] = plane[y*w+xx]
-						}
-					}
-				}
-			}
-		}
-	}
-	return out, nil
+	return depthToSpace(nil, x, p), nil
+}
+
+// depthToSpace is DepthToSpace of a checked x, into dst when it has the
+// shape.
+func depthToSpace(dst, x *convlstm.Tensor, p int) *convlstm.Tensor {
+	r := x.Dim()
+	C, H, W := x.Shape[r-3]/(p*p), x.Shape[r-2]*p, x.Shape[r-1]*p
+	var buf [8]int
+	out := frameops.Reuse(dst, append(append(buf[:0], x.Shape[:r-3]...), C, H, W))
+	shuffle(out.Data, x.Data, C, H, W, p, false)
+	return out
 }
 
 // checkPatchArgs validates a tensor of rank >= 3 and a positive patch size.

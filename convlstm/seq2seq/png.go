@@ -1,13 +1,10 @@
 package seq2seq
 
 import (
-	"bytes"
 	"fmt"
-	"image"
-	"image/color"
-	"image/png"
 
 	"example.com/convlstm/convlstm"
+	"example.com/convlstm/convlstm/internal/frameops"
 )
 
 // PredictionsPNG draws, for each of the first nSeq sequences of frames
@@ -28,31 +25,23 @@ func PredictionsPNG(m *Model, frames *convlstm.Tensor, in, nSeq, scale int) ([]b
 	if in < 1 || in >= T {
 		return nil, fmt.Errorf("seq2seq: PredictionsPNG: in = %d input frames of frames %v leaves nothing to predict", in, frames.Shape)
 	}
+	if err := m.CheckFrames(frames, T-in); err != nil {
+		return nil, fmt.Errorf("seq2seq: PredictionsPNG: %w", err)
+	}
 	if nSeq <= 0 || scale <= 0 {
 		return nil, fmt.Errorf("seq2seq: PredictionsPNG: nSeq and scale must be positive, got %d, %d", nSeq, scale)
 	}
 	nSeq = min(nSeq, frames.Shape[0])
-	frames = batchRange(frames, 0, nSeq)
+	frames = frameops.BatchRange(frames, 0, nSeq)
 	K, H, W := T-in, frames.Shape[3], frames.Shape[4]
 	pred, err := m.Predict(timeRange(frames, 0, in), K) // (nSeq, K, 1, H, W)
 	if err != nil {
 		return nil, err
 	}
-	const gap = 2
+	gap := frameops.Gap
 	cw, ch := W*scale+gap, H*scale+gap
-	img := image.NewGray(image.Rect(0, 0, T*cw+3*gap, nSeq*(3*ch+gap)+gap))
-	for i := range img.Pix {
-		img.Pix[i] = 96 // grey background between the tiles
-	}
+	pic := frameops.NewPicture(T*cw+3*gap, nSeq*(3*ch+gap)+gap, H, W, scale)
 	hw := H * W
-	tile := func(src []float32, x0, y0 int) {
-		for y := 0; y < H*scale; y++ {
-			for x := 0; x < W*scale; x++ {
-				v := src[(y/scale)*W+x/scale]
-				img.SetGray(x0+x, y0+y, color.Gray{Y: uint8(255*min(1, max(0, v)) + 0.5)})
-			}
-		}
-	}
 	for b := 0; b < nSeq; b++ {
 		y0 := gap + b*(3*ch+gap)
 		for t := 0; t < T; t++ {
@@ -60,16 +49,12 @@ func PredictionsPNG(m *Model, frames *convlstm.Tensor, in, nSeq, scale int) ([]b
 			if t >= in {
 				x0 += 2 * gap // a wider gap between the inputs and the future
 			}
-			tile(frames.Data[(b*T+t)*hw:], x0, y0) // inputs, then truth
+			pic.Tile(frames.Data[(b*T+t)*hw:], x0, y0) // inputs, then truth
 			if t >= in {
-				tile(pred.Data[(b*K+t-in)*hw:], x0, y0+ch)     // model
-				tile(frames.Data[(b*T+in-1)*hw:], x0, y0+2*ch) // copy last frame
+				pic.Tile(pred.Data[(b*K+t-in)*hw:], x0, y0+ch)     // model
+				pic.Tile(frames.Data[(b*T+in-1)*hw:], x0, y0+2*ch) // copy last frame
 			}
 		}
 	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return pic.PNG()
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"example.com/convlstm/convlstm"
+	"example.com/convlstm/convlstm/internal/frameops"
 	"example.com/convlstm/convlstm/movingshapes"
 	"example.com/convlstm/convlstm/train"
 )
@@ -40,8 +41,11 @@ type Result = train.Result
 // gen.Config().Frames frames is split into opts.In input frames and the
 // rest as targets. The loop is convlstm/train's (train.Loop).
 func Train(m *Model, gen *movingshapes.Generator, opts Options) (*Result, error) {
-	if m == nil || gen == nil {
-		return nil, fmt.Errorf("seq2seq: Train: nil model or generator")
+	if err := m.check(); err != nil {
+		return nil, err
+	}
+	if gen == nil {
+		return nil, fmt.Errorf("seq2seq: Train: nil generator")
 	}
 	T := gen.Config().Frames
 	if opts.In == 0 {
@@ -55,9 +59,19 @@ func Train(m *Model, gen *movingshapes.Generator, opts Options) (*Result, error)
 	}
 	return train.Loop("train-seq2seq", m.StateDict(), gen,
 		train.Options{Seconds: opts.Seconds, MaxSteps: opts.MaxSteps, BatchSize: opts.BatchSize, LR: opts.LR, ClipNorm: opts.ClipNorm, Progress: opts.Progress},
-		func(batch *convlstm.Tensor) (float64, map[string]*convlstm.Tensor, error) { // (B, T, 1, S, S)
-			return m.LossAndGrad(timeRange(batch, 0, opts.In), timeRange(batch, opts.In, T))
-		})
+		m.lossAndGradOf(opts.In))
+}
+
+// lossAndGradOf returns the loss function of Train: LossAndGrad on the
+// first in frames of a batch (B, T, C, H, W) and the rest as targets, the
+// two copied into memory kept between steps.
+func (m *Model) lossAndGradOf(in int) func(batch *convlstm.Tensor) (float64, map[string]*convlstm.Tensor, error) {
+	var input, target *convlstm.Tensor
+	return func(batch *convlstm.Tensor) (float64, map[string]*convlstm.Tensor, error) {
+		input = frameops.TimeRange(input, batch, 0, in)                // (B, J, C, H, W)
+		target = frameops.TimeRange(target, batch, in, batch.Shape[1]) // (B, K, C, H, W)
+		return m.LossAndGrad(input, target)
+	}
 }
 
 // Eval is the score of a model on held-out sequences, over all predicted
@@ -89,12 +103,17 @@ func Evaluate(m *Model, frames *convlstm.Tensor, in int) (*Eval, error) {
 		return nil, fmt.Errorf("seq2seq: Evaluate: in = %d input frames of frames %v leaves nothing to predict", in, frames.Shape)
 	}
 	K := T - in
+	// The whole batch is checked once (every size positive, as many values
+	// as the shape says): an empty batch would give NaN means.
+	if err := m.CheckFrames(frames, K); err != nil {
+		return nil, fmt.Errorf("seq2seq: Evaluate: %w", err)
+	}
 	frame := frames.Shape[2] * frames.Shape[3] * frames.Shape[4]
 	ev := &Eval{ModelByHorizon: make([]float64, K), BaselineByHorizon: make([]float64, K)}
 	var zeros float64
 	const chunk = 32
 	for b0 := 0; b0 < B; b0 += chunk {
-		part := batchRange(frames, b0, min(B, b0+chunk))
+		part := frameops.BatchRange(frames, b0, min(B, b0+chunk))
 		pred, err := m.Predict(timeRange(part, 0, in), K)
 		if err != nil {
 			return nil, err
@@ -126,20 +145,5 @@ func Evaluate(m *Model, frames *convlstm.Tensor, in int) (*Eval, error) {
 
 // timeRange returns x[:, t0:t1] of a (B, T, ...) tensor as a copy.
 func timeRange(x *convlstm.Tensor, t0, t1 int) *convlstm.Tensor {
-	B, T := x.Shape[0], x.Shape[1]
-	inner := len(x.Data) / (B * T)
-	shape := append([]int{B, t1 - t0}, x.Shape[2:]...)
-	out := convlstm.Zeros(shape...)
-	for b := 0; b < B; b++ {
-		copy(out.Data[b*(t1-t0)*inner:(b+1)*(t1-t0)*inner], x.Data[(b*T+t0)*inner:(b*T+t1)*inner])
-	}
-	return out
-}
-
-// batchRange returns x[b0:b1] as a copy.
-func batchRange(x *convlstm.Tensor, b0, b1 int) *convlstm.Tensor {
-	inner := len(x.Data) / x.Shape[0]
-	out := convlstm.Zeros(append([]int{b1 - b0}, x.Shape[1:]...)...)
-	copy(out.Data, x.Data[b0*inner:b1*inner])
-	return out
+	return frameops.TimeRange(nil, x, t0, t1)
 }

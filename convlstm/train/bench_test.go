@@ -10,8 +10,9 @@ import (
 
 // BenchmarkNextFrameStep/{16x16,64x64}: one training step of the
 // next-frame model of make train (hidden [16], 3x3, the 1x1 head; batch
-// 16 of 10 frames; LossAndGrad on the fast path, clipping to norm 1,
-// Adam), reported in steps/s. Its PyTorch twin is
+// 16 of 10 frames; Loop's step: LossAndGrad on the fast path through
+// the model's bptt.Trainer, clipping to norm 1, Adam), reported in
+// steps/s. Its PyTorch twin is
 // BenchmarkTorchNextFrameStep of testdata/bench_torch.py (make
 // bench-torch). The batch is drawn once, outside the timing.
 func BenchmarkNextFrameStep(b *testing.B) {
@@ -29,22 +30,15 @@ func BenchmarkNextFrameStep(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			adam := optim.NewAdam()
-			adam.LR = 1e-2
-			params := m.StateDict()
+			st := &stepper{params: m.StateDict(), lossAndGrad: m.LossAndGrad, adam: optim.NewAdam(), clipNorm: 1, label: "bench"}
+			st.adam.LR = 1e-2
 			step := func() {
-				_, grads, err := m.LossAndGrad(batch)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if _, err := optim.ClipGradNorm(grads, 1); err != nil {
-					b.Fatal(err)
-				}
-				if err := adam.Step(params, grads); err != nil {
+				if _, err := st.step(batch, 0); err != nil {
 					b.Fatal(err)
 				}
 			}
 			step() // warm-up
+			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				step()

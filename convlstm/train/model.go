@@ -17,6 +17,7 @@ import (
 	"example.com/convlstm/convlstm"
 	"example.com/convlstm/convlstm/bptt"
 	"example.com/convlstm/convlstm/fast"
+	"example.com/convlstm/convlstm/internal/frameops"
 )
 
 // Model predicts the next frame of a one-channel sequence:
@@ -46,6 +47,8 @@ type Model struct {
 	// bptt.Forward) instead of the fast path (fast.Forward,
 	// bptt.ForwardFast), the default.
 	Readable bool
+
+	step *step // LossAndGrad's memory, made at its first call
 }
 
 // NewModel builds a next-frame model with the given hidden channels per
@@ -98,9 +101,35 @@ func NewPeepholeModel(hidden []int, kernel, size int, seed int64) (*Model, error
 	return m, nil
 }
 
+// check verifies that m is a model NewModel could have built (the fields
+// are exported and may be zero or replaced): every method calls it first.
+func (m *Model) check() error {
+	if m == nil || m.RNN == nil || m.HeadWeight == nil || m.HeadBias == nil {
+		return fmt.Errorf("train: the model is nil or has a nil part (RNN, HeadWeight, HeadBias); build it with NewModel")
+	}
+	if err := m.RNN.Check(); err != nil {
+		return fmt.Errorf("train: the model's RNN: %w (build the model with NewModel)", err)
+	}
+	r := m.RNN
+	if r.InputDim != 1 || !r.BatchFirst || r.ReturnAllLayers {
+		return fmt.Errorf("train: the model's RNN must read 1 channel, batch first, and return the last layer only; build the model with NewModel")
+	}
+	hid := r.HiddenDim[r.NumLayers-1]
+	if !convlstm.SameShape(m.HeadWeight.Shape, []int{1, hid, 1, 1}) || len(m.HeadWeight.Data) != hid ||
+		!convlstm.SameShape(m.HeadBias.Shape, []int{1}) || len(m.HeadBias.Data) != 1 {
+		return fmt.Errorf("train: head.weight must be (1, %d, 1, 1) and head.bias (1), got shapes %v and %v (build the model with NewModel)",
+			hid, m.HeadWeight.Shape, m.HeadBias.Shape)
+	}
+	return nil
+}
+
 // StateDict returns the parameters (the model's own tensors) under the
-// names of the PyTorch NextFrame module above.
+// names of the PyTorch NextFrame module above; none for a model that is
+// not whole (zero, or with a nil part).
 func (m *Model) StateDict() map[string]*convlstm.Tensor {
+	if m.check() != nil {
+		return map[string]*convlstm.Tensor{}
+	}
 	sd := map[string]*convlstm.Tensor{"head.weight": m.HeadWeight, "head.bias": m.HeadBias}
 	for k, v := range m.RNN.StateDict() {
 		sd["convlstm."+k] = v
@@ -111,24 +140,34 @@ func (m *Model) StateDict() map[string]*convlstm.Tensor {
 // LoadStateDict copies parameters by name, strictly: every key of
 // StateDict must be present with its shape, and no other.
 func (m *Model) LoadStateDict(sd map[string]*convlstm.Tensor) error {
+	if err := m.check(); err != nil {
+		return err
+	}
 	return convlstm.LoadParams(m.StateDict(), sd)
 }
 
 // SaveNPZ writes the state_dict as an .npz that numpy.load reads (see the
-// README for the lines that load it into PyTorch).
-func (m *Model) SaveNPZ(path string) error { return convlstm.WriteNPZ(path, m.StateDict()) }
+// README for the lines that load it into PyTorch). The file is replaced
+// atomically: until SaveNPZ returns nil, a previous file at path is left
+// as it was.
+func (m *Model) SaveNPZ(path string) error {
+	if err := m.check(); err != nil {
+		return err
+	}
+	return frameops.SaveNPZ(path, m.StateDict())
+}
 
 // LoadNPZ reads weights written by SaveNPZ (or by numpy.savez of the
 // PyTorch module's state_dict).
 func (m *Model) LoadNPZ(path string) error {
-	sd, err := convlstm.ReadNPZ(path)
-	if err != nil {
+	if err := m.check(); err != nil {
 		return err
 	}
-	return m.LoadStateDict(sd)
+	return frameops.LoadNPZ(path, m.LoadStateDict)
 }
 
-// checkFrames validates a (B, T, 1, H, W) sequence batch.
+// checkFrames validates a (B, T, 1, H, W) sequence batch: every size
+// positive, as many values as the shape says.
 func checkFrames(x *convlstm.Tensor, minT int) error {
 	if x == nil || x.Dim() != 5 || x.Shape[2] != 1 {
 		var s []int
@@ -136,6 +175,16 @@ func checkFrames(x *convlstm.Tensor, minT int) error {
 			s = x.Shape
 		}
 		return fmt.Errorf("train: frames must be (B, T, 1, H, W), got shape %v", s)
+	}
+	n := 1
+	for _, d := range x.Shape {
+		if d <= 0 {
+			return fmt.Errorf("train: frames have shape %v: every size must be positive", x.Shape)
+		}
+		n *= d
+	}
+	if len(x.Data) != n {
+		return fmt.Errorf("train: frames have shape %v but %d values", x.Shape, len(x.Data))
 	}
 	if x.Shape[1] < minT {
 		return fmt.Errorf("train: frames have T = %d, need at least %d", x.Shape[1], minT)
@@ -147,6 +196,9 @@ func checkFrames(x *convlstm.Tensor, minT int) error {
 // (B, T, 1, H, W): pred[:, t] (B, T, 1, H, W) is the guess for frame t+1
 // given frames 0..t.
 func (m *Model) Predict(frames *convlstm.Tensor) (*convlstm.Tensor, error) {
+	if err := m.check(); err != nil {
+		return nil, err
+	}
 	if err := checkFrames(frames, 1); err != nil {
 		return nil, err
 	}
@@ -158,109 +210,122 @@ func (m *Model) Predict(frames *convlstm.Tensor) (*convlstm.Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
-	return m.head(outs[0]), nil
+	return m.head(nil, outs[0]), nil
 }
 
-// head applies the 1x1 conv and the sigmoid to h (B, T, hid, H, W).
-func (m *Model) head(h *convlstm.Tensor) *convlstm.Tensor {
+// head applies the 1x1 conv and the sigmoid to h (B, T, hid, H, W), into
+// dst when it has the shape (B, T, 1, H, W).
+func (m *Model) head(dst, h *convlstm.Tensor) *convlstm.Tensor {
 	B, T, C, H, W := h.Shape[0], h.Shape[1], h.Shape[2], h.Shape[3], h.Shape[4]
-	hw := H * W
-	out := convlstm.Zeros(B, T, 1, H, W)
-	for bt := 0; bt < B*T; bt++ {
-		z := out.Data[bt*hw : (bt+1)*hw]
-		for k := range z {
-			z[k] = m.HeadBias.Data[0]
-		}
-		for c := 0; c < C; c++ {
-			w := m.HeadWeight.Data[c]
-			hc := h.Data[(bt*C+c)*hw : (bt*C+c+1)*hw]
-			for k, v := range hc {
-				z[k] += w * v
-			}
-		}
-		for k, v := range z {
-			z[k] = float32(1 / (1 + math.Exp(-float64(v))))
-		}
-	}
+	out := frameops.Reuse(dst, []int{B, T, 1, H, W})
+	// py: torch.sigmoid(self.head(h.reshape(B * T, C, H, W))).reshape(B, T, 1, H, W)
+	frameops.Head(out.Data, h.Data, m.HeadWeight.Data, m.HeadBias.Data, C, 1, H*W)
 	return out
 }
 
-// LossAndGrad runs the model on frames[:, :T-1], compares with
-// frames[:, 1:] and returns the mean squared error and its gradient with
-// respect to every parameter (by StateDict name).
-func (m *Model) LossAndGrad(frames *convlstm.Tensor) (float64, map[string]*convlstm.Tensor, error) {
-	if err := checkFrames(frames, 2); err != nil {
+// step is the memory of the training step (LossAndGrad), kept from one
+// call to the next: the fast path's bptt.Trainer, the copies of the input
+// and target frames, the head's output and gradients, and the map of
+// gradients LossAndGrad returns.
+type step struct {
+	rnn         *convlstm.ConvLSTM // the RNN tr was made for
+	tr          *bptt.Trainer
+	in, target  *convlstm.Tensor // (B, T-1, 1, H, W)
+	pred, dPred *convlstm.Tensor // (B, T-1, 1, H, W)
+	dh          *convlstm.Tensor // (B, T-1, hid, H, W)
+	dhs         []*convlstm.Tensor
+	dW, dB      *convlstm.Tensor
+	dz          []float32
+	sw          []float64
+	grads       map[string]*convlstm.Tensor
+	names       map[string]string // RNN state_dict name -> "convlstm." + name
+}
+
+// LossAndGrad runs the model on x[:, :T-1] of a batch x (B, T, 1, H, W),
+// compares with x[:, 1:] and returns the mean squared error and its gradient with
+// respect to every parameter (by StateDict name). On the fast path (the
+// default) the step runs through a bptt.Trainer and, after the first call
+// at a size, allocates nothing (TestStepAllocs); on the readable path it
+// runs bptt.Forward and bptt.BackwardWeights. The gradients are the
+// model's own memory, overwritten by the next LossAndGrad: copy what must
+// outlive it. A Model serves one goroutine at a time.
+func (m *Model) LossAndGrad(x *convlstm.Tensor) (float64, map[string]*convlstm.Tensor, error) {
+	if err := m.check(); err != nil {
 		return 0, nil, err
 	}
-	in, target := timeRange(frames, 0, frames.Shape[1]-1), timeRange(frames, 1, frames.Shape[1])
-	forward := bptt.ForwardFast
-	if m.Readable {
-		forward = bptt.Forward
+	if err := checkFrames(x, 2); err != nil {
+		return 0, nil, err
 	}
-	tape, outs, _, err := forward(m.RNN, in, nil)
+	s := m.stepMemory()
+	T := x.Shape[1]
+	s.in = frameops.TimeRange(s.in, x, 0, T-1)
+	s.target = frameops.TimeRange(s.target, x, 1, T)
+	var outs []*convlstm.Tensor
+	var tape *bptt.Tape
+	var err error
+	if m.Readable {
+		tape, outs, _, err = bptt.Forward(m.RNN, s.in, nil)
+	} else {
+		outs, _, err = s.tr.Forward(s.in, nil)
+	}
 	if err != nil {
 		return 0, nil, err
 	}
 	h := outs[0] // (B, T-1, hid, H, W)
-	pred := m.head(h)
-	B, T, C, H, W := h.Shape[0], h.Shape[1], h.Shape[2], h.Shape[3], h.Shape[4]
-	hw := H * W
-	n := float64(len(pred.Data))
-	// loss = mean((p - y)^2); dz = dL/dp * p*(1-p) through the sigmoid.
-	var loss float64
-	dz := make([]float32, len(pred.Data))
-	for k, p := range pred.Data {
-		d := p - target.Data[k]
-		loss += float64(d) * float64(d)
-		dz[k] = float32(2*float64(d)/n) * p * (1 - p)
+	s.pred = m.head(s.pred, h)
+	s.dPred = frameops.Reuse(s.dPred, s.pred.Shape)
+	// loss = mean((p - y)^2), dL/dp = 2 (p - y) / n
+	loss := frameops.MSE(s.dPred.Data, s.pred.Data, s.target.Data)
+	// The head's backward: the sigmoid, then the 1x1 conv.
+	C, hw := h.Shape[2], h.Shape[3]*h.Shape[4]
+	s.dh = frameops.Reuse(s.dh, h.Shape)
+	s.dz = reuseFloats(s.dz, len(s.pred.Data))
+	if len(s.sw) != C+1 {
+		s.sw = make([]float64, C+1)
 	}
-	loss /= n
-	// The 1x1 conv backward: z = b + sum_c w[c]*h[c].
-	dW := convlstm.Zeros(1, C, 1, 1)
-	dB := convlstm.Zeros(1)
-	dh := convlstm.Zeros(h.Shape...)
-	var sb float64
-	sw := make([]float64, C)
-	for bt := 0; bt < B*T; bt++ {
-		g := dz[bt*hw : (bt+1)*hw]
-		for _, v := range g {
-			sb += float64(v)
-		}
-		for c := 0; c < C; c++ {
-			w := m.HeadWeight.Data[c]
-			hc := h.Data[(bt*C+c)*hw : (bt*C+c+1)*hw]
-			dhc := dh.Data[(bt*C+c)*hw : (bt*C+c+1)*hw]
-			var s float64
-			for k, v := range g {
-				s += float64(v * hc[k])
-				dhc[k] = v * w
-			}
-			sw[c] += s
-		}
+	frameops.HeadBackward(s.dh.Data, s.dW.Data, s.dB.Data, s.dz, s.sw, h.Data, s.pred.Data, s.dPred.Data, m.HeadWeight.Data, C, 1, hw)
+	s.dhs[0] = s.dh
+	var g *bptt.Grads
+	if m.Readable {
+		g, err = bptt.BackwardWeights(tape, s.dhs)
+	} else {
+		g, err = s.tr.Backward(s.dhs, nil, false)
 	}
-	dB.Data[0] = float32(sb)
-	for c, v := range sw {
-		dW.Data[c] = float32(v)
-	}
-	g, err := bptt.BackwardWeights(tape, []*convlstm.Tensor{dh})
-	tape.Release() // its memory serves the next step's tape
 	if err != nil {
 		return 0, nil, err
 	}
-	grads := map[string]*convlstm.Tensor{"head.weight": dW, "head.bias": dB}
 	for k, v := range g.Weights {
-		grads["convlstm."+k] = v
+		s.grads[s.names[k]] = v
 	}
-	return loss, grads, nil
+	return loss, s.grads, nil
+}
+
+// stepMemory returns the step memory for the model as it is now: it is
+// made again when the RNN was replaced.
+func (m *Model) stepMemory() *step {
+	if m.step != nil && m.step.rnn == m.RNN && len(m.step.dW.Data) == len(m.HeadWeight.Data) {
+		return m.step
+	}
+	s := &step{rnn: m.RNN, tr: bptt.NewTrainer(m.RNN), dhs: make([]*convlstm.Tensor, 1),
+		dW: convlstm.Zeros(m.HeadWeight.Shape...), dB: convlstm.Zeros(m.HeadBias.Shape...),
+		grads: map[string]*convlstm.Tensor{}, names: map[string]string{}}
+	s.grads["head.weight"], s.grads["head.bias"] = s.dW, s.dB
+	for k := range m.RNN.StateDict() {
+		s.names[k] = "convlstm." + k
+	}
+	m.step = s
+	return s
+}
+
+// reuseFloats returns b when it has length n, else a new slice.
+func reuseFloats(b []float32, n int) []float32 {
+	if len(b) == n {
+		return b
+	}
+	return make([]float32, n)
 }
 
 // timeRange returns x[:, t0:t1] of a (B, T, C, H, W) tensor as a copy.
 func timeRange(x *convlstm.Tensor, t0, t1 int) *convlstm.Tensor {
-	B, T := x.Shape[0], x.Shape[1]
-	inner := x.Shape[2] * x.Shape[3] * x.Shape[4]
-	out := convlstm.Zeros(B, t1-t0, x.Shape[2], x.Shape[3], x.Shape[4])
-	for b := 0; b < B; b++ {
-		copy(out.Data[b*(t1-t0)*inner:(b+1)*(t1-t0)*inner], x.Data[(b*T+t0)*inner:(b*T+t1)*inner])
-	}
-	return out
+	return frameops.TimeRange(nil, x, t0, t1)
 }

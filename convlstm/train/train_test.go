@@ -39,6 +39,7 @@ func TestLossAndGradFiniteDifferences(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			grads = cloneAll(grads) // the model's memory: the next LossAndGrad overwrites it
 			sd := m.StateDict()
 			if len(grads) != len(sd) {
 				t.Fatalf("%d gradients for %d parameters", len(grads), len(sd))
@@ -168,4 +169,13 @@ func TestPeepholeModel(t *testing.T) {
 	if _, err := peep.Predict(convlstm.Zeros(1, 2, 1, 9, 8)); err == nil {
 		t.Error("a peephole model built for 8x8 accepted 9x8 frames")
 	}
+}
+
+// cloneAll copies every tensor of a map.
+func cloneAll(in map[string]*convlstm.Tensor) map[string]*convlstm.Tensor {
+	out := make(map[string]*convlstm.Tensor, len(in))
+	for k, v := range in {
+		out[k] = v.Clone()
+	}
+	return out
 }

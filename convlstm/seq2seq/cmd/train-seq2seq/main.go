@@ -2,114 +2,75 @@
 // shapes (predict the next 10 frames from 10) for a bounded time,
 // evaluates it on held-out sequences against copy-last-frame over all
 // predicted frames, and writes metrics.json, model.npz (the PyTorch twin's
-// state_dict) and predictions.png to -out. `make train-seq2seq` runs it.
+// state_dict) and predictions.png to -out, the three as one group (a
+// failed run leaves the previous run's files as they were; see
+// convlstm/internal/runcmd). Every flag is checked before any work
+// starts. `make train-seq2seq` runs it.
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
+	"io"
 	"runtime"
-	"runtime/pprof"
-	"strconv"
 	"strings"
 	"time"
 
+	"example.com/convlstm/convlstm"
+	"example.com/convlstm/convlstm/internal/runcmd"
 	"example.com/convlstm/convlstm/movingshapes"
 	"example.com/convlstm/convlstm/seq2seq"
 )
 
 // Metrics is metrics.json.
 type Metrics struct {
-	BaselineMSE float64 `json:"baseline_mse"`
-	ModelMSE    float64 `json:"model_mse"`
-	Ratio       float64 `json:"ratio"`
-	Bound       float64 `json:"bound"`
+	runcmd.Scores
 	// ZerosMSE is the MSE of predicting empty frames, for scale.
 	ZerosMSE float64 `json:"zeros_mse"`
 	// Per future frame 1..K.
 	ModelByHorizon    []float64 `json:"model_mse_by_horizon"`
 	BaselineByHorizon []float64 `json:"baseline_mse_by_horizon"`
-	Seconds           float64   `json:"seconds"`
-	Steps             int       `json:"steps"`
-	FinalLoss         float64   `json:"final_train_loss"`
 	Config            Config    `json:"config"`
 }
 
 // Config records the run's settings.
 type Config struct {
-	Size, In, Out, Batch, Kernel, Patch, EvalSequences int
-	Hidden                                             []int
-	LR, ClipNorm, BudgetSeconds                        float64
-	Seed                                               int64
-	Threads                                            int
-	Readable                                           bool
+	runcmd.Common
+	In, Out, Patch int
+	Readable       bool
 }
 
-func main() {
+func main() { runcmd.Main("train-seq2seq", run) }
+
+// run parses args, checks every flag, trains, evaluates and writes the
+// results; progress goes to progress.
+func run(args []string, progress io.Writer) error {
 	var c Config
-	out := flag.String("out", "build/train-seq2seq", "output folder")
-	flag.Float64Var(&c.BudgetSeconds, "seconds", 200, "training time budget in seconds")
-	maxSteps := flag.Int("steps", 0, "stop after this many steps (0: time budget only)")
-	flag.IntVar(&c.Size, "size", 64, "frame height and width")
-	flag.IntVar(&c.In, "in", 10, "input frames")
-	flag.IntVar(&c.Out, "out-frames", 10, "frames to predict")
-	hidden := flag.String("hidden", "16,16", "hidden channels per layer, comma separated")
-	flag.IntVar(&c.Kernel, "kernel", 3, "kernel size (odd)")
-	flag.IntVar(&c.Patch, "patch", 4, "patch size p (frames enter as p*p channels at size/p)")
-	flag.IntVar(&c.Batch, "batch", 8, "sequences per step")
-	flag.Float64Var(&c.LR, "lr", 1e-2, "Adam learning rate")
-	flag.Float64Var(&c.ClipNorm, "clip", 1, "gradient norm clipping (negative: off)")
-	flag.IntVar(&c.EvalSequences, "eval", 256, "held-out sequences")
-	flag.Int64Var(&c.Seed, "seed", 1, "seed of the model and the training data")
-	flag.BoolVar(&c.Readable, "readable", false, "train with the readable forward and BPTT (slow) instead of the fast ones")
-	bound := flag.Float64("bound", 0.8, "fail if model MSE > bound x baseline MSE")
-	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
-	flag.Parse()
-	if *cpuprofile != "" {
-		f, err := os.Create(*cpuprofile)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "train-seq2seq:", err)
-			os.Exit(1)
-		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			fmt.Fprintln(os.Stderr, "train-seq2seq:", err)
-			os.Exit(1)
-		}
+	fs := flag.NewFlagSet("train-seq2seq", flag.ContinueOnError)
+	c.Register(fs, runcmd.Common{Out: "build/train-seq2seq", BudgetSeconds: 200, Size: 64, Hidden: []int{16, 16}, Batch: 8, Bound: 0.8})
+	fs.IntVar(&c.In, "in", 10, "input frames, at least 1")
+	fs.IntVar(&c.Out, "out-frames", 10, "frames to predict, at least 1")
+	fs.IntVar(&c.Patch, "patch", 4, "patch size p, dividing -size (frames enter as p*p channels at size/p)")
+	fs.BoolVar(&c.Readable, "readable", false, "train with the readable forward and BPTT (slow) instead of the fast ones")
+	if err := fs.Parse(args); err != nil {
+		return err
 	}
-	err := run(*out, c, *hidden, *maxSteps, *bound)
-	pprof.StopCPUProfile()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "train-seq2seq:", err)
-		os.Exit(1)
+	if err := c.Check(); err != nil {
+		return err
 	}
-}
-
-func run(out string, c Config, hiddenArg string, maxSteps int, bound float64) error {
-	for _, s := range strings.Split(hiddenArg, ",") {
-		h, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil {
-			return fmt.Errorf("-hidden %q: %v", hiddenArg, err)
-		}
-		c.Hidden = append(c.Hidden, h)
+	switch {
+	case c.In < 1:
+		return fmt.Errorf("-in %d: want at least 1 input frame", c.In)
+	case c.Out < 1:
+		return fmt.Errorf("-out-frames %d: want at least 1 frame to predict", c.Out)
+	case c.Patch < 1 || c.Size%c.Patch != 0:
+		return fmt.Errorf("-patch %d: want a positive divisor of -size %d", c.Patch, c.Size)
+	}
+	if err := c.Prepare(); err != nil {
+		return err
 	}
 	c.Threads = runtime.GOMAXPROCS(0)
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return err
-	}
-	dataCfg := movingshapes.Config{Size: c.Size, Frames: c.In + c.Out}
-	gen, err := movingshapes.New(dataCfg, c.Seed)
-	if err != nil {
-		return err
-	}
-	// Held-out sequences come from another seed than the training stream.
-	heldGen, err := movingshapes.New(dataCfg, c.Seed+1_000_003)
-	if err != nil {
-		return err
-	}
-	held, err := heldGen.Batch(c.EvalSequences)
+	gen, held, err := c.Data(c.In + c.Out)
 	if err != nil {
 		return err
 	}
@@ -118,6 +79,11 @@ func run(out string, c Config, hiddenArg string, maxSteps int, bound float64) er
 		return err
 	}
 	m.Readable = c.Readable
+	return c.Profiled(func() error { return fit(c, m, gen, held, progress) })
+}
+
+// fit trains m, evaluates it on held and writes the results.
+func fit(c Config, m *seq2seq.Model, gen *movingshapes.Generator, held *convlstm.Tensor, progress io.Writer) error {
 	path := "fast"
 	if c.Readable {
 		path = "readable"
@@ -126,8 +92,8 @@ func run(out string, c Config, hiddenArg string, maxSteps int, bound float64) er
 		c.Size, c.Size, c.Patch, c.Patch, c.Patch*c.Patch, c.Size/c.Patch, c.Size/c.Patch, c.In, c.Out, c.Hidden, c.Kernel, c.Kernel,
 		c.Batch, c.LR, c.ClipNorm, c.Threads)
 	fmt.Printf("training for %gs (%s path, BPTT through the forecaster and the encoder)\n", c.BudgetSeconds, path)
-	res, err := seq2seq.Train(m, gen, seq2seq.Options{In: c.In, Seconds: c.BudgetSeconds, MaxSteps: maxSteps, BatchSize: c.Batch,
-		LR: c.LR, ClipNorm: c.ClipNorm, Progress: os.Stderr})
+	res, err := seq2seq.Train(m, gen, seq2seq.Options{In: c.In, Seconds: c.BudgetSeconds, MaxSteps: c.MaxSteps, BatchSize: c.Batch,
+		LR: c.LR, ClipNorm: c.ClipNorm, Progress: progress})
 	if err != nil {
 		return err
 	}
@@ -136,38 +102,17 @@ func run(out string, c Config, hiddenArg string, maxSteps int, bound float64) er
 	if err != nil {
 		return err
 	}
-	met := Metrics{BaselineMSE: ev.BaselineMSE, ModelMSE: ev.ModelMSE, Ratio: ev.ModelMSE / ev.BaselineMSE, Bound: bound,
-		ZerosMSE: ev.ZerosMSE, ModelByHorizon: ev.ModelByHorizon, BaselineByHorizon: ev.BaselineByHorizon,
-		Seconds: res.Seconds, Steps: res.Steps, Config: c}
-	if n := len(res.Losses); n > 0 {
-		met.FinalLoss = res.Losses[n-1]
-	}
+	met := Metrics{Scores: runcmd.NewScores(ev.ModelMSE, ev.BaselineMSE, c.Bound, res),
+		ZerosMSE: ev.ZerosMSE, ModelByHorizon: ev.ModelByHorizon, BaselineByHorizon: ev.BaselineByHorizon, Config: c}
 	fmt.Printf("held-out (%d sequences, %d predicted frames each, %.1fs): model MSE %.5f, copy-last-frame MSE %.5f, ratio %.3f (bound %g); empty frames MSE %.5f\n",
-		c.EvalSequences, c.Out, time.Since(t0).Seconds(), ev.ModelMSE, ev.BaselineMSE, met.Ratio, bound, ev.ZerosMSE)
+		c.EvalSequences, c.Out, time.Since(t0).Seconds(), ev.ModelMSE, ev.BaselineMSE, met.Ratio, c.Bound, ev.ZerosMSE)
 	fmt.Printf("per future frame  model:   %s\n", row(ev.ModelByHorizon))
 	fmt.Printf("                  copy:    %s\n", row(ev.BaselineByHorizon))
-	js, err := json.MarshalIndent(met, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(out, "metrics.json"), append(js, '\n'), 0o644); err != nil {
-		return err
-	}
-	if err := m.SaveNPZ(filepath.Join(out, "model.npz")); err != nil {
-		return err
-	}
 	img, err := seq2seq.PredictionsPNG(m, held, c.In, 6, max(1, 64/c.Size))
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(out, "predictions.png"), img, 0o644); err != nil {
-		return err
-	}
-	fmt.Printf("wrote %s/{metrics.json, model.npz, predictions.png}\n", out)
-	if met.Ratio > bound {
-		return fmt.Errorf("model MSE %.5f is %.3f x the baseline's %.5f: above the %g bound", ev.ModelMSE, met.Ratio, ev.BaselineMSE, bound)
-	}
-	return nil
+	return runcmd.Finish(&c.Common, met.Scores, met, m.StateDict(), img)
 }
 
 // row formats MSEs as one line.

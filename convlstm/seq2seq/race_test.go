@@ -1,0 +1,7 @@
+//go:build race
+
+package seq2seq
+
+// raceEnabled: the race detector's bookkeeping allocates, so allocation
+// counts are not measured under it.
+const raceEnabled = true
