@@ -20,7 +20,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -33,7 +32,7 @@ import (
 	"example.com/convlstm/convlstm"
 	"example.com/convlstm/convlstm/internal/atomicfile"
 	"example.com/convlstm/convlstm/movingmnist"
-	"example.com/convlstm/convlstm/optim"
+	"example.com/convlstm/convlstm/movingmnist/mnisttrain"
 	"example.com/convlstm/convlstm/seq2seq"
 )
 
@@ -140,41 +139,40 @@ func run(ctx context.Context, out string, c Config, o runOpts, stdout, stderr io
 	if err != nil {
 		return err
 	}
-	adam := optim.NewAdam()
-	adam.LR = c.LR
+	tr, err := mnisttrain.NewTrainer(m, gen, c.In, c.Batch, c.LR, c.ClipNorm)
+	if err != nil {
+		return err
+	}
 	ckpt := filepath.Join(out, "checkpoint.npz")
 	var p progress
 	if _, statErr := os.Stat(ckpt); statErr == nil && !o.Fresh {
-		if p, err = loadCheckpoint(ckpt, m, adam, c); err != nil {
+		if p, err = loadCheckpoint(ckpt, m, tr.Adam, c); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "resuming from %s: step %d, %.0fs of training done\n", ckpt, p.Steps, p.Seconds)
 	}
+	tr.Steps = p.Steps
 	gen.SetNext(p.NextSeq)
 	fmt.Fprintf(stdout, "encoder-forecaster ConvLSTM on Moving MNIST: %dx%d frames as %dx%d patches (%d channels at %dx%d), %d in, %d predicted, hidden %v, kernel %dx%d, batch %d, Adam lr %g, clip %g, %d cores\n",
 		c.Size, c.Size, c.Patch, c.Patch, c.Patch*c.Patch, c.Size/c.Patch, c.Size/c.Patch, c.In, c.Out, c.Hidden, c.Kernel, c.Kernel,
 		c.Batch, c.LR, c.ClipNorm, c.Threads)
 	fmt.Fprintf(stdout, "training for %gs in all (checkpoint %s every %gs; Ctrl-C stops and keeps it)\n", c.BudgetSeconds, ckpt, o.Every)
-	losses, err := trainLoop(ctx, m, adam, gen, c, o, &p, ckpt, stderr)
+	losses, err := trainLoop(ctx, tr, c, o, &p, ckpt, stderr)
 	if err != nil {
 		return err
 	}
 	// Score on the held-out sequences.
-	ev, err := seq2seq.Evaluate(m, held, c.In)
+	score, err := mnisttrain.Evaluate(m, held, c.In)
 	if err != nil {
 		return err
 	}
-	ce, err := crossEntropy(m, held, c.In)
-	if err != nil {
-		return err
-	}
-	met := newMetrics(ev, ce, c, p, losses)
-	fmt.Fprintf(stdout, "held-out (%d sequences of MNIST's test digits, %d predicted frames each), per-frame MSE (sum over the %dx%d pixels):\n", c.EvalSequences, c.Out, c.Size, c.Size)
+	met := newMetrics(score, c, p, losses)
+	fmt.Fprintf(stdout, "held-out (%d sequences of MNIST's test digits, %d predicted frames each), per-frame MSE (squared errors summed over the %dx%d pixels):\n", c.EvalSequences, c.Out, c.Size, c.Size)
 	fmt.Fprintf(stdout, "  model %.1f, copy-last-frame %.1f, empty frames %.1f; model/copy-last-frame = %.3f: the model's error is %.1f%% below copy-last-frame's (bound: ratio <= %g)\n",
 		met.ModelMSE, met.BaselineMSE, met.ZerosMSE, met.Ratio, 100*met.Margin, c.Bound)
 	fmt.Fprintf(stdout, "  per future frame  model: %s\n", row(met.ModelByHorizon))
 	fmt.Fprintf(stdout, "                    copy:  %s\n", row(met.BaselineByHorizon))
-	fmt.Fprintf(stdout, "  cross-entropy per sequence (10 frames, as Shi et al. report): %.1f\n", ce)
+	fmt.Fprintf(stdout, "  cross-entropy per sequence (%d frames, Shi et al.'s measure): %.1f\n", c.Out, met.CrossEntropy)
 	js, err := json.MarshalIndent(met, "", "  ")
 	if err != nil {
 		return err
@@ -198,28 +196,24 @@ func run(ctx context.Context, out string, c Config, o runOpts, stdout, stderr io
 	if met.Ratio > c.Bound {
 		return fmt.Errorf("model per-frame MSE %.1f is %.3f x copy-last-frame's %.1f: above the %g bound", met.ModelMSE, met.Ratio, met.BaselineMSE, c.Bound)
 	}
+	fmt.Fprintf(stdout, "the model beats copy-last-frame by %.1f%% (it must by at least %.0f%%: ratio <= %g)\n", 100*met.Margin, 100*(1-c.Bound), c.Bound)
 	return nil
 }
 
-// trainLoop takes Adam steps on fresh batches until the budget (over all
-// resumed runs) or MaxSteps is reached or ctx is cancelled, checkpointing
-// every o.Every seconds and at the end. It returns this run's losses.
-func trainLoop(ctx context.Context, m *seq2seq.Model, adam *optim.Adam, gen *movingmnist.Generator, c Config, o runOpts,
-	p *progress, ckpt string, stderr io.Writer) ([]float64, error) {
-	params := m.StateDict()
+// trainLoop takes steps until the budget (over all resumed runs) or
+// MaxSteps is reached or ctx is cancelled, checkpointing every o.Every
+// seconds and at the end. It returns this run's losses.
+func trainLoop(ctx context.Context, tr *mnisttrain.Trainer, c Config, o runOpts, p *progress, ckpt string, stderr io.Writer) ([]float64, error) {
 	start, startSeconds := time.Now(), p.Seconds
 	lastSave, lastDraw := time.Now(), time.Time{}
 	var losses []float64
+	seconds := func() float64 { return startSeconds + time.Since(start).Seconds() }
 	save := func() error {
-		p.Seconds = startSeconds + time.Since(start).Seconds()
-		p.NextSeq = gen.Next()
+		p.Steps, p.Seconds, p.NextSeq = tr.Steps, seconds(), tr.Gen.Next()
 		lastSave = time.Now()
-		return saveCheckpoint(ckpt, m, adam, *p, c)
+		return saveCheckpoint(ckpt, tr.Model, tr.Adam, *p, c)
 	}
-	done := func() bool {
-		return startSeconds+time.Since(start).Seconds() >= c.BudgetSeconds || (o.MaxSteps > 0 && p.Steps >= o.MaxSteps)
-	}
-	for !done() {
+	for seconds() < c.BudgetSeconds && (o.MaxSteps <= 0 || tr.Steps < o.MaxSteps) {
 		if ctx.Err() != nil {
 			if err := save(); err != nil {
 				return nil, fmt.Errorf("interrupted, and the checkpoint could not be written (the previous one is kept): %w", err)
@@ -227,30 +221,14 @@ func trainLoop(ctx context.Context, m *seq2seq.Model, adam *optim.Adam, gen *mov
 			fmt.Fprintln(stderr)
 			return nil, fmt.Errorf("%w after step %d (%.0fs of training): checkpoint written to %s; run again to resume", errInterrupted, p.Steps, p.Seconds, ckpt)
 		}
-		batch, err := gen.Batch(c.Batch) // (B, In+Out, 1, S, S)
+		loss, err := tr.Step()
 		if err != nil {
 			return nil, err
 		}
-		loss, grads, err := m.LossAndGrad(frameRange(batch, 0, c.In), frameRange(batch, c.In, c.In+c.Out))
-		if err != nil {
-			return nil, err
-		}
-		if math.IsNaN(loss) || math.IsInf(loss, 0) {
-			return nil, fmt.Errorf("loss is %g at step %d", loss, p.Steps)
-		}
-		if c.ClipNorm > 0 {
-			if _, err := optim.ClipGradNorm(grads, c.ClipNorm); err != nil {
-				return nil, err
-			}
-		}
-		if err := adam.Step(params, grads); err != nil {
-			return nil, err
-		}
-		p.Steps++
 		losses = append(losses, loss)
 		if time.Since(lastDraw) > 250*time.Millisecond {
 			lastDraw = time.Now()
-			drawProgress(stderr, p.Steps, losses, startSeconds+time.Since(start).Seconds(), c)
+			mnisttrain.DrawProgress(stderr, tr.Steps, losses, seconds(), c.BudgetSeconds, c.Size)
 		}
 		if time.Since(lastSave).Seconds() >= o.Every {
 			if err := save(); err != nil {
@@ -261,36 +239,9 @@ func trainLoop(ctx context.Context, m *seq2seq.Model, adam *optim.Adam, gen *mov
 	if err := save(); err != nil {
 		return nil, err
 	}
-	drawProgress(stderr, p.Steps, losses, p.Seconds, c)
+	mnisttrain.DrawProgress(stderr, tr.Steps, losses, p.Seconds, c.BudgetSeconds, c.Size)
 	fmt.Fprintln(stderr)
 	return losses, nil
-}
-
-// drawProgress redraws the progress line in place (carriage return): the
-// bar follows the time budget.
-func drawProgress(w io.Writer, steps int, losses []float64, seconds float64, c Config) {
-	frac := math.Min(1, seconds/math.Max(c.BudgetSeconds, 1e-9))
-	const width = 30
-	bar := strings.Repeat("=", int(frac*width)) + strings.Repeat(" ", width-int(frac*width))
-	n := min(50, len(losses)) // the loss smoothed over the last 50 steps
-	var avg float64
-	for _, l := range losses[len(losses)-n:] {
-		avg += l / float64(max(n, 1))
-	}
-	eta := time.Duration(math.Max(0, c.BudgetSeconds-seconds) * float64(time.Second))
-	fmt.Fprintf(w, "\rtrain-mnist [%s] %3.0f%%  step %6d  loss %.5f (per-frame %.1f)  %s  ETA %s ", bar, 100*frac, steps, avg,
-		avg*float64(c.Size*c.Size), time.Duration(seconds*float64(time.Second)).Truncate(time.Second), eta.Truncate(time.Second))
-}
-
-// frameRange returns x[:, t0:t1] of a (B, T, ...) tensor as a copy.
-func frameRange(x *convlstm.Tensor, t0, t1 int) *convlstm.Tensor {
-	B, T := x.Shape[0], x.Shape[1]
-	inner := len(x.Data) / (B * T)
-	out := convlstm.Zeros(append([]int{B, t1 - t0}, x.Shape[2:]...)...)
-	for b := 0; b < B; b++ {
-		copy(out.Data[b*(t1-t0)*inner:(b+1)*(t1-t0)*inner], x.Data[(b*T+t0)*inner:(b*T+t1)*inner])
-	}
-	return out
 }
 
 // row formats numbers as one line.

@@ -1,12 +1,6 @@
 package main
 
-import (
-	"fmt"
-	"math"
-
-	"example.com/convlstm/convlstm"
-	"example.com/convlstm/convlstm/seq2seq"
-)
+import "example.com/convlstm/convlstm/movingmnist/mnisttrain"
 
 // Metrics is metrics.json. MSEs are per frame, in the benchmark's units:
 // squared errors summed over the Size x Size pixels of a frame (pixels in
@@ -18,13 +12,12 @@ type Metrics struct {
 	// ZerosMSE is that of predicting empty frames, for scale.
 	ZerosMSE float64 `json:"empty_frames_mse_per_frame"`
 	// Ratio is ModelMSE / BaselineMSE, Margin 1 - Ratio: the fraction of
-	// copy-last-frame's error the model removes.
+	// copy-last-frame's error the model removes. The run fails when Ratio
+	// is above Bound.
 	Ratio  float64 `json:"ratio"`
 	Margin float64 `json:"margin"`
 	Bound  float64 `json:"bound"`
-	// CrossEntropy is the model's binary cross-entropy summed over the
-	// predicted frames' pixels, averaged over sequences (Shi et al.'s
-	// measure), with predictions clamped to [1e-7, 1-1e-7].
+	// CrossEntropy: see mnisttrain.Score.
 	CrossEntropy float64 `json:"model_cross_entropy_per_sequence"`
 	// Per future frame 1..K.
 	ModelByHorizon    []float64 `json:"model_mse_per_frame_by_horizon"`
@@ -38,54 +31,15 @@ type Metrics struct {
 	Config    Config  `json:"config"`
 }
 
-func newMetrics(ev *seq2seq.Eval, ce float64, c Config, p progress, losses []float64) Metrics {
-	px := float64(c.Size * c.Size)
-	m := Metrics{ModelMSE: ev.ModelMSE * px, BaselineMSE: ev.BaselineMSE * px, ZerosMSE: ev.ZerosMSE * px,
-		Ratio: ev.ModelMSE / ev.BaselineMSE, Bound: c.Bound, CrossEntropy: ce,
+func newMetrics(s *mnisttrain.Score, c Config, p progress, losses []float64) Metrics {
+	m := Metrics{ModelMSE: s.Model, BaselineMSE: s.CopyLast, ZerosMSE: s.Empty, Ratio: s.Model / s.CopyLast, Bound: c.Bound,
+		CrossEntropy: s.CrossEntropy, ModelByHorizon: s.ModelByHorizon, BaselineByHorizon: s.CopyLastByHorizon,
 		Seconds: p.Seconds, Steps: p.Steps, Sequences: p.Steps * c.Batch, Config: c}
 	m.Margin = 1 - m.Ratio
-	for k := range ev.ModelByHorizon {
-		m.ModelByHorizon = append(m.ModelByHorizon, ev.ModelByHorizon[k]*px)
-		m.BaselineByHorizon = append(m.BaselineByHorizon, ev.BaselineByHorizon[k]*px)
-	}
 	if n := min(50, len(losses)); n > 0 {
 		for _, l := range losses[len(losses)-n:] {
 			m.FinalLoss += l / float64(n)
 		}
 	}
 	return m
-}
-
-// crossEntropy is the binary cross-entropy of the model's predictions of
-// frames[:, in:] from frames[:, :in], summed over predicted pixels and
-// averaged over sequences: -sum(y log p + (1-y) log(1-p)).
-func crossEntropy(m *seq2seq.Model, frames *convlstm.Tensor, in int) (float64, error) {
-	if frames == nil || frames.Dim() != 5 || in < 1 || in >= frames.Shape[1] {
-		return 0, fmt.Errorf("crossEntropy: frames (B, T, C, H, W) with 1 <= in < T wanted, got %v and in = %d", frames.Shape, in)
-	}
-	B, T := frames.Shape[0], frames.Shape[1]
-	const eps = 1e-7
-	var sum float64
-	for b0 := 0; b0 < B; b0 += 32 {
-		part := batchRange(frames, b0, min(B, b0+32))
-		pred, err := m.Predict(frameRange(part, 0, in), T-in) // (b, K, C, H, W)
-		if err != nil {
-			return 0, err
-		}
-		y := frameRange(part, in, T)
-		for i, p := range pred.Data {
-			q := math.Min(1-eps, math.Max(eps, float64(p)))
-			t := float64(y.Data[i])
-			sum -= t*math.Log(q) + (1-t)*math.Log(1-q)
-		}
-	}
-	return sum / float64(B), nil
-}
-
-// batchRange returns x[b0:b1] as a copy.
-func batchRange(x *convlstm.Tensor, b0, b1 int) *convlstm.Tensor {
-	inner := len(x.Data) / x.Shape[0]
-	out := convlstm.Zeros(append([]int{b1 - b0}, x.Shape[1:]...)...)
-	copy(out.Data, x.Data[b0*inner:b1*inner])
-	return out
 }
