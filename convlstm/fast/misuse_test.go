@@ -76,7 +76,7 @@ func TestNilAndZeroValues(t *testing.T) {
 		{"nil Runner", func() error { _, _, err := nilRunner.Forward(m, x, nil); return err }, "Runner is nil"},
 		{"nil Runner trace", func() error { _, _, err := nilRunner.ForwardTrace(m, x, nil, nil); return err }, "Runner is nil"},
 		{"CellForward(nil)", func() error { _, err := CellForward(nil, x4, convlstm.State{}); return err }, "cell is nil"},
-		{"CellForward(zero cell)", func() error { _, err := CellForward(&convlstm.Cell{}, x4, convlstm.State{}); return err }, "input_dim"},
+		{"CellForward(zero cell)", func() error { _, err := CellForward(&convlstm.Cell{}, x4, convlstm.State{}); return err }, "conv is nil"},
 		{"StepGFLOPS(nil)", func() error { _, err := StepGFLOPS(nil, x, 1); return err }, "model is nil"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
