@@ -67,20 +67,9 @@ const (
 	WinoAlways                   // for every conv it can compute (tests)
 )
 
+// winoPolicy is the policy in place: WinoAuto unless a test sets another
+// with SetWinoPolicy (testhooks.go).
 var winoPolicy = WinoAuto
-
-// SetWinoPolicy is a test hook: it sets the policy and returns the
-// function that puts the previous one back, for tests and benchmarks:
-// t.Cleanup(SetWinoPolicy(p)). It must not run while a forward or
-// backward is running (the policy is read without synchronisation).
-func SetWinoPolicy(p WinoPolicy) (restore func()) {
-	old := winoPolicy
-	winoPolicy = p
-	return func() { winoPolicy = old }
-}
-
-// GetWinoPolicy returns the policy in place.
-func GetWinoPolicy() WinoPolicy { return winoPolicy }
 
 // UseWino reports whether a conv with an r x r kernel from cin to cout
 // channels on frames of h x w pixels takes Winograd's algorithm under the
