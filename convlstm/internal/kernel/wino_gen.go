@@ -121,17 +121,10 @@ func regs(from, n int) []string {
 // input emits winoIn<r>AVX512(src *float32, lds int, dst *float32, ldd int).
 func (g *gen) input(w *kernel.Wino) {
 	a := w.Alpha
-	name := fmt.Sprintf("winoIn%dAVX512", w.R)
-	fmt.Fprintf(&g.b, "// func %s(src *float32, lds int, dst *float32, ldd int)\n", name)
-	fmt.Fprintf(&g.b, "// V = BT d B for 16 tiles: rows of d deinterleaved by VPERMT2PS, BT applied\n")
-	fmt.Fprintf(&g.b, "// to the rows (t = d B stored in dst), then to the columns of t.\n")
-	fmt.Fprintf(&g.b, "TEXT ·%s(SB), NOSPLIT, $0-32\n", name)
-	g.p("MOVQ src+0(FP), SI")
-	g.p("MOVQ lds+8(FP), R8")
-	g.p("SHLQ $2, R8")
-	g.p("MOVQ dst+16(FP), DI")
-	g.p("MOVQ ldd+24(FP), R9")
-	g.p("SHLQ $2, R9")
+	g.begin(fmt.Sprintf("winoIn%dAVX512", w.R), "src *float32, lds int, dst *float32, ldd int", 32,
+		"V = BT d B for 16 tiles: rows of d deinterleaved by VPERMT2PS, BT applied",
+		"to the rows (t = d B stored in dst), then to the columns of t.")
+	g.srcDst()
 	g.p("VMOVUPS winoEven<>(SB), Z30")
 	g.p("VMOVUPS winoOdd<>(SB), Z31")
 	g.p("VPXORD Z29, Z29, Z29")
@@ -174,25 +167,16 @@ func (g *gen) input(w *kernel.Wino) {
 		}
 		g.p("ADDQ R9, DI")
 	}
-	g.p("VZEROUPPER")
-	g.p("RET")
-	fmt.Fprintf(&g.b, "\n%s", data)
+	g.end(data)
 }
 
 // output emits winoOut<r>AVX512(src *float32, lds int, dst *float32, ldd int, bias float32).
 func (g *gen) output(w *kernel.Wino) {
 	a := w.Alpha
-	name := fmt.Sprintf("winoOut%dAVX512", w.R)
-	fmt.Fprintf(&g.b, "// func %s(src *float32, lds int, dst *float32, ldd int, bias float32)\n", name)
-	fmt.Fprintf(&g.b, "// Y = AT M A + bias for 16 tiles, columns of M first; the two outputs of\n")
-	fmt.Fprintf(&g.b, "// a row interleaved by VPERMT2PS into 32 consecutive pixels.\n")
-	fmt.Fprintf(&g.b, "TEXT ·%s(SB), NOSPLIT, $0-36\n", name)
-	g.p("MOVQ src+0(FP), SI")
-	g.p("MOVQ lds+8(FP), R8")
-	g.p("SHLQ $2, R8")
-	g.p("MOVQ dst+16(FP), DI")
-	g.p("MOVQ ldd+24(FP), R9")
-	g.p("SHLQ $2, R9")
+	g.begin(fmt.Sprintf("winoOut%dAVX512", w.R), "src *float32, lds int, dst *float32, ldd int, bias float32", 36,
+		"Y = AT M A + bias for 16 tiles, columns of M first; the two outputs of",
+		"a row interleaved by VPERMT2PS into 32 consecutive pixels.")
+	g.srcDst()
 	g.p("VBROADCASTSS bias+32(FP), Z28")
 	g.p("VPXORD Z29, Z29, Z29")
 	g.zero = "Z29"
@@ -228,9 +212,7 @@ func (g *gen) output(w *kernel.Wino) {
 			g.p("ADDQ R9, DI")
 		}
 	}
-	g.p("VZEROUPPER")
-	g.p("RET")
-	fmt.Fprintf(&g.b, "\n%s", data)
+	g.end(data)
 }
 
 // filter emits winoFilter<r>AVX512(src, scratch, dst *float32, ldd, half int):
@@ -239,11 +221,9 @@ func (g *gen) output(w *kernel.Wino) {
 // of 8 lanes at dst[s*ldd:] and dst[s*ldd+half:] (two panels of MR rows).
 func (g *gen) filter(w *kernel.Wino) {
 	a, r := w.Alpha, w.R
-	name := fmt.Sprintf("winoFilter%dAVX512", r)
-	fmt.Fprintf(&g.b, "// func %s(src, scratch, dst *float32, ldd, half int)\n", name)
-	fmt.Fprintf(&g.b, "// U = G g GT for 16 filters: t = g GT row by row into scratch, then G t\n")
-	fmt.Fprintf(&g.b, "// column by column, each slot stored as two 8-lane halves.\n")
-	fmt.Fprintf(&g.b, "TEXT ·%s(SB), NOSPLIT, $0-40\n", name)
+	g.begin(fmt.Sprintf("winoFilter%dAVX512", r), "src, scratch, dst *float32, ldd, half int", 40,
+		"U = G g GT for 16 filters: t = g GT row by row into scratch, then G t",
+		"column by column, each slot stored as two 8-lane halves.")
 	g.p("MOVQ src+0(FP), SI")
 	g.p("MOVQ scratch+8(FP), BX")
 	g.p("MOVQ dst+16(FP), DI")
@@ -279,6 +259,33 @@ func (g *gen) filter(w *kernel.Wino) {
 			g.p("VEXTRACTF64X4 $1, %s, (DX)(R11*1)", out[xi])
 		}
 	}
+	g.end(data)
+}
+
+// begin emits the header of function name: its Go signature (args) and the
+// lines of doc as comments, then its TEXT line with an argument frame of
+// frame bytes.
+func (g *gen) begin(name, args string, frame int, doc ...string) {
+	fmt.Fprintf(&g.b, "// func %s(%s)\n", name, args)
+	for _, d := range doc {
+		fmt.Fprintf(&g.b, "// %s\n", d)
+	}
+	fmt.Fprintf(&g.b, "TEXT ·%s(SB), NOSPLIT, $0-%d\n", name, frame)
+}
+
+// srcDst loads the arguments src, lds, dst and ldd of the transforms of
+// tiles into SI, R8, DI and R9, the strides in bytes.
+func (g *gen) srcDst() {
+	g.p("MOVQ src+0(FP), SI")
+	g.p("MOVQ lds+8(FP), R8")
+	g.p("SHLQ $2, R8")
+	g.p("MOVQ dst+16(FP), DI")
+	g.p("MOVQ ldd+24(FP), R9")
+	g.p("SHLQ $2, R9")
+}
+
+// end emits a function's return and, after it, its constants' DATA lines.
+func (g *gen) end(data string) {
 	g.p("VZEROUPPER")
 	g.p("RET")
 	fmt.Fprintf(&g.b, "\n%s", data)
