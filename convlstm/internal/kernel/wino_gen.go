@@ -82,6 +82,14 @@ func (g *gen) constants(name string, first int, ms ...[][]float64) (data string)
 	return data
 }
 
+// zeroAndConstants zeroes Z29 (the zero register lin uses) and emits the
+// loads of the constants of m (constants), returning their DATA lines.
+func (g *gen) zeroAndConstants(name string, first int, m [][]float64) (data string) {
+	g.p("VPXORD Z29, Z29, Z29")
+	g.zero = "Z29"
+	return g.constants(name, first, m)
+}
+
 // loadConsts broadcasts every |c| other than 0 and 1 of the matrices into
 // registers from first on, from the table name<>.
 func (g *gen) loadConsts(name string, first int, ms ...[][]float64) {
@@ -127,9 +135,7 @@ func (g *gen) input(w *kernel.Wino) {
 	g.srcDst()
 	g.p("VMOVUPS winoEven<>(SB), Z30")
 	g.p("VMOVUPS winoOdd<>(SB), Z31")
-	g.p("VPXORD Z29, Z29, Z29")
-	g.zero = "Z29"
-	data := g.constants(fmt.Sprintf("winoInC%d", w.R), 20, w.BT)
+	data := g.zeroAndConstants(fmt.Sprintf("winoInC%d", w.R), 20, w.BT)
 	d, t := regs(0, a), regs(8, a)
 	g.p("MOVQ DI, DX")
 	for i := 0; i < a; i++ {
@@ -150,21 +156,9 @@ func (g *gen) input(w *kernel.Wino) {
 	g.p("MOVQ R9, R10")
 	g.p("IMULQ $%d, R10", a)
 	for nu := 0; nu < a; nu++ {
-		g.p("MOVQ DI, DX")
-		for i := 0; i < a; i++ {
-			g.p("VMOVUPS (DX), %s", t[i])
-			if i < a-1 {
-				g.p("ADDQ R10, DX")
-			}
-		}
+		g.strided("DI", "VMOVUPS (DX), %s", t)
 		g.lin(w.BT, t, d)
-		g.p("MOVQ DI, DX")
-		for xi := 0; xi < a; xi++ {
-			g.p("VMOVUPS %s, (DX)", d[xi])
-			if xi < a-1 {
-				g.p("ADDQ R10, DX")
-			}
-		}
+		g.strided("DI", "VMOVUPS %s, (DX)", d)
 		g.p("ADDQ R9, DI")
 	}
 	g.end(data)
@@ -178,21 +172,13 @@ func (g *gen) output(w *kernel.Wino) {
 		"a row interleaved by VPERMT2PS into 32 consecutive pixels.")
 	g.srcDst()
 	g.p("VBROADCASTSS bias+32(FP), Z28")
-	g.p("VPXORD Z29, Z29, Z29")
-	g.zero = "Z29"
-	data := g.constants(fmt.Sprintf("winoOutC%d", w.R), 24, w.AT)
+	data := g.zeroAndConstants(fmt.Sprintf("winoOutC%d", w.R), 24, w.AT)
 	in := regs(0, a)
 	s := [2][]string{regs(8, a), regs(8+a, a)} // s[r][nu] = (AT M)[r][nu]
 	g.p("MOVQ R8, R10")
 	g.p("IMULQ $%d, R10", a)
 	for nu := 0; nu < a; nu++ {
-		g.p("MOVQ SI, DX")
-		for xi := 0; xi < a; xi++ {
-			g.p("VMOVUPS (DX), %s", in[xi])
-			if xi < a-1 {
-				g.p("ADDQ R10, DX")
-			}
-		}
+		g.strided("SI", "VMOVUPS (DX), %s", in)
 		g.lin(w.AT, in, []string{s[0][nu], s[1][nu]})
 		g.p("ADDQ R8, SI")
 	}
@@ -231,9 +217,7 @@ func (g *gen) filter(w *kernel.Wino) {
 	g.p("SHLQ $2, R9")
 	g.p("MOVQ half+32(FP), R11")
 	g.p("SHLQ $2, R11")
-	g.p("VPXORD Z29, Z29, Z29")
-	g.zero = "Z29"
-	data := g.constants(fmt.Sprintf("winoFilterC%d", r), 16, w.G)
+	data := g.zeroAndConstants(fmt.Sprintf("winoFilterC%d", r), 16, w.G)
 	in, out := regs(0, a), regs(8, a)
 	// Rows: t[ky][nu] = sum_kx g[ky][kx] G[nu][kx], into scratch slot ky*a+nu.
 	for ky := 0; ky < r; ky++ {
@@ -282,6 +266,19 @@ func (g *gen) srcDst() {
 	g.p("MOVQ dst+16(FP), DI")
 	g.p("MOVQ ldd+24(FP), R9")
 	g.p("SHLQ $2, R9")
+}
+
+// strided emits op (a load or a store, "%s" standing for the register)
+// for each of regs in turn, at base, base+R10, base+2*R10, ... (DX walks
+// them).
+func (g *gen) strided(base, op string, regs []string) {
+	g.p("MOVQ %s, DX", base)
+	for i, r := range regs {
+		g.p(op, r)
+		if i < len(regs)-1 {
+			g.p("ADDQ R10, DX")
+		}
+	}
 }
 
 // end emits a function's return and, after it, its constants' DATA lines.
