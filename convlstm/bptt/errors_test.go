@@ -1,33 +1,22 @@
 package bptt
 
 import (
-	"strings"
 	"testing"
 
 	"example.com/convlstm/convlstm"
+	"example.com/convlstm/convlstm/internal/testutil"
 )
 
-// mustModel builds a small two-layer model for the error tests.
+// mustModel is the error tests' small two-layer model (testutil.TwoLayers).
 func mustModel(t *testing.T, batchFirst bool) *convlstm.ConvLSTM {
 	t.Helper()
-	m, err := convlstm.New(convlstm.Config{InputDim: 2, HiddenDim: []int{3, 4}, KernelSize: [][2]int{{3, 3}, {1, 3}}, NumLayers: 2, BatchFirst: batchFirst, Bias: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
+	return testutil.TwoLayers(t, batchFirst)
 }
 
 // wantErr fails unless err is non-nil and its message contains every part.
 func wantErr(t *testing.T, err error, parts ...string) {
 	t.Helper()
-	if err == nil {
-		t.Fatalf("no error, want one mentioning %q", parts)
-	}
-	for _, p := range parts {
-		if !strings.Contains(err.Error(), p) {
-			t.Errorf("error %q does not mention %q", err, p)
-		}
-	}
+	testutil.WantErr(t, err, parts...)
 }
 
 func TestBackwardErrors(t *testing.T) {

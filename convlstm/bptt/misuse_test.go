@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"example.com/convlstm/convlstm"
+	"example.com/convlstm/convlstm/internal/testutil"
 )
 
 // randTensor is a tensor of the given shape, uniform in [-1, 1) from rng.
@@ -191,20 +192,7 @@ func TestNilAndZeroValues(t *testing.T) {
 		{"BackwardStates(zero tape)", func() error { _, err := BackwardStates(&Tape{}, nil, nil); return err }, "tape is nil"},
 		{"BackwardWeights(zero tape)", func() error { _, err := BackwardWeights(&Tape{}, nil); return err }, "tape is nil"},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			var err error
-			func() {
-				defer func() {
-					if r := recover(); r != nil {
-						t.Fatalf("panic: %v", r)
-					}
-				}()
-				err = c.call()
-			}()
-			if err == nil || !strings.Contains(err.Error(), c.want) {
-				t.Fatalf("err = %v, want one that says %q", err, c.want)
-			}
-		})
+		t.Run(c.name, func(t *testing.T) { testutil.ErrorNotPanic(t, c.call, c.want) })
 	}
 	var tp *Tape
 	tp.Release() // a nil tape's Release does nothing

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"example.com/convlstm/convlstm"
+	"example.com/convlstm/convlstm/internal/testutil"
 )
 
 // TestRunnerOwnOutputAsInput: a Runner fed what its last call returned
@@ -79,20 +80,7 @@ func TestNilAndZeroValues(t *testing.T) {
 		{"CellForward(zero cell)", func() error { _, err := CellForward(&convlstm.Cell{}, x4, convlstm.State{}); return err }, "conv is nil"},
 		{"StepGFLOPS(nil)", func() error { _, err := StepGFLOPS(nil, x, 1); return err }, "model is nil"},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			var err error
-			func() {
-				defer func() {
-					if r := recover(); r != nil {
-						t.Fatalf("panic: %v", r)
-					}
-				}()
-				err = c.call()
-			}()
-			if err == nil || !strings.Contains(err.Error(), c.want) {
-				t.Fatalf("err = %v, want one that says %q", err, c.want)
-			}
-		})
+		t.Run(c.name, func(t *testing.T) { testutil.ErrorNotPanic(t, c.call, c.want) })
 	}
 }
 
