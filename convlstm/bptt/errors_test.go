@@ -7,10 +7,14 @@ import (
 	"example.com/convlstm/convlstm/internal/testutil"
 )
 
-// mustModel is the error tests' small two-layer model (testutil.TwoLayers).
+// mustModel builds a small two-layer model for the error tests.
 func mustModel(t *testing.T, batchFirst bool) *convlstm.ConvLSTM {
 	t.Helper()
-	return testutil.TwoLayers(t, batchFirst)
+	m, err := convlstm.New(convlstm.Config{InputDim: 2, HiddenDim: []int{3, 4}, KernelSize: [][2]int{{3, 3}, {1, 3}}, NumLayers: 2, BatchFirst: batchFirst, Bias: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
 
 // wantErr fails unless err is non-nil and its message contains every part.

@@ -1,15 +1,12 @@
-// Package testutil holds the checks the tests of convlstm/fast and
-// convlstm/bptt share: an error that names what it must, a call that must
-// return an error and not panic, and the small model of the error tests.
-// It imports the core (imports point toward it), so the core's own tests
-// keep theirs.
+// Package testutil holds the error checks the tests of convlstm/fast and
+// convlstm/bptt share: an error that names what it must, and a call that
+// must return an error and not panic. It imports nothing of this module,
+// so the core's own tests may use it too.
 package testutil
 
 import (
 	"strings"
 	"testing"
-
-	"example.com/convlstm/convlstm"
 )
 
 // WantErr fails t unless err is non-nil and its message contains every
@@ -42,15 +39,4 @@ func ErrorNotPanic(t testing.TB, call func() error, want string) {
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("err = %v, want one that says %q", err, want)
 	}
-}
-
-// TwoLayers builds the small model of the error tests: input_dim 2, two
-// layers of hidden sizes 3 and 4 with kernels 3x3 and 1x3, bias on.
-func TwoLayers(t testing.TB, batchFirst bool) *convlstm.ConvLSTM {
-	t.Helper()
-	m, err := convlstm.New(convlstm.Config{InputDim: 2, HiddenDim: []int{3, 4}, KernelSize: [][2]int{{3, 3}, {1, 3}}, NumLayers: 2, BatchFirst: batchFirst, Bias: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
 }
