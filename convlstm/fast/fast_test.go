@@ -32,6 +32,34 @@ func maxDiff(t *testing.T, name string, a, b *convlstm.Tensor) float64 {
 	return d
 }
 
+// seededLayer returns convlstm.NewConvLSTM(cin, hid, k, 1, true, true,
+// false), its weights drawn after convlstm.ManualSeed(seed), and an input
+// of the given shape holding wave(i) at index i.
+func seededLayer(t *testing.T, seed int64, cin, hid int, k [2]int, wave func(float64) float64, shape ...int) (*convlstm.ConvLSTM, *convlstm.Tensor) {
+	t.Helper()
+	convlstm.ManualSeed(seed)
+	m, err := convlstm.NewConvLSTM(cin, hid, k, 1, true, true, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := convlstm.Zeros(shape...)
+	for i := range x.Data {
+		x.Data[i] = float32(wave(float64(i)))
+	}
+	return m, x
+}
+
+// forEachMode runs f in each convMode in turn, restoring the previous mode
+// after it (even when f stops the test).
+func forEachMode(f func(mode convMode)) {
+	for _, mode := range convModes {
+		func() {
+			defer mode.set()()
+			f(mode)
+		}()
+	}
+}
+
 // TestFastMatchesNaive runs both paths on shapes the goldens do not cover
 // (wide channels, K above one KC block, frames wider than a tile, odd
 // sizes, traces and given states) and compares every output and traced
@@ -51,8 +79,7 @@ func TestFastMatchesNaive(t *testing.T) {
 	// input phase, then with every layer forced onto each of them.
 	// All of it at each kernel level.
 	forEachLevel(t, func(t *testing.T) {
-		for _, mode := range convModes {
-			restore := mode.set()
+		forEachMode(func(mode convMode) {
 			for ci, c := range cases {
 				t.Run(fmt.Sprintf("%d/%s", ci, mode.name), func(t *testing.T) {
 					m, x := c.model(t, int64(ci+1))
@@ -71,8 +98,7 @@ func TestFastMatchesNaive(t *testing.T) {
 					}
 				})
 			}
-			restore()
-		}
+		})
 	})
 }
 
@@ -254,17 +280,8 @@ func TestFastStepAllocs(t *testing.T) {
 // optimiser step or LoadNPZ makes) is seen by the next call, on both
 // kernels: the packed weights are never cached across calls.
 func TestForwardReadsCurrentWeights(t *testing.T) {
-	for _, mode := range convModes {
-		restore := mode.set()
-		convlstm.ManualSeed(4)
-		m, err := convlstm.NewConvLSTM(2, 16, [2]int{3, 3}, 1, true, true, false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		x := convlstm.Zeros(1, 3, 2, 6, 7)
-		for i := range x.Data {
-			x.Data[i] = float32(math.Cos(float64(i)))
-		}
+	forEachMode(func(mode convMode) {
+		m, x := seededLayer(t, 4, 2, 16, [2]int{3, 3}, math.Cos, 1, 3, 2, 6, 7)
 		first, _, err := Forward(m, x, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -287,8 +304,7 @@ func TestForwardReadsCurrentWeights(t *testing.T) {
 		if d := maxDiff(t, "before vs after", second[0], before); d == 0 {
 			t.Errorf("%s: the output did not change with the weights", mode.name)
 		}
-		restore()
-	}
+	})
 }
 
 // TestSameErrors: after an exported field is changed so that the model no
@@ -360,8 +376,7 @@ func TestSizeLimitsFast(t *testing.T) {
 // initial h, 0*Inf = NaN, on both kernels as on the readable path (the
 // fast path must not skip the product with a zero h then).
 func TestInfWeightZeroState(t *testing.T) {
-	for _, mode := range convModes {
-		restore := mode.set()
+	forEachMode(func(mode convMode) {
 		m, err := convlstm.NewConvLSTM(1, 4, [2]int{3, 3}, 1, true, true, false)
 		if err != nil {
 			t.Fatal(err)
@@ -383,6 +398,5 @@ func TestInfWeightZeroState(t *testing.T) {
 		if d := maxDiff(t, "inf weight", got[0], want[0]); d > 2e-5 {
 			t.Errorf("%s: fast differs from readable (NaN placement or values): %g", mode.name, d)
 		}
-		restore()
-	}
+	})
 }

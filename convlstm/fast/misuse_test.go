@@ -17,8 +17,7 @@ import (
 // copies of them, bit for bit, in every conv mode, with a trace and
 // without. Its next call writes the memory those tensors are in.
 func TestRunnerOwnOutputAsInput(t *testing.T) {
-	for _, mode := range convModes {
-		restore := mode.set()
+	forEachMode(func(mode convMode) {
 		for _, trace := range []bool{false, true} {
 			// input_dim = hidden_dim, so that the output can be the input.
 			m, err := convlstm.New(convlstm.Config{InputDim: 16, HiddenDim: []int{16}, KernelSize: [][2]int{{3, 3}}, NumLayers: 1, BatchFirst: true, Bias: true})
@@ -50,8 +49,7 @@ func TestRunnerOwnOutputAsInput(t *testing.T) {
 				sameBits(t, mode.name+": c", wantS[0].C, states[0].C)
 			}
 		}
-		restore()
-	}
+	})
 }
 
 // TestNilAndZeroValues: nil and zero-value models, cells and Runners give

@@ -24,9 +24,7 @@ func TestFastNonFiniteMatchesReadable(t *testing.T) {
 		{2, 2, 2, 6, 8, []int{16}, [2]int{3, 3}, true, true, true},   // taps by default
 	}
 	forEachLevel(t, func(t *testing.T) {
-		for _, mode := range convModes {
-			restore := mode.set()
-			defer restore()
+		forEachMode(func(mode convMode) {
 			for ci, c := range cases {
 				t.Run(fmt.Sprintf("%d/%s", ci, mode.name), func(t *testing.T) {
 					m, x := c.model(t, int64(100+ci))
@@ -71,6 +69,6 @@ func TestFastNonFiniteMatchesReadable(t *testing.T) {
 					golden.Check(t, diffs, nil)
 				})
 			}
-		}
+		})
 	})
 }
