@@ -35,12 +35,18 @@ func cloneStates(s []convlstm.State) []convlstm.State {
 // Backward with gouts and glast) and requires, bit for bit, what
 // ForwardFast and BackwardStates give on copies of in and hs taken before
 // the step (the Trainer's Forward overwrites its last results, which in
-// and hs may be).
+// and hs may be). With gouts nil, the output gradients are the step's own
+// outputs: ForwardFast's for BackwardStates, and for the Trainer's Backward
+// the outputs its Forward returned (its own memory).
 func checkTrainerStep(t *testing.T, what string, m *convlstm.ConvLSTM, tr *Trainer, in *convlstm.Tensor, hs []convlstm.State, gouts []*convlstm.Tensor, glast []convlstm.State, needInput bool) ([]*convlstm.Tensor, []convlstm.State) {
 	t.Helper()
 	tape, wo, ws, err := ForwardFast(m, in.Clone(), cloneStates(hs))
 	if err != nil {
 		t.Fatal(err)
+	}
+	ownOutputs := gouts == nil
+	if ownOutputs {
+		gouts = wo
 	}
 	want, err := BackwardStates(tape, gouts, glast)
 	if err != nil {
@@ -49,6 +55,9 @@ func checkTrainerStep(t *testing.T, what string, m *convlstm.ConvLSTM, tr *Train
 	outs, states, err := tr.Forward(in, hs)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if ownOutputs {
+		gouts = outs // the Trainer's own memory, bit for bit wo
 	}
 	for l := range wo {
 		sameBits(t, what+": output", wo[l], outs[l])
