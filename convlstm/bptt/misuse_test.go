@@ -13,9 +13,7 @@ import (
 // randTensor is a tensor of the given shape, uniform in [-1, 1) from rng.
 func randTensor(rng *rand.Rand, shape ...int) *convlstm.Tensor {
 	x := convlstm.Zeros(shape...)
-	for i := range x.Data {
-		x.Data[i] = 2*rng.Float32() - 1
-	}
+	testutil.Uniform(rng, x.Data)
 	return x
 }
 

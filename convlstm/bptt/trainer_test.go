@@ -83,15 +83,7 @@ func TestTrainerAllocs(t *testing.T) {
 			if withState {
 				_, _, hs, _ = ForwardFast(m, x, nil)
 			}
-			step := func() {
-				outs, _, err := tr.Forward(x, hs)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if _, err := tr.Backward(outs, nil, withState); err != nil {
-					t.Fatal(err)
-				}
-			}
+			step := trainerStep(t, tr, x, hs, withState)
 			step()
 			if n := testing.AllocsPerRun(3, step); n != 0 {
 				t.Errorf("%s (hidden state %v): a Trainer's step allocated %v times after the first, want 0", cfg.Name, withState, n)

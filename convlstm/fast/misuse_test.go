@@ -189,10 +189,7 @@ func TestRunnerConcurrentUse(t *testing.T) {
 
 // randTensor is a tensor of the given shape, uniform in [-1, 1) from seed.
 func randTensor(seed int64, shape ...int) *convlstm.Tensor {
-	rng := rand.New(rand.NewSource(seed))
 	x := convlstm.Zeros(shape...)
-	for i := range x.Data {
-		x.Data[i] = 2*rng.Float32() - 1
-	}
+	testutil.Uniform(rand.New(rand.NewSource(seed)), x.Data)
 	return x
 }

@@ -1,10 +1,11 @@
-// Package testutil holds the error checks the tests of convlstm/fast and
-// convlstm/bptt share: an error that names what it must, and a call that
-// must return an error and not panic. It imports nothing of this module,
-// so the core's own tests may use it too.
+// Package testutil holds what the tests of convlstm/fast and
+// convlstm/bptt share: an error that names what it must, a call that must
+// return an error and not panic, and random values in [-1, 1). It imports
+// nothing of this module, so the core's own tests may use it too.
 package testutil
 
 import (
+	"math/rand"
 	"strings"
 	"testing"
 )
@@ -39,4 +40,13 @@ func ErrorNotPanic(t testing.TB, call func() error, want string) {
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("err = %v, want one that says %q", err, want)
 	}
+}
+
+// Uniform fills x with values uniform in [-1, 1) from rng (2*Float32()-1)
+// and returns it.
+func Uniform(rng *rand.Rand, x []float32) []float32 {
+	for i := range x {
+		x[i] = 2*rng.Float32() - 1
+	}
+	return x
 }
