@@ -3,6 +3,12 @@
 #include "textflag.h"
 #include "tile_amd64.h"
 
+// B_ROW(off, r) sets r to the start of a row of B: b (in CX) plus
+// boffs[j] values, boffs[j] at off(DI).
+#define B_ROW(off, r) \
+	MOVQ off(DI), r; \
+	LEAQ (CX)(r*4), r
+
 // DOT_COL(rb, zb, o0, o1, o2, o3): column j of the tile: the 16 values of
 // B's row j at (rb)(CX*1) into zb, times the four rows of A in Z24..Z27,
 // added to o0..o3 (rows 0..3).
@@ -49,18 +55,12 @@ TEXT ·dotAVX512(SB), NOSPLIT, $24-64
 	LEAQ (BX)(CX*1), AX
 	MOVQ b+40(FP), CX
 	MOVQ boffs+48(FP), DI
-	MOVQ 0(DI), R8
-	LEAQ (CX)(R8*4), R8
-	MOVQ 8(DI), R9
-	LEAQ (CX)(R9*4), R9
-	MOVQ 16(DI), R10
-	LEAQ (CX)(R10*4), R10
-	MOVQ 24(DI), R11
-	LEAQ (CX)(R11*4), R11
-	MOVQ 32(DI), R12
-	LEAQ (CX)(R12*4), R12
-	MOVQ 40(DI), R13
-	LEAQ (CX)(R13*4), R13
+	B_ROW(0, R8)
+	B_ROW(8, R9)
+	B_ROW(16, R10)
+	B_ROW(24, R11)
+	B_ROW(32, R12)
+	B_ROW(40, R13)
 	ZERO_Z0_Z23
 	MOVQ nseg+0(FP), DI
 	XORQ CX, CX

@@ -21,6 +21,14 @@
 // Constants: Z16 89, Z17 -104, Z18 log2(e), Z19 ln2hi, Z20 ln2lo,
 // Z21..Z26 the polynomial, Z27 1, Z28 2, Z29 -1.
 
+// H_STORE_TEST_KEEP_AVX512 stores h = o*tanh(c) (o in Z2, the new c in
+// Z4; Z8, Z9 scratch) at R11, then tests keep (R12) for the JZ after it.
+#define H_STORE_TEST_KEEP_AVX512 \
+	TANH_AVX512(Z4, Z8, Z9); \
+	VMULPS Z2, Z4, Z4; \
+	VMOVUPS Z4, (R11); \
+	TESTQ R12, R12
+
 // func fusedGatesAVX512(gi, gf, gO, gg, c, h *float32, n, keep int)
 // n is a multiple of 16; keep != 0 stores i, f, o, g over gi, gf, gO, gg.
 TEXT ·fusedGatesAVX512(SB), NOSPLIT, $0-64
@@ -38,10 +46,7 @@ gloop:
 	VMULPS (R10), Z1, Z4
 	VFMADD231PS Z3, Z0, Z4
 	VMOVUPS Z4, (R10)
-	TANH_AVX512(Z4, Z8, Z9)
-	VMULPS Z2, Z4, Z4
-	VMOVUPS Z4, (R11)
-	TESTQ R12, R12
+	H_STORE_TEST_KEEP_AVX512
 	JZ gnext
 	GATE_STORE(Z0, Z1, Z2, Z3)
 gnext:
@@ -89,10 +94,7 @@ ploop:
 	VMULPS (R13), Z4, Z6
 	VADDPS (R8), Z6, Z2
 	SIGMOID_AVX512(Z2, Z12, Z13)
-	TANH_AVX512(Z4, Z8, Z9)
-	VMULPS Z2, Z4, Z4
-	VMOVUPS Z4, (R11)
-	TESTQ R12, R12
+	H_STORE_TEST_KEEP_AVX512
 	JZ pnext
 	GATE_STORE(Z0, Z1, Z2, Z3)
 pnext:
