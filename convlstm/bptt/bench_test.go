@@ -15,21 +15,15 @@ import (
 // forward's gate convolutions (forward, and the two products of the
 // backward).
 func BenchmarkTrainStep(b *testing.B) {
-	for _, cfg := range bench.Configs() {
-		b.Run(cfg.Name, func(b *testing.B) {
-			m, x, err := cfg.Model()
-			if err != nil {
-				b.Fatal(err)
-			}
-			step := trainerStep(b, NewTrainer(m), x, nil, false)
-			step() // warm up
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				step()
-			}
-			b.ReportMetric(3*cfg.FLOPs()*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-		})
-	}
+	bench.Each(b, func(b *testing.B, cfg bench.Config, m *convlstm.ConvLSTM, x *convlstm.Tensor) {
+		step := trainerStep(b, NewTrainer(m), x, nil, false)
+		step() // warm up
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			step()
+		}
+		b.ReportMetric(3*cfg.FLOPs()*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	})
 }
 
 // BenchmarkTrainLadder: the training step of BenchmarkTrainStep (one layer,

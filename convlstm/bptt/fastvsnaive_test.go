@@ -150,7 +150,6 @@ func compareGrad(t *testing.T, name string, got, want *convlstm.Tensor) {
 	t.Logf("%-28s %-16v max abs error %.3g, %d non-finite", name, want.Shape, maxErr, nonFinite)
 }
 
-
 // TestPaddedConvBackward checks the fast backward's two products on padded
 // planes, convT (dL/dx) and dwDots (dL/dweight), against the readable
 // Conv2dBackward, at every kernel level, including where the padded planes
