@@ -1,6 +1,7 @@
 package seq2seq
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/rand"
@@ -28,15 +29,9 @@ type Config struct {
 
 // withDefaults fills the zero fields and validates the rest.
 func (c Config) withDefaults() (Config, error) {
-	if c.Channels == 0 {
-		c.Channels = 1
-	}
-	if c.Kernel == 0 {
-		c.Kernel = 3
-	}
-	if c.Patch == 0 {
-		c.Patch = 1
-	}
+	c.Channels = cmp.Or(c.Channels, 1)
+	c.Kernel = cmp.Or(c.Kernel, 3)
+	c.Patch = cmp.Or(c.Patch, 1)
 	switch {
 	case c.Channels < 0:
 		return c, fmt.Errorf("seq2seq: Config.Channels must be positive, got %d", c.Channels)

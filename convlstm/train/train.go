@@ -1,6 +1,7 @@
 package train
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"math"
@@ -114,18 +115,10 @@ func Loop(label string, params map[string]*convlstm.Tensor, gen *movingshapes.Ge
 // withDefaults fills the zero fields of o and validates them; label names
 // the run in errors. Every comparison is written so that NaN fails it.
 func (o Options) withDefaults(label string) (Options, error) {
-	if o.Seconds == 0 {
-		o.Seconds = 60
-	}
-	if o.BatchSize == 0 {
-		o.BatchSize = 16
-	}
-	if o.LR == 0 {
-		o.LR = 1e-2
-	}
-	if o.ClipNorm == 0 {
-		o.ClipNorm = 1
-	}
+	o.Seconds = cmp.Or(o.Seconds, 60)
+	o.BatchSize = cmp.Or(o.BatchSize, 16)
+	o.LR = cmp.Or(o.LR, 1e-2)
+	o.ClipNorm = cmp.Or(o.ClipNorm, 1)
 	switch {
 	case !(o.Seconds > 0):
 		return o, fmt.Errorf("%s: Options.Seconds must be positive, got %g", label, o.Seconds)
