@@ -52,9 +52,6 @@ func Train(m *Model, gen *movingshapes.Generator, opts Options) (*Result, error)
 	if gen == nil {
 		return nil, fmt.Errorf("train: Train: nil generator")
 	}
-	if opts.BatchSize == 0 {
-		opts.BatchSize = 16
-	}
 	return Loop("train", m.StateDict(), gen, opts, m.LossAndGrad)
 }
 
@@ -63,8 +60,7 @@ func Train(m *Model, gen *movingshapes.Generator, opts Options) (*Result, error)
 // and the gradients of params (by name) from lossAndGrad, clips them to
 // opts.ClipNorm and takes an Adam step on params, until the time or step
 // bound of opts. label names the run in errors and on the progress line.
-// Zero options take Train's defaults (BatchSize 16 where the caller set
-// none).
+// Zero fields of opts take the defaults that Options notes.
 func Loop(label string, params map[string]*convlstm.Tensor, gen *movingshapes.Generator,
 	opts Options, lossAndGrad func(batch *convlstm.Tensor) (float64, map[string]*convlstm.Tensor, error)) (*Result, error) {
 	if gen == nil || lossAndGrad == nil {
