@@ -8,10 +8,12 @@ import "example.com/convlstm/convlstm"
 // model builds it after its own check: Err is that check's error, and
 // then StateDict is empty and every other method returns Err.
 type Params struct {
+	// Err is the model's check: nil for a whole model.
 	Err error
 	// Stacks maps a state_dict prefix ("convlstm.", "encoder.") to the
 	// stack whose parameters it names.
-	Stacks               map[string]*convlstm.ConvLSTM
+	Stacks map[string]*convlstm.ConvLSTM
+	// HeadWeight and HeadBias are head.weight and head.bias.
 	HeadWeight, HeadBias *convlstm.Tensor
 }
 
