@@ -156,3 +156,11 @@ func FuzzOps(f *testing.F) {
 		}
 	})
 }
+
+func prod(s []int) int {
+	n := 1
+	for _, v := range s {
+		n *= v
+	}
+	return n
+}
