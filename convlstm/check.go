@@ -6,12 +6,10 @@ import (
 	"strings"
 )
 
-// Every check of the package lives here (the size limits in limits.go). The
-// public entry points (NewCell, New, Forward, Cell.Forward, InitHidden,
-// Conv2d, the ops, LoadParams) run them once, so that the code they call
-// (cell.go, model.go, conv.go, ops.go) reads as the seed. Errors name the
-// argument, the shape expected and the shape given. The checks of a forward
-// pass allocate nothing unless they fail.
+// Every check of the package lives here (the size limits in limits.go): the
+// public entry points run them once, so that the code they call (cell.go,
+// model.go, conv.go, ops.go) reads as the seed. Errors name the argument,
+// the shape expected and the shape given.
 
 // shapeOf returns t's shape, or nil for a nil tensor, for error messages.
 func shapeOf(t *Tensor) []int {
@@ -142,10 +140,12 @@ func checkConv(fn string, x, weight, bias *Tensor, pad *[2]int) error {
 
 // imageSize is (H, W) of the peephole weights, zero in the seed's cell.
 func (c *Cell) imageSize() [2]int {
-	if c.WCi == nil || c.WCi.Dim() != 3 {
-		return [2]int{}
+	for _, p := range [3]*Tensor{c.WCi, c.WCf, c.WCo} {
+		if p.Dim() == 3 {
+			return [2]int{p.Shape[1], p.Shape[2]}
+		}
 	}
-	return [2]int{c.WCi.Shape[1], c.WCi.Shape[2]}
+	return [2]int{}
 }
 
 // check verifies that the cell's exported fields still agree with each
@@ -154,25 +154,34 @@ func (c *Cell) check() error {
 	if c == nil {
 		return errors.New("convlstm: the cell is nil")
 	}
-	if c.Conv == nil {
-		return errors.New("convlstm: the cell's conv is nil")
-	}
-	if err := checkCellArgs(c.InputDim, c.HiddenDim, c.KernelSize); err != nil {
+	peephole := c.WCi != nil || c.WCf != nil || c.WCo != nil
+	return c.checkAs(c.InputDim, c.HiddenDim, c.KernelSize, c.Conv != nil && c.Conv.Bias != nil, peephole, c.imageSize())
+}
+
+// checkAs verifies that the cell is whole and is what its layer needs: in
+// input and hid hidden channels, kernel k, a bias or not, and peephole
+// weights for frames of hw or none (Cell.check asks for its own fields).
+func (c *Cell) checkAs(in, hid int, k [2]int, bias, peephole bool, hw [2]int) error {
+	if err := checkCellArgs(in, hid, k); err != nil {
 		return err
 	}
-	in, out, same := c.InputDim+c.HiddenDim, 4*c.HiddenDim, [2]int{c.KernelSize[0] / 2, c.KernelSize[1] / 2}
-	if l := c.Conv; l.InChannels != in || l.OutChannels != out || l.KernelSize != c.KernelSize || l.Padding != same || c.Padding != same {
-		return fmt.Errorf("convlstm: the cell (input_dim %d, hidden_dim %d, kernel_size %v, padding %v) disagrees with its conv %v: want %d in, %d out, "+
-			"kernel %v, padding %v = kernel_size//2 (only that padding keeps the frame size, so that c_next = f*c_cur + i*g lines up)",
-			c.InputDim, c.HiddenDim, c.KernelSize, c.Padding, l, in, out, c.KernelSize, same)
+	same := [2]int{k[0] / 2, k[1] / 2}
+	if c.InputDim != in || c.HiddenDim != hid || c.KernelSize != k || c.Padding != same {
+		return fmt.Errorf("convlstm: the cell has input_dim %d, hidden_dim %d, kernel_size %v, padding %v; want %d, %d, %v, %v = kernel_size//2 "+
+			"(only that padding keeps the frame size, so that c_next = f*c_cur + i*g lines up)", c.InputDim, c.HiddenDim, c.KernelSize, c.Padding, in, hid, k, same)
 	}
-	if c.WCi != nil || c.WCf != nil || c.WCo != nil {
-		hw := c.imageSize()
-		for k, p := range [3]*Tensor{c.WCi, c.WCf, c.WCo} {
-			if checkTensor("", p, c.HiddenDim, hw[0], hw[1]) != nil {
-				return fmt.Errorf("convlstm: %s has shape %v: a peephole cell needs W_ci, W_cf and W_co, one shape (hidden_dim %d, H, W), H and W positive",
-					[3]string{"W_ci", "W_cf", "W_co"}[k], shapeOf(p), c.HiddenDim)
-			}
+	if l := c.Conv; l == nil {
+		return errors.New("convlstm: the cell's conv is nil")
+	} else if l.InChannels != in+hid || l.OutChannels != 4*hid || l.KernelSize != k || l.Padding != same || (l.Bias != nil) != bias {
+		return fmt.Errorf("convlstm: the cell's conv is %v, want %d in, %d out, kernel %v, padding %v, bias %v", l, in+hid, 4*hid, k, same, bias)
+	}
+	if has := c.WCi != nil || c.WCf != nil || c.WCo != nil; has != peephole || peephole && c.imageSize() != hw {
+		return fmt.Errorf("convlstm: the cell has peephole %v (image size %v); want peephole %v, image_size %v", has, c.imageSize(), peephole, hw)
+	}
+	for i, p := range [3]*Tensor{c.WCi, c.WCf, c.WCo} {
+		if peephole && checkTensor("", p, hid, hw[0], hw[1]) != nil {
+			return fmt.Errorf("convlstm: %s has shape %v: a peephole cell needs W_ci, W_cf and W_co, one shape (hidden_dim %d, H, W), H and W positive",
+				[3]string{"W_ci", "W_cf", "W_co"}[i], shapeOf(p), hid)
 		}
 	}
 	return c.Conv.check()
@@ -257,14 +266,8 @@ func (m *ConvLSTM) Check() error {
 		if c == nil {
 			return fmt.Errorf("convlstm: cell_list.%d is nil", l)
 		}
-		if err := c.check(); err != nil {
+		if err := c.checkAs(m.layerInput(l), m.HiddenDim[l], m.KernelSize[l], m.Bias, m.Peephole, m.ImageSize); err != nil {
 			return fmt.Errorf("convlstm: cell_list.%d: %w", l, err)
-		}
-		if c.InputDim != m.layerInput(l) || c.HiddenDim != m.HiddenDim[l] || c.KernelSize != m.KernelSize[l] || (c.Conv.Bias != nil) != m.Bias ||
-			(c.WCi != nil) != m.Peephole || m.Peephole && c.imageSize() != m.ImageSize {
-			return fmt.Errorf("convlstm: cell_list.%d has input_dim %d, hidden_dim %d, kernel_size %v, bias %v, peephole %v (image size %v); "+
-				"the model's config wants %d, %d, %v, bias %v, peephole %v, image_size %v", l, c.InputDim, c.HiddenDim, c.KernelSize, c.Conv.Bias != nil,
-				c.WCi != nil, c.imageSize(), m.layerInput(l), m.HiddenDim[l], m.KernelSize[l], m.Bias, m.Peephole, m.ImageSize)
 		}
 	}
 	return nil
@@ -303,9 +306,9 @@ func (m *ConvLSTM) CheckForward(input *Tensor, hiddenState []State) error {
 			layout, input.Shape, h, w, m.ImageSize, m.ImageSize[0], m.ImageSize[1])
 	}
 	// What either path holds at once, at most: the permuted input; per
-	// layer its output (the list, the stack, the returned list; and the
-	// trace's six tensors), the gates of every step, the last state, and
-	// one step's frame and temporaries.
+	// layer its output (the list, the stack, the returned list), the c of
+	// every step, the gates of every step, the last state, the trace's six
+	// tensors, and one step's frame and temporaries.
 	a, kept := allocs{what: "Forward"}, 3
 	if m.Trace != nil {
 		kept += 6
