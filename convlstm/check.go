@@ -162,6 +162,9 @@ func (c *Cell) check() error {
 // input and hid hidden channels, kernel k, a bias or not, and peephole
 // weights for frames of hw or none (Cell.check asks for its own fields).
 func (c *Cell) checkAs(in, hid int, k [2]int, bias, peephole bool, hw [2]int) error {
+	if c.Conv == nil {
+		return errors.New("convlstm: the cell's conv is nil")
+	}
 	if err := checkCellArgs(in, hid, k); err != nil {
 		return err
 	}
@@ -170,9 +173,7 @@ func (c *Cell) checkAs(in, hid int, k [2]int, bias, peephole bool, hw [2]int) er
 		return fmt.Errorf("convlstm: the cell has input_dim %d, hidden_dim %d, kernel_size %v, padding %v; want %d, %d, %v, %v = kernel_size//2 "+
 			"(only that padding keeps the frame size, so that c_next = f*c_cur + i*g lines up)", c.InputDim, c.HiddenDim, c.KernelSize, c.Padding, in, hid, k, same)
 	}
-	if l := c.Conv; l == nil {
-		return errors.New("convlstm: the cell's conv is nil")
-	} else if l.InChannels != in+hid || l.OutChannels != 4*hid || l.KernelSize != k || l.Padding != same || (l.Bias != nil) != bias {
+	if l := c.Conv; l.InChannels != in+hid || l.OutChannels != 4*hid || l.KernelSize != k || l.Padding != same || (l.Bias != nil) != bias {
 		return fmt.Errorf("convlstm: the cell's conv is %v, want %d in, %d out, kernel %v, padding %v, bias %v", l, in+hid, 4*hid, k, same, bias)
 	}
 	if has := c.WCi != nil || c.WCf != nil || c.WCo != nil; has != peephole || peephole && c.imageSize() != hw {

@@ -13,8 +13,9 @@
 //	conv.go      nn.Conv2d as six loops; layer.go, the conv's parameters; init.go, PyTorch's default init
 //	ops.go       torch.cat, split, stack, permute, sigmoid, tanh as loops on row-major float32 (tensor.go)
 //
-// That code checks nothing beyond the seed's own checks: each public entry
-// point first calls one check of check.go (the size limits: limits.go).
+// Apart from Config.Validate (the seed's list-length check, and more), that
+// code checks nothing: each public entry point first calls one check of
+// check.go (the size limits: limits.go).
 // Beside them: ops_public.go (the ops, exported), trace.go (the recorded
 // gates), print.go (String) and statedict.go (StateDict, LoadStateDict).
 // The rest of convlstm/ is machinery to skip on a first read: npz (weights
