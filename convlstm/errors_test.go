@@ -2,8 +2,9 @@ package convlstm
 
 import (
 	"errors"
-	"strings"
 	"testing"
+
+	"example.com/convlstm/convlstm/internal/testutil"
 )
 
 // mustModel builds a small two-layer model for the error tests.
@@ -17,17 +18,7 @@ func mustModel(t *testing.T, batchFirst bool) *ConvLSTM {
 }
 
 // wantErr fails unless err is non-nil and its message contains every part.
-func wantErr(t *testing.T, err error, parts ...string) {
-	t.Helper()
-	if err == nil {
-		t.Fatalf("no error, want one mentioning %q", parts)
-	}
-	for _, p := range parts {
-		if !strings.Contains(err.Error(), p) {
-			t.Errorf("error %q does not mention %q", err, p)
-		}
-	}
-}
+var wantErr = testutil.WantErr
 
 func TestConstructorErrors(t *testing.T) {
 	cases := []struct {

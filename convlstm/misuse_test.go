@@ -4,18 +4,12 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"example.com/convlstm/convlstm/internal/testutil"
 )
 
-// noPanic runs f and fails the test, instead of crashing it, if f panics.
-func noPanic(t *testing.T, what string, f func()) {
-	t.Helper()
-	defer func() {
-		if r := recover(); r != nil {
-			t.Errorf("%s panicked: %v", what, r)
-		}
-	}()
-	f()
-}
+// noPanic fails the test, instead of crashing it, if f panics.
+var noPanic = testutil.NoPanic
 
 // TestBrokenModelNoPanic: a model, cell or conv that is nil, zero or has a
 // nil part gives errors (String a placeholder), never a panic.

@@ -4,13 +4,16 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"maps"
 	"math/rand"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"example.com/convlstm/convlstm"
+	"example.com/convlstm/convlstm/internal/testutil"
 )
 
 // mustModel is a two-layer model, with peepholes for frames (5, 6) if peep.
@@ -21,27 +24,17 @@ func mustModel(t *testing.T, peep bool) *convlstm.ConvLSTM {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rng := rand.New(rand.NewSource(1))
-	for _, p := range m.StateDict() { // the peepholes start at zero: make them count
-		for i := range p.Data {
+	rng, sd := rand.New(rand.NewSource(1)), m.StateDict()
+	for _, k := range slices.Sorted(maps.Keys(sd)) { // the peepholes start at zero: make them count
+		for i, p := 0, sd[k]; i < len(p.Data); i++ {
 			p.Data[i] = float32(rng.Float64()*2 - 1)
 		}
 	}
 	return m
 }
 
-// wantErr fails unless err is non-nil and its message contains every part.
-func wantErr(t *testing.T, err error, parts ...string) {
-	t.Helper()
-	if err == nil {
-		t.Fatalf("no error, want one mentioning %q", parts)
-	}
-	for _, p := range parts {
-		if !strings.Contains(err.Error(), p) {
-			t.Errorf("error %q does not mention %q", err, p)
-		}
-	}
-}
+// wantErr and noPanic are the assertions the core's tests use too.
+var wantErr, noPanic = testutil.WantErr, testutil.NoPanic
 
 // sameWeights fails unless a and b hold the same state_dict, bit for bit.
 func sameWeights(t *testing.T, a, b *convlstm.ConvLSTM) {
@@ -125,17 +118,6 @@ func TestLoadErrors(t *testing.T) {
 	if _, err := Decode(bytes.NewReader(b), int64(len(b))); err == nil {
 		t.Error("a damaged .npy header was accepted")
 	}
-}
-
-// noPanic runs f and fails the test, instead of crashing it, if f panics.
-func noPanic(t *testing.T, what string, f func()) {
-	t.Helper()
-	defer func() {
-		if r := recover(); r != nil {
-			t.Errorf("%s panicked: %v", what, r)
-		}
-	}()
-	f()
 }
 
 // A model, cell or conv that is nil or has a nil part is an error for Save
