@@ -3,8 +3,8 @@ package npz
 import (
 	"bytes"
 	"fmt"
-	"math"
 	"maps"
+	"math"
 	"math/rand"
 	"os"
 	"path/filepath"
