@@ -15,13 +15,3 @@ func SaveNPZ(path string, sd map[string]*convlstm.Tensor) error { return npz.Wri
 // EncodeNPZ writes a state_dict as an .npz archive to w (the one call of
 // package npz's encoder in the training packages).
 func EncodeNPZ(w io.Writer, sd map[string]*convlstm.Tensor) error { return npz.Encode(w, sd) }
-
-// LoadNPZ reads the .npz file at path and hands its tensors to load (a
-// model's LoadStateDict).
-func LoadNPZ(path string, load func(sd map[string]*convlstm.Tensor) error) error {
-	sd, err := npz.Read(path)
-	if err != nil {
-		return err
-	}
-	return load(sd)
-}

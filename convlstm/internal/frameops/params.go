@@ -1,6 +1,9 @@
 package frameops
 
-import "example.com/convlstm/convlstm"
+import (
+	"example.com/convlstm/convlstm"
+	"example.com/convlstm/convlstm/npz"
+)
 
 // Params is the state_dict of a model made of ConvLSTM stacks and a 1x1
 // conv head, as both models name it, and what they do with it (their
@@ -51,11 +54,12 @@ func (p Params) Save(path string) error {
 	return SaveNPZ(path, p.StateDict())
 }
 
-// LoadFile reads the .npz file at path into the parameters (LoadNPZ,
-// then Load).
+// LoadFile reads the .npz file at path into the parameters, strictly
+// (npz.LoadParams: the file's names and shapes are checked before any
+// data is decoded; on error nothing is changed).
 func (p Params) LoadFile(path string) error {
 	if p.Err != nil {
 		return p.Err
 	}
-	return LoadNPZ(path, p.Load)
+	return npz.LoadParams(p.StateDict(), path)
 }
