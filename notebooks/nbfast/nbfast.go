@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"example.com/convlstm/convlstm"
+	"example.com/convlstm/internal/argcheck"
 )
 
 // Micro-tile of the fast path's matrix product (MR x NR in
@@ -18,23 +19,7 @@ const (
 // check returns an error unless t is non-nil, has dims axes of positive
 // size and holds exactly as many values as its shape says.
 func check(fn, arg string, t *convlstm.Tensor, dims int, layout string) error {
-	if t == nil {
-		return fmt.Errorf("nbfast: %s: %s is nil, want a %d-D tensor %s", fn, arg, dims, layout)
-	}
-	if len(t.Shape) != dims {
-		return fmt.Errorf("nbfast: %s: %s has shape %v, want %d-D %s", fn, arg, t.Shape, dims, layout)
-	}
-	n := 1
-	for _, s := range t.Shape {
-		if s <= 0 {
-			return fmt.Errorf("nbfast: %s: %s has shape %v, every size must be positive", fn, arg, t.Shape)
-		}
-		n *= s
-	}
-	if len(t.Data) != n {
-		return fmt.Errorf("nbfast: %s: %s has %d values, shape %v needs %d", fn, arg, len(t.Data), t.Shape, n)
-	}
-	return nil
+	return argcheck.Tensor("nbfast: "+fn, arg, t, dims, layout)
 }
 
 // Im2col returns the im2col matrix of the image x (Cin, H, W) for an odd

@@ -5,37 +5,18 @@ import (
 	"math"
 
 	"example.com/convlstm/convlstm"
+	"example.com/convlstm/internal/argcheck"
 )
 
-// check returns an error unless t is non-nil, has dims axes of positive
-// size, and holds exactly as many values as its shape says.
+// check returns an error unless t is non-nil, has dims axes (any number
+// when dims < 0) of positive size, and holds exactly as many values as its
+// shape says.
 func check(fn, arg string, t *convlstm.Tensor, dims int, layout string) error {
-	if t == nil {
-		return fmt.Errorf("nbutil: %s: %s is nil, want a %d-D tensor %s", fn, arg, dims, layout)
-	}
-	if len(t.Shape) != dims {
-		return fmt.Errorf("nbutil: %s: %s has shape %v, want %d-D %s", fn, arg, t.Shape, dims, layout)
-	}
-	n := 1
-	for _, s := range t.Shape {
-		if s <= 0 {
-			return fmt.Errorf("nbutil: %s: %s has shape %v, every size must be positive", fn, arg, t.Shape)
-		}
-		n *= s
-	}
-	if len(t.Data) != n {
-		return fmt.Errorf("nbutil: %s: %s has %d values, shape %v needs %d", fn, arg, len(t.Data), t.Shape, n)
-	}
-	return nil
+	return argcheck.Tensor("nbutil: "+fn, arg, t, dims, layout)
 }
 
 // checkAny is check for a tensor of any number of axes.
-func checkAny(fn, arg string, t *convlstm.Tensor) error {
-	if t == nil {
-		return fmt.Errorf("nbutil: %s: %s is nil, want a tensor", fn, arg)
-	}
-	return check(fn, arg, t, len(t.Shape), "")
-}
+func checkAny(fn, arg string, t *convlstm.Tensor) error { return check(fn, arg, t, -1, "") }
 
 // checkSame returns an error unless a and b are valid and of one shape.
 func checkSame(fn string, a, b *convlstm.Tensor) error {
