@@ -22,6 +22,30 @@ func check(fn, arg string, t *convlstm.Tensor, dims int, layout string) error {
 	return argcheck.Tensor("nbfast: "+fn, arg, t, dims, layout)
 }
 
+// checkConv returns an error unless x (Cin, H, W), w (Cout, Cin, kh, kw)
+// and bias (Cout), or nil, are valid and fit together.
+func checkConv(fn string, x, w, bias *convlstm.Tensor) error {
+	if err := check(fn, "x", x, 3, "(Cin, H, W)"); err != nil {
+		return err
+	}
+	if err := check(fn, "w", w, 4, "(Cout, Cin, kh, kw)"); err != nil {
+		return err
+	}
+	if w.Shape[1] != x.Shape[0] {
+		return fmt.Errorf("nbfast: %s: w has shape %v, want %d input channels to match x %v", fn, w.Shape, x.Shape[0], x.Shape)
+	}
+	if bias == nil {
+		return nil
+	}
+	if err := check(fn, "bias", bias, 1, "(Cout)"); err != nil {
+		return err
+	}
+	if bias.Shape[0] != w.Shape[0] {
+		return fmt.Errorf("nbfast: %s: bias has shape %v, want (%d): one value per output channel", fn, bias.Shape, w.Shape[0])
+	}
+	return nil
+}
+
 // Im2col returns the im2col matrix of the image x (Cin, H, W) for an odd
 // kernel kh x kw with the seed's zero padding (kh/2, kw/2):
 //
@@ -111,25 +135,10 @@ func MatMul(a, b *convlstm.Tensor) (*convlstm.Tensor, error) {
 // and returns it as (Cout, H, W). It equals convlstm.Conv2d on the batch
 // of one image x.
 func ConvByIm2col(x, w, bias *convlstm.Tensor) (*convlstm.Tensor, error) {
-	const fn = "ConvByIm2col"
-	if err := check(fn, "x", x, 3, "(Cin, H, W)"); err != nil {
+	if err := checkConv("ConvByIm2col", x, w, bias); err != nil {
 		return nil, err
-	}
-	if err := check(fn, "w", w, 4, "(Cout, Cin, kh, kw)"); err != nil {
-		return nil, err
-	}
-	if w.Shape[1] != x.Shape[0] {
-		return nil, fmt.Errorf("nbfast: %s: w has shape %v, want %d input channels to match x %v", fn, w.Shape, x.Shape[0], x.Shape)
 	}
 	cout, h, wd := w.Shape[0], x.Shape[1], x.Shape[2]
-	if bias != nil {
-		if err := check(fn, "bias", bias, 1, "(Cout)"); err != nil {
-			return nil, err
-		}
-		if bias.Shape[0] != cout {
-			return nil, fmt.Errorf("nbfast: %s: bias has shape %v, want (%d): one value per output channel", fn, bias.Shape, cout)
-		}
-	}
 	col, err := Im2col(x, w.Shape[2], w.Shape[3]) // (Cin*kh*kw, H*W)
 	if err != nil {
 		return nil, err
@@ -359,25 +368,11 @@ func TapWindow(x *convlstm.Tensor, kh, kw, dy, dx int) (*convlstm.Tensor, error)
 // image x.
 func ConvByTaps(x, w, bias *convlstm.Tensor) (*convlstm.Tensor, error) {
 	const fn = "ConvByTaps"
-	if err := check(fn, "x", x, 3, "(Cin, H, W)"); err != nil {
-		return nil, err
-	}
-	if err := check(fn, "w", w, 4, "(Cout, Cin, kh, kw)"); err != nil {
+	if err := checkConv(fn, x, w, bias); err != nil {
 		return nil, err
 	}
 	cin, h, wd := x.Shape[0], x.Shape[1], x.Shape[2]
 	cout, kh, kw := w.Shape[0], w.Shape[2], w.Shape[3]
-	if w.Shape[1] != cin {
-		return nil, fmt.Errorf("nbfast: %s: w has shape %v, want %d input channels to match x %v", fn, w.Shape, cin, x.Shape)
-	}
-	if bias != nil {
-		if err := check(fn, "bias", bias, 1, "(Cout)"); err != nil {
-			return nil, err
-		}
-		if bias.Shape[0] != cout {
-			return nil, fmt.Errorf("nbfast: %s: bias has shape %v, want (%d): one value per output channel", fn, bias.Shape, cout)
-		}
-	}
 	wp, _, err := tapsLayout(fn, h, wd, kh, kw)
 	if err != nil {
 		return nil, err

@@ -24,12 +24,18 @@ func mustNil(t *testing.T, err error) {
 	}
 }
 
+// mustShape stops the test unless err is nil and got has the shape want.
+func mustShape(t *testing.T, what string, got *convlstm.Tensor, err error, want ...int) {
+	t.Helper()
+	mustNil(t, err)
+	if !convlstm.SameShape(got.Shape, want) {
+		t.Fatalf("%s: shape %v, want %v", what, got.Shape, want)
+	}
+}
+
 func TestMovingSquare(t *testing.T) {
 	x, err := MovingSquare(4, 6, 7, 2, 1, -1, 1, 2)
-	mustNil(t, err)
-	if !convlstm.SameShape(x.Shape, []int{1, 4, 1, 6, 7}) {
-		t.Fatalf("shape %v", x.Shape)
-	}
+	mustShape(t, "MovingSquare", x, err, 1, 4, 1, 6, 7)
 	for step := 0; step < 4; step++ {
 		top, left := 1+step, -1+2*step
 		n := 0
@@ -60,10 +66,7 @@ func TestCatSplit(t *testing.T) {
 		b.Data[i] += 100
 	}
 	c, err := Cat1(a, b)
-	mustNil(t, err)
-	if !convlstm.SameShape(c.Shape, []int{2, 4, 3, 2}) {
-		t.Fatalf("Cat1 shape %v", c.Shape)
-	}
+	mustShape(t, "Cat1", c, err, 2, 4, 3, 2)
 	for n := 0; n < 2; n++ {
 		for ch := 0; ch < 4; ch++ {
 			for y := 0; y < 3; y++ {
@@ -160,10 +163,7 @@ func TestStepByStepEqualsForward(t *testing.T) {
 func TestPad2d(t *testing.T) {
 	x := counting(1, 2, 2, 3)
 	p, err := Pad2d(x, 1, 2)
-	mustNil(t, err)
-	if !convlstm.SameShape(p.Shape, []int{1, 2, 4, 7}) {
-		t.Fatalf("shape %v", p.Shape)
-	}
+	mustShape(t, "Pad2d", p, err, 1, 2, 4, 7)
 	for ch := 0; ch < 2; ch++ {
 		for y := 0; y < 4; y++ {
 			for c := 0; c < 7; c++ {
