@@ -15,7 +15,6 @@ func check(fn, arg string, t *convlstm.Tensor, dims int, layout string) error {
 	return argcheck.Tensor("nbutil: "+fn, arg, t, dims, layout)
 }
 
-
 // checkSame returns an error unless a and b are valid and of one shape.
 func checkSame(fn string, a, b *convlstm.Tensor) error {
 	return checkPair(fn, a, b, -1, "", "", -1, "shapes")
