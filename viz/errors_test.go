@@ -115,12 +115,7 @@ func TestBadInput(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			defer func() {
-				if r := recover(); r != nil {
-					t.Fatalf("panic: %v", r)
-				}
-			}()
-			b, err := c.call()
+			b, err := noPanic(t, c.call)
 			if err == nil {
 				t.Fatalf("no error, want one containing %q", c.want)
 			}
@@ -180,18 +175,20 @@ func TestOddButValidInput(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			defer func() {
-				if r := recover(); r != nil {
-					t.Fatalf("panic: %v", r)
-				}
-			}()
-			b, err := c.call()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := pngSize(b); !strings.HasPrefix(got, "PNG ") {
+			if got := pngSize(noPanic(t, c.call)); !strings.HasPrefix(got, "PNG ") {
 				t.Fatal(got)
 			}
 		})
 	}
+}
+
+// noPanic returns what call returns, failing the test if it panics.
+func noPanic(t *testing.T, call func() ([]byte, error)) ([]byte, error) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r != nil {
+			t.Fatalf("panic: %v", r)
+		}
+	}()
+	return call()
 }
