@@ -13,11 +13,7 @@ import (
 // fast path meets the same cases in convlstm/fast, the gradients in
 // convlstm/bptt.
 func TestGolden(t *testing.T) {
-	cases, err := golden.Cases()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, gc := range cases {
+	for _, gc := range golden.CasesFor(t) {
 		t.Run(gc.Name, func(t *testing.T) {
 			_, diffs, err := gc.RunForward((*convlstm.ConvLSTM).Forward)
 			golden.Check(t, diffs, err)

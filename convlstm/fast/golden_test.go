@@ -56,11 +56,7 @@ func (c convMode) set() (restore func()) {
 // and compares every returned tensor with PyTorch's (the tolerance of the
 // readable path's test).
 func TestGolden(t *testing.T) {
-	cases, err := golden.Cases()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, gc := range cases {
+	for _, gc := range golden.CasesFor(t) {
 		t.Run(gc.Name, func(t *testing.T) {
 			for _, mode := range convModes {
 				t.Run("fast-"+mode.name, func(t *testing.T) {

@@ -188,6 +188,16 @@ func Cases(names ...string) ([]*Case, error) {
 	return cases, nil
 }
 
+// CasesFor is Cases for a test: it fails t (Fatalf) at an error.
+func CasesFor(t TB, names ...string) []*Case {
+	t.Helper()
+	cases, err := Cases(names...)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	return cases
+}
+
 // ForwardFunc is the signature of a forward pass the goldens check:
 // (*convlstm.ConvLSTM).Forward, fast.Forward, or a closure around a
 // training forward.

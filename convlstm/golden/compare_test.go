@@ -11,11 +11,7 @@ import (
 // TestRunForwardFlags: RunForward passes the readable Forward and flags a
 // forward whose output is off by more than the tolerance.
 func TestRunForwardFlags(t *testing.T) {
-	cases, err := Cases("l2_hs_rall")
-	if err != nil {
-		t.Fatal(err)
-	}
-	gc := cases[0]
+	gc := CasesFor(t, "l2_hs_rall")[0]
 	if _, diffs, err := gc.RunForward((*convlstm.ConvLSTM).Forward); err != nil || bad(diffs) != 0 {
 		t.Fatalf("readable Forward: %d diffs outside the tolerance, err %v", bad(diffs), err)
 	}
@@ -34,11 +30,7 @@ func TestRunForwardFlags(t *testing.T) {
 // TestCompareGradsFlags: PyTorch's own gradients pass; a changed one, a
 // missing weight and a missing hidden-state gradient are caught.
 func TestCompareGradsFlags(t *testing.T) {
-	cases, err := Cases("l2_hs_rall")
-	if err != nil {
-		t.Fatal(err)
-	}
-	gc := cases[0]
+	gc := CasesFor(t, "l2_hs_rall")[0]
 	m, err := gc.Model()
 	if err != nil {
 		t.Fatal(err)

@@ -53,9 +53,7 @@ func GoldenNames(t testing.TB) []string {
 // LoadGolden reads config.json and tensors.npz of one case.
 func LoadGolden(t testing.TB, name string) *Golden {
 	t.Helper()
-	cases, err := golden.Cases(name)
-	fatalIf(t, err)
-	return &Golden{cases[0]}
+	return &Golden{golden.CasesFor(t, name)[0]}
 }
 
 // T returns the tensor stored under key, failing the test if it is absent.
