@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"example.com/convlstm/convlstm"
-	"example.com/convlstm/internal/argcheck"
+	"example.com/convlstm/viz/argcheck"
 )
 
 // checkTensor returns an error unless t is a well-formed tensor with as

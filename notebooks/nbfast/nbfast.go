@@ -5,8 +5,8 @@ import (
 	"math"
 
 	"example.com/convlstm/convlstm"
-	"example.com/convlstm/internal/argcheck"
 	"example.com/convlstm/notebooks/nbutil"
+	"example.com/convlstm/viz/argcheck"
 )
 
 // Micro-tile of the fast path's matrix product (MR x NR in

@@ -5,9 +5,9 @@ import (
 	"time"
 
 	"example.com/convlstm/convlstm"
+	"example.com/convlstm/convlstm/benchshape"
 	"example.com/convlstm/convlstm/bptt"
 	"example.com/convlstm/convlstm/fast"
-	"example.com/convlstm/internal/benchshape"
 )
 
 // Shape is one forward-pass shape for the timings of the notebook: a
@@ -16,7 +16,7 @@ import (
 // of C x H x W, batch first (B, T, C, H, W) or not (T, B, C, H, W).
 // Direct times the fast path with Winograd's algorithm off, every conv
 // direct (fast.Runner.Direct, bptt.Trainer.Direct). Its fields are those of
-// the benchmarks' shapes (internal/benchshape), which BenchShapes lists.
+// the benchmarks' shapes (convlstm/benchshape), which BenchShapes lists.
 type Shape benchshape.Shape
 
 // BenchShapes returns the three shapes of make bench (and make

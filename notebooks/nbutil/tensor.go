@@ -5,7 +5,7 @@ import (
 	"math"
 
 	"example.com/convlstm/convlstm"
-	"example.com/convlstm/internal/argcheck"
+	"example.com/convlstm/viz/argcheck"
 )
 
 // check returns an error unless t is non-nil, has dims axes (any number

@@ -1,11 +1,11 @@
 // Package bench gives the benchmarks of convlstm/fast and convlstm/bptt
 // the shapes of make bench and make bench-torch. The table, the models, the
-// inputs and the FLOP counts are in example.com/convlstm/internal/benchshape,
+// inputs and the FLOP counts are in example.com/convlstm/convlstm/benchshape,
 // which the notebooks' timings (notebooks/nbfast) share; this package only
 // names them for those benchmarks.
 package bench
 
-import "example.com/convlstm/internal/benchshape"
+import "example.com/convlstm/convlstm/benchshape"
 
 // Config is one forward-pass shape of the benchmarks (benchshape.Shape: its
 // FLOPs and Model).
