@@ -50,7 +50,7 @@ unit-purego:
 FUZZTIME ?= 30s
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzConfig$$' -fuzztime $(FUZZTIME) ./convlstm
-	$(GO) test -run '^$$' -fuzz '^FuzzReadNPZ$$' -fuzztime $(FUZZTIME) ./convlstm
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./convlstm/npz
 	$(GO) test -run '^$$' -fuzz '^FuzzOps$$' -fuzztime $(FUZZTIME) ./convlstm
 	$(GO) test -run '^$$' -fuzz '^FuzzFastVsReadable$$' -fuzztime $(FUZZTIME) ./convlstm/fast
 	$(GO) test -run '^$$' -fuzz '^FuzzBackwardFastVsReadable$$' -fuzztime $(FUZZTIME) ./convlstm/bptt

@@ -3,13 +3,13 @@ package convlstm
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
-// Every check of the package lives here. The public entry points (NewCell,
-// New, Forward, Cell.Forward, InitHidden, Conv2d, the loaders) run them once,
-// so that the code they call (cell.go, model.go, conv.go, ops.go) reads as
-// the seed. Errors name the argument, the shape expected and the shape
-// given; sizes are checked (limits.go) before anything is allocated.
+// Every check of the package lives here (the size limits in limits.go): the
+// public entry points run them once, so that the code they call (cell.go,
+// model.go, conv.go, ops.go) reads as the seed. Errors name the argument,
+// the shape expected and the shape given.
 
 // shapeOf returns t's shape, or nil for a nil tensor, for error messages.
 func shapeOf(t *Tensor) []int {
@@ -19,38 +19,28 @@ func shapeOf(t *Tensor) []int {
 	return t.Shape
 }
 
-func prod(s []int) int {
-	n := 1
-	for _, v := range s {
-		n *= v
-	}
-	return n
-}
-
-// checkTensor returns an error naming arg unless t's data fills its shape,
-// and that shape is want, or with no want, has positive sizes and at most
-// MaxElements values.
+// checkTensor returns an error naming arg unless t's shape is want (if
+// given), has positive sizes and at most MaxElements values, and t's data
+// fills it.
 func checkTensor(arg string, t *Tensor, want ...int) error {
 	if t == nil {
 		return fmt.Errorf("convlstm: %s is nil, want shape %v", arg, append([]int(nil), want...))
 	}
-	if want == nil {
-		if _, err := numel(arg, " shape", t.Shape); err != nil {
-			return err
-		}
-	} else if !SameShape(t.Shape, want) {
+	if want != nil && !SameShape(t.Shape, want) {
 		return fmt.Errorf("convlstm: %s has shape %v, want %v", arg, t.Shape, append([]int(nil), want...))
 	}
-	if len(t.Data) != prod(t.Shape) {
-		return fmt.Errorf("convlstm: %s has %d values but shape %v needs %d", arg, len(t.Data), t.Shape, prod(t.Shape))
+	n, err := numel(arg, " shape", t.Shape)
+	if err == nil && len(t.Data) != n {
+		err = fmt.Errorf("convlstm: %s has %d values but shape %v needs %d", arg, len(t.Data), t.Shape, n)
 	}
-	return nil
+	return err
 }
 
-// check4 validates a 4-D (B, C, H, W) argument of fn.
-func check4(fn, arg string, t *Tensor) error {
-	if t == nil || t.Dim() != 4 {
-		return fmt.Errorf("convlstm: %s: %s must be 4-D (B, C, H, W), got shape %v", fn, arg, shapeOf(t))
+// checkAxes is checkTensor for a tensor with the axes of layout, such as
+// "(B, C, H, W)".
+func checkAxes(arg string, t *Tensor, layout string) error {
+	if dims := strings.Count(layout, ",") + 1; t.Dim() != dims {
+		return fmt.Errorf("convlstm: %s must be %d-D %s, got shape %v", arg, dims, layout, shapeOf(t))
 	}
 	return checkTensor(arg, t)
 }
@@ -76,19 +66,14 @@ func checkCellArgs(inputDim, hiddenDim int, k [2]int) error {
 	return checkKernel("kernel_size", k)
 }
 
-// checkNewCell checks the arguments of NewCell or (peephole) NewPeepholeCell,
-// and the sizes of the weights they make.
+// checkNewCell checks the arguments of NewCell (fn) or, with peepholes for
+// frames of imageSize, NewPeepholeCell, and the sizes of the weights.
 func checkNewCell(fn string, inputDim, hiddenDim int, k, imageSize [2]int, peephole bool) error {
 	if err := checkCellArgs(inputDim, hiddenDim, k); err != nil {
 		return err
 	}
 	a := allocs{what: fn}
-	a.add(1, 4*hiddenDim, inputDim+hiddenDim, k[0], k[1]) // conv.weight and bias
-	a.add(1, 4*hiddenDim)
-	if peephole && a.err == nil {
-		a.what = fn + ": image_size"
-		a.add(3, hiddenDim, imageSize[0], imageSize[1]) // W_ci, W_cf, W_co
-	}
+	a.weights(inputDim, hiddenDim, k, imageSize, peephole)
 	return a.err
 }
 
@@ -100,17 +85,17 @@ func (cfg Config) check() error {
 	}
 	a := allocs{what: "New"}
 	for l, hid := range cfg.HiddenDim {
-		in := cfg.InputDim
-		if l > 0 {
-			in = cfg.HiddenDim[l-1]
-		}
-		a.add(1, 4*hid, in+hid, cfg.KernelSize[l][0], cfg.KernelSize[l][1])
-		a.add(1, 4*hid) // the bias (counted even without one)
-		if cfg.Peephole {
-			a.add(3, hid, cfg.ImageSize[0], cfg.ImageSize[1])
-		}
+		a.weights(cfg.layerInput(l), hid, cfg.KernelSize[l], cfg.ImageSize, cfg.Peephole)
 	}
 	return a.err
+}
+
+// layerInput is the channels layer l reads: input_dim, then hidden_dim[l-1].
+func (cfg Config) layerInput(l int) int {
+	if l == 0 {
+		return cfg.InputDim
+	}
+	return cfg.HiddenDim[l-1]
 }
 
 // check verifies that the layer's parameters still have the shapes it was
@@ -128,13 +113,10 @@ func (l *ConvLayer) check() error {
 // checkConv validates the arguments of conv2d (fn's) and the size of its
 // output before it is allocated; a nil padding is (kh//2, kw//2).
 func checkConv(fn string, x, weight, bias *Tensor, pad *[2]int) error {
-	if weight == nil || weight.Dim() != 4 {
-		return fmt.Errorf("convlstm: %s: weight must be 4-D (Cout, Cin, kh, kw), got shape %v", fn, shapeOf(weight))
-	}
-	if err := check4(fn, "x", x); err != nil {
+	if err := checkAxes(fn+": weight", weight, "(Cout, Cin, kh, kw)"); err != nil {
 		return err
 	}
-	if err := checkTensor("weight", weight); err != nil {
+	if err := checkAxes(fn+": x", x, "(B, Cin, H, W)"); err != nil {
 		return err
 	}
 	b, cin, h, w := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
@@ -147,7 +129,7 @@ func checkConv(fn string, x, weight, bias *Tensor, pad *[2]int) error {
 		return fmt.Errorf("convlstm: %s: weight has shape %v, want (Cout, %d, kh, kw) to match the %d input channels of x %v", fn, weight.Shape, cin, cin, x.Shape)
 	}
 	if bias != nil && checkTensor("bias", bias, cout) != nil {
-		return fmt.Errorf("%v (one value per output channel)", checkTensor("bias", bias, cout))
+		return fmt.Errorf("%w (one value per output channel)", checkTensor(fn+": bias", bias, cout))
 	}
 	oh, ow := h+2*padding[0]-kh+1, w+2*padding[1]-kw+1
 	if padding[0] < 0 || padding[1] < 0 || oh <= 0 || ow <= 0 {
@@ -158,40 +140,49 @@ func checkConv(fn string, x, weight, bias *Tensor, pad *[2]int) error {
 
 // imageSize is (H, W) of the peephole weights, zero in the seed's cell.
 func (c *Cell) imageSize() [2]int {
-	if c.WCi == nil || c.WCi.Dim() != 3 {
-		return [2]int{}
+	for _, p := range [3]*Tensor{c.WCi, c.WCf, c.WCo} {
+		if p.Dim() == 3 {
+			return [2]int{p.Shape[1], p.Shape[2]}
+		}
 	}
-	return [2]int{c.WCi.Shape[1], c.WCi.Shape[2]}
+	return [2]int{}
 }
 
 // check verifies that the cell's exported fields still agree with each
-// other and with its conv (a caller may have changed them after NewCell).
+// other and with its weights (a caller may have changed them after NewCell).
 func (c *Cell) check() error {
 	if c == nil {
 		return errors.New("convlstm: the cell is nil")
 	}
+	peephole := c.WCi != nil || c.WCf != nil || c.WCo != nil
+	return c.checkAs(c.InputDim, c.HiddenDim, c.KernelSize, c.Conv != nil && c.Conv.Bias != nil, peephole, c.imageSize())
+}
+
+// checkAs verifies that the cell is whole and is what its layer needs: in
+// input and hid hidden channels, kernel k, a bias or not, and peephole
+// weights for frames of hw or none (Cell.check asks for its own fields).
+func (c *Cell) checkAs(in, hid int, k [2]int, bias, peephole bool, hw [2]int) error {
 	if c.Conv == nil {
 		return errors.New("convlstm: the cell's conv is nil")
 	}
-	if err := checkCellArgs(c.InputDim, c.HiddenDim, c.KernelSize); err != nil {
+	if err := checkCellArgs(in, hid, k); err != nil {
 		return err
 	}
-	same := [2]int{c.KernelSize[0] / 2, c.KernelSize[1] / 2}
-	if c.Conv.InChannels != c.InputDim+c.HiddenDim || c.Conv.OutChannels != 4*c.HiddenDim || c.Conv.KernelSize != c.KernelSize {
-		return fmt.Errorf("convlstm: the cell (input_dim %d, hidden_dim %d, kernel_size %v) disagrees with its conv %v: want %d in, %d out, kernel %v",
-			c.InputDim, c.HiddenDim, c.KernelSize, c.Conv, c.InputDim+c.HiddenDim, 4*c.HiddenDim, c.KernelSize)
+	same := [2]int{k[0] / 2, k[1] / 2}
+	if c.InputDim != in || c.HiddenDim != hid || c.KernelSize != k || c.Padding != same {
+		return fmt.Errorf("convlstm: the cell has input_dim %d, hidden_dim %d, kernel_size %v, padding %v; want %d, %d, %v, %v = kernel_size//2 "+
+			"(only that padding keeps the frame size, so that c_next = f*c_cur + i*g lines up)", c.InputDim, c.HiddenDim, c.KernelSize, c.Padding, in, hid, k, same)
 	}
-	if c.Padding != same || c.Conv.Padding != same {
-		return fmt.Errorf("convlstm: padding is %v (the conv's %v), want %v = kernel_size//2: only that padding keeps the frame size, so that c_next = f*c_cur + i*g lines up",
-			c.Padding, c.Conv.Padding, same)
+	if l := c.Conv; l.InChannels != in+hid || l.OutChannels != 4*hid || l.KernelSize != k || l.Padding != same || (l.Bias != nil) != bias {
+		return fmt.Errorf("convlstm: the cell's conv is %v, want %d in, %d out, kernel %v, padding %v, bias %v", l, in+hid, 4*hid, k, same, bias)
 	}
-	if c.WCi != nil || c.WCf != nil || c.WCo != nil {
-		hw := c.imageSize()
-		for k, p := range []*Tensor{c.WCi, c.WCf, c.WCo} {
-			if checkTensor("", p, c.HiddenDim, hw[0], hw[1]) != nil || hw[0] <= 0 || hw[1] <= 0 {
-				return fmt.Errorf("convlstm: %s has shape %v: a peephole cell needs W_ci, W_cf and W_co, one shape (hidden_dim %d, H, W), H and W positive",
-					[]string{"W_ci", "W_cf", "W_co"}[k], shapeOf(p), c.HiddenDim)
-			}
+	if has := c.WCi != nil || c.WCf != nil || c.WCo != nil; has != peephole || peephole && c.imageSize() != hw {
+		return fmt.Errorf("convlstm: the cell has peephole %v (image size %v); want peephole %v, image_size %v", has, c.imageSize(), peephole, hw)
+	}
+	for i, p := range [3]*Tensor{c.WCi, c.WCf, c.WCo} {
+		if peephole && checkTensor("", p, hid, hw[0], hw[1]) != nil {
+			return fmt.Errorf("convlstm: %s has shape %v: a peephole cell needs W_ci, W_cf and W_co, one shape (hidden_dim %d, H, W), H and W positive",
+				[3]string{"W_ci", "W_cf", "W_co"}[i], shapeOf(p), hid)
 		}
 	}
 	return c.Conv.check()
@@ -205,7 +196,7 @@ func (c *Cell) CheckStep(input *Tensor, cur State) error {
 	if err := c.check(); err != nil {
 		return err
 	}
-	if input == nil || input.Dim() != 4 {
+	if input.Dim() != 4 {
 		return fmt.Errorf("convlstm: input_tensor must be 4-D (B, %d, H, W), got shape %v", c.InputDim, shapeOf(input))
 	}
 	if err := checkTensor("input_tensor", input); err != nil {
@@ -215,11 +206,10 @@ func (c *Cell) CheckStep(input *Tensor, cur State) error {
 	if ch != c.InputDim {
 		return fmt.Errorf("convlstm: input_tensor has shape %v, want (%d, %d, %d, %d): %d channels, input_dim is %d", input.Shape, b, c.InputDim, h, w, ch, c.InputDim)
 	}
-	if err := checkTensor("cur_state h", cur.H, b, c.HiddenDim, h, w); err != nil {
-		return err
-	}
-	if err := checkTensor("cur_state c", cur.C, b, c.HiddenDim, h, w); err != nil {
-		return err
+	for k, x := range [2]*Tensor{cur.H, cur.C} {
+		if err := checkTensor([2]string{"cur_state h", "cur_state c"}[k], x, b, c.HiddenDim, h, w); err != nil {
+			return err
+		}
 	}
 	if c.WCi != nil && c.imageSize() != [2]int{h, w} {
 		return fmt.Errorf("convlstm: input_tensor has shape %v: frames of (%d, %d), but the peephole cell is built for image_size %v (W_ci, W_cf, W_co are %v)",
@@ -277,22 +267,8 @@ func (m *ConvLSTM) Check() error {
 		if c == nil {
 			return fmt.Errorf("convlstm: cell_list.%d is nil", l)
 		}
-		in := m.InputDim
-		if l > 0 {
-			in = m.HiddenDim[l-1]
-		}
-		if c.InputDim != in || c.HiddenDim != m.HiddenDim[l] || c.KernelSize != m.KernelSize[l] {
-			return fmt.Errorf("convlstm: cell_list.%d has input_dim %d, hidden_dim %d, kernel_size %v; the model's config wants %d, %d, %v",
-				l, c.InputDim, c.HiddenDim, c.KernelSize, in, m.HiddenDim[l], m.KernelSize[l])
-		}
-		if err := c.check(); err != nil {
+		if err := c.checkAs(m.layerInput(l), m.HiddenDim[l], m.KernelSize[l], m.Bias, m.Peephole, m.ImageSize); err != nil {
 			return fmt.Errorf("convlstm: cell_list.%d: %w", l, err)
-		}
-		if (c.Conv.Bias != nil) != m.Bias {
-			return fmt.Errorf("convlstm: cell_list.%d: conv bias present is %v, the model's bias is %v", l, c.Conv.Bias != nil, m.Bias)
-		}
-		if hw := c.imageSize(); (c.WCi != nil) != m.Peephole || m.Peephole && hw != m.ImageSize {
-			return fmt.Errorf("convlstm: cell_list.%d: peephole weights for image size %v (none: [0 0]); the model's config has peephole %v, image_size %v", l, hw, m.Peephole, m.ImageSize)
 		}
 	}
 	return nil
@@ -311,7 +287,7 @@ func (m *ConvLSTM) CheckForward(input *Tensor, hiddenState []State) error {
 	if m.BatchFirst {
 		layout, tAxis, bAxis = "(B, T, C, H, W)", 1, 0
 	}
-	if input == nil || input.Dim() != 5 {
+	if input.Dim() != 5 {
 		return fmt.Errorf("convlstm: input_tensor must be 5-D %s with C = %d, got shape %v", layout, m.InputDim, shapeOf(input))
 	}
 	if input.Shape[tAxis] == 0 {
@@ -334,21 +310,17 @@ func (m *ConvLSTM) CheckForward(input *Tensor, hiddenState []State) error {
 	// layer its output (the list, the stack, the returned list), the c of
 	// every step, the gates of every step, the last state, the trace's six
 	// tensors, and one step's frame and temporaries.
-	a := allocs{what: "Forward"}
+	a, kept := allocs{what: "Forward"}, 3
+	if m.Trace != nil {
+		kept += 6
+	}
 	a.add(1, input.Shape...)
 	for l, hid := range m.HiddenDim {
-		a.add(3, b, t, hid, h, w)   // (B, T, hid, H, W)
-		a.add(1, b, t, 4*hid, h, w) // (B, T, 4*hid, H, W)
-		a.add(2, b, hid, h, w)      // (B, hid, H, W)
-		if m.Trace != nil {
-			a.add(6, b, t, hid, h, w)
-		}
-		in := m.InputDim
-		if l > 0 {
-			in = m.HiddenDim[l-1]
-		}
-		a.add(1, b, in, h, w) // (B, in, H, W): the frame x[:, t]
-		a.step(b, in, hid, h, w)
+		a.add(kept, b, t, hid, h, w) // (B, T, hid, H, W)
+		a.add(1, b, t, 4*hid, h, w)  // (B, T, 4*hid, H, W)
+		a.add(2, b, hid, h, w)       // (B, hid, H, W)
+		a.add(1, b, m.layerInput(l), h, w)
+		a.step(b, m.layerInput(l), hid, h, w)
 	}
 	if a.err != nil || hiddenState == nil {
 		return a.err
@@ -361,11 +333,10 @@ func (m *ConvLSTM) CheckForward(input *Tensor, hiddenState []State) error {
 		return fmt.Errorf("convlstm: hidden_state has %d (h, c) pairs, want one per layer: %d%s", len(hiddenState), m.NumLayers, hint)
 	}
 	for l, s := range hiddenState {
-		if checkTensor("", s.H, b, m.HiddenDim[l], h, w) != nil { // names are built only for the message
-			return checkTensor(fmt.Sprintf("hidden_state[%d].h", l), s.H, b, m.HiddenDim[l], h, w)
-		}
-		if checkTensor("", s.C, b, m.HiddenDim[l], h, w) != nil {
-			return checkTensor(fmt.Sprintf("hidden_state[%d].c", l), s.C, b, m.HiddenDim[l], h, w)
+		for k, x := range [2]*Tensor{s.H, s.C} {
+			if checkTensor("", x, b, m.HiddenDim[l], h, w) != nil { // the name is built only for the message
+				return checkTensor(fmt.Sprintf("hidden_state[%d].%c", l, "hc"[k]), x, b, m.HiddenDim[l], h, w)
+			}
 		}
 	}
 	return nil

@@ -1,12 +1,10 @@
 package convlstm
 
 import (
-	"bytes"
 	"errors"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
+
+	"example.com/convlstm/convlstm/internal/testutil"
 )
 
 // mustModel builds a small two-layer model for the error tests.
@@ -20,17 +18,7 @@ func mustModel(t *testing.T, batchFirst bool) *ConvLSTM {
 }
 
 // wantErr fails unless err is non-nil and its message contains every part.
-func wantErr(t *testing.T, err error, parts ...string) {
-	t.Helper()
-	if err == nil {
-		t.Fatalf("no error, want one mentioning %q", parts)
-	}
-	for _, p := range parts {
-		if !strings.Contains(err.Error(), p) {
-			t.Errorf("error %q does not mention %q", err, p)
-		}
-	}
-}
+var wantErr = testutil.WantErr
 
 func TestConstructorErrors(t *testing.T) {
 	cases := []struct {
@@ -158,30 +146,6 @@ func TestStateDictErrors(t *testing.T) {
 	shaped["cell_list.0.conv.weight"] = Zeros(12, 5, 3, 1)
 	wantErr(t, m.LoadStateDict(shaped), `"cell_list.0.conv.weight" has shape [12 5 3 1], want [12 5 3 3]`)
 
-	dir := t.TempDir()
-	p := filepath.Join(dir, "bad.npz")
-	if err := WriteNPZ(p, shaped); err != nil {
-		t.Fatal(err)
-	}
-	wantErr(t, m.LoadNPZ(p), "cell_list.0.conv.weight", "[12 5 3 1]", "bad.npz")
-	if err := os.WriteFile(p, []byte("not a zip file"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	wantErr(t, m.LoadNPZ(p), "corrupt npz")
-	wantErr(t, m.LoadNPZ(filepath.Join(dir, "absent.npz")), "absent.npz")
-
-	// A valid zip whose entry is not an .npy array.
-	var buf bytes.Buffer
-	if err := EncodeNPZ(&buf, map[string]*Tensor{"a": Zeros(2)}); err != nil {
-		t.Fatal(err)
-	}
-	b := buf.Bytes()
-	i := bytes.Index(b, []byte("NUMPY"))
-	b[i] = 'X'
-	_, err := DecodeNPZ(bytes.NewReader(b), int64(len(b)))
-	if err == nil {
-		t.Error("a damaged .npy header was accepted")
-	}
 }
 
 // Zeros with a bad size does not panic: the tensor it returns is rejected

@@ -3,6 +3,7 @@ package convlstm_test
 import (
 	"testing"
 
+	"example.com/convlstm/convlstm"
 	"example.com/convlstm/convlstm/golden"
 )
 
@@ -12,33 +13,9 @@ import (
 // fast path meets the same cases in convlstm/fast, the gradients in
 // convlstm/bptt.
 func TestGolden(t *testing.T) {
-	root, err := golden.Dir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	names, err := golden.Names(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range names {
-		t.Run(name, func(t *testing.T) {
-			gc, err := golden.Load(root, name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			m, err := gc.Model()
-			if err != nil {
-				t.Fatal(err)
-			}
-			hs, err := gc.HiddenState()
-			if err != nil {
-				t.Fatal(err)
-			}
-			outs, states, err := m.Forward(gc.Input(), hs)
-			if err != nil {
-				t.Fatal(err)
-			}
-			diffs, err := gc.CompareForward(outs, states)
+	for _, gc := range golden.CasesFor(t) {
+		t.Run(gc.Name, func(t *testing.T) {
+			_, diffs, err := gc.RunForward((*convlstm.ConvLSTM).Forward)
 			golden.Check(t, diffs, err)
 		})
 	}

@@ -65,6 +65,16 @@ func (a *allocs) add(count int, shape ...int) {
 	}
 }
 
+// weights adds a cell's parameters: conv.weight, conv.bias (counted even
+// without one) and, with peepholes for frames of imageSize, W_ci, W_cf, W_co.
+func (a *allocs) weights(in, hid int, k, imageSize [2]int, peephole bool) {
+	a.add(1, 4*hid, in+hid, k[0], k[1])
+	a.add(1, 4*hid)
+	if peephole {
+		a.add(3, hid, imageSize[0], imageSize[1])
+	}
+}
+
 // step adds what one cell step (Cell.step) holds for a (b, in, h, w) input
 // and hid hidden channels: the concatenation [x, h], the conv's output and
 // its four parts, the four gates (and the peephole's second o), c and h.

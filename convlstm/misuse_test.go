@@ -1,24 +1,15 @@
 package convlstm
 
 import (
-	"bytes"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"example.com/convlstm/convlstm/internal/testutil"
 )
 
-// noPanic runs f and fails the test, instead of crashing it, if f panics.
-func noPanic(t *testing.T, what string, f func()) {
-	t.Helper()
-	defer func() {
-		if r := recover(); r != nil {
-			t.Errorf("%s panicked: %v", what, r)
-		}
-	}()
-	f()
-}
+// noPanic fails the test, instead of crashing it, if f panics.
+var noPanic = testutil.NoPanic
 
 // TestBrokenModelNoPanic: a model, cell or conv that is nil, zero or has a
 // nil part gives errors (String a placeholder), never a panic.
@@ -37,22 +28,13 @@ func TestBrokenModelNoPanic(t *testing.T) {
 		{"zero value", func(*testing.T) *ConvLSTM { return &ConvLSTM{} }, []string{"input_dim must be positive"}},
 		{"nil model", func(*testing.T) *ConvLSTM { return nil }, []string{"the model is nil"}},
 	}
-	dir := t.TempDir()
 	good := mustModel(t, true)
 	for _, c := range models {
 		t.Run(c.name, func(t *testing.T) {
 			m := c.build(t)
-			p := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "_")+".npz")
-			if err := good.SaveNPZ(p); err != nil {
-				t.Fatal(err)
-			}
 			var err error
 			noPanic(t, "StateDict", func() { _ = m.StateDict() })
 			noPanic(t, "String", func() { _ = m.String() })
-			noPanic(t, "SaveNPZ", func() { err = m.SaveNPZ(p) })
-			wantErr(t, err, c.parts...)
-			noPanic(t, "LoadNPZ", func() { err = m.LoadNPZ(p) })
-			wantErr(t, err, c.parts...)
 			noPanic(t, "LoadStateDict", func() { err = m.LoadStateDict(good.StateDict()) })
 			wantErr(t, err, c.parts...)
 			noPanic(t, "InitHidden", func() { _, err = m.InitHidden(1, 4, 4) })
@@ -145,56 +127,6 @@ func TestStepMaxCallBytes(t *testing.T) {
 	}
 }
 
-// TestSaveKeepsOldFile: a save that fails leaves the file that was there
-// byte for byte, and no temporary file beside it.
-func TestSaveKeepsOldFile(t *testing.T) {
-	m := mustModel(t, true)
-	dir := t.TempDir()
-	p := filepath.Join(dir, "model.npz")
-	if err := m.SaveNPZ(p); err != nil {
-		t.Fatal(err)
-	}
-	old, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	broken := mustModel(t, true)
-	broken.CellList[0] = nil
-	fails := []struct {
-		name string
-		save func() error
-	}{
-		{"invalid tensor", func() error { return WriteNPZ(p, map[string]*Tensor{"a": {Shape: []int{2}, Data: []float32{1}}}) }},
-		// A key too long for a zip entry's name: the archive writer fails
-		// after the first entries are written.
-		{"writer error", func() error {
-			return WriteNPZ(p, map[string]*Tensor{"a": Zeros(1 << 16), strings.Repeat("k", 70000): Zeros(1)})
-		}},
-		{"broken model", func() error { return broken.SaveNPZ(p) }},
-	}
-	for _, f := range fails {
-		var err error
-		noPanic(t, f.name, func() { err = f.save() })
-		if err == nil {
-			t.Errorf("%s: no error", f.name)
-		}
-		got, rerr := os.ReadFile(p)
-		if rerr != nil || !bytes.Equal(got, old) {
-			t.Errorf("%s: the old file was changed (%d bytes, was %d; %v)", f.name, len(got), len(old), rerr)
-		}
-	}
-	if es, _ := os.ReadDir(dir); len(es) != 1 {
-		t.Errorf("%d files in the directory, want only model.npz", len(es))
-	}
-	m2 := mustModel(t, true)
-	if err := m2.LoadNPZ(p); err != nil {
-		t.Fatal(err)
-	}
-	if d := maxAbsDiff(m2.CellList[1].Conv.Weight, m.CellList[1].Conv.Weight); d != 0 {
-		t.Errorf("the kept file loads weights off by %g", d)
-	}
-}
-
 // TestLoadParamsNil: nil tensors on either side of LoadParams are errors.
 func TestLoadParamsNil(t *testing.T) {
 	scalar := func() map[string]*Tensor { return map[string]*Tensor{"a": {Shape: []int{}, Data: []float32{1}}} }
@@ -208,13 +140,9 @@ func TestLoadParamsNil(t *testing.T) {
 	}
 }
 
-// TestNilArgsNoPanic: nil readers, writers and traces are errors or no-ops.
-func TestNilArgsNoPanic(t *testing.T) {
+// TestNilTraceNoPanic: a nil trace is an error or a no-op.
+func TestNilTraceNoPanic(t *testing.T) {
 	var err error
-	noPanic(t, "DecodeNPZ(nil)", func() { _, err = DecodeNPZ(nil, 100) })
-	wantErr(t, err, "DecodeNPZ: r is nil")
-	noPanic(t, "EncodeNPZ(nil)", func() { err = EncodeNPZ(nil, map[string]*Tensor{"a": Zeros(1)}) })
-	wantErr(t, err, "EncodeNPZ: w is nil")
 	var tr *Trace
 	noPanic(t, "nil Trace.Begin", func() { err = tr.Begin() })
 	wantErr(t, err, "the Trace is nil")

@@ -45,7 +45,7 @@ func NewConvLSTM(inputDim int, hiddenDim, kernelSize interface{}, numLayers int,
 
 // New builds a ConvLSTM from a Config whose lists already have one entry per
 // layer. The weights get PyTorch's default initialisation from the package
-// generator (see ManualSeed); load trained ones with LoadStateDict or LoadNPZ.
+// generator (see ManualSeed); load trained ones with LoadStateDict or npz.Load.
 func New(cfg Config) (*ConvLSTM, error) {
 	// The seed's length check ('Inconsistent list length.') is in
 	// Config.Validate; check adds the sizes of all the weights.

@@ -131,29 +131,6 @@ func TestTrace(t *testing.T) {
 	}
 }
 
-// StateDict round trip through an .npz file.
-func TestNPZRoundTrip(t *testing.T) {
-	ManualSeed(11)
-	m, _ := NewConvLSTM(2, []int{3, 4}, [2]int{3, 3}, 2, true, true, false)
-	p := t.TempDir() + "/m.npz"
-	if err := m.SaveNPZ(p); err != nil {
-		t.Fatal(err)
-	}
-	ManualSeed(12)
-	m2, _ := NewConvLSTM(2, []int{3, 4}, [2]int{3, 3}, 2, true, true, false)
-	if maxAbsDiff(m.CellList[0].Conv.Weight, m2.CellList[0].Conv.Weight) == 0 {
-		t.Fatal("different seeds gave the same weights")
-	}
-	if err := m2.LoadNPZ(p); err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range m.StateDict() {
-		if d := maxAbsDiff(v, m2.StateDict()[k]); d != 0 {
-			t.Errorf("%s differs by %g after the round trip", k, d)
-		}
-	}
-}
-
 // Fresh weights follow nn.Conv2d's default: U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
 func TestDefaultInit(t *testing.T) {
 	ManualSeed(0)

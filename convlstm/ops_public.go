@@ -1,6 +1,9 @@
 package convlstm
 
-import "fmt"
+import (
+	"cmp"
+	"fmt"
+)
 
 // The seed's tensor operations, exported for notebooks and for readers who
 // want to replay the cell by hand. Each validates its arguments and the size
@@ -12,10 +15,7 @@ import "fmt"
 // W): the result is (B, Ca+Cb, H, W) and, per batch item, the channels of a
 // come first (the seed's combined = torch.cat([input_tensor, h_cur], dim=1)).
 func Cat1(a, b *Tensor) (*Tensor, error) {
-	if err := check4("Cat1", "a", a); err != nil {
-		return nil, err
-	}
-	if err := check4("Cat1", "b", b); err != nil {
+	if err := cmp.Or(checkAxes("Cat1: a", a, "(B, C, H, W)"), checkAxes("Cat1: b", b, "(B, C, H, W)")); err != nil {
 		return nil, err
 	}
 	if a.Shape[0] != b.Shape[0] || a.Shape[2] != b.Shape[2] || a.Shape[3] != b.Shape[3] {
@@ -32,7 +32,7 @@ func Cat1(a, b *Tensor) (*Tensor, error) {
 // (the seed's cc_i, cc_f, cc_o, cc_g = torch.split(combined_conv,
 // hidden_dim, dim=1)). The channel count must be a multiple of size.
 func Split1(x *Tensor, size int) ([]*Tensor, error) {
-	if err := check4("Split1", "x", x); err != nil {
+	if err := checkAxes("Split1: x", x, "(B, C, H, W)"); err != nil {
 		return nil, err
 	}
 	if size <= 0 || x.Shape[1]%size != 0 {
@@ -52,12 +52,11 @@ func Stack1(xs []*Tensor) (*Tensor, error) {
 		return nil, fmt.Errorf("convlstm: Stack1: xs is empty, want at least one (B, C, H, W) tensor")
 	}
 	for t, x := range xs {
-		arg := fmt.Sprintf("xs[%d]", t)
-		if err := check4("Stack1", arg, x); err != nil {
+		if err := checkAxes(fmt.Sprintf("Stack1: xs[%d]", t), x, "(B, C, H, W)"); err != nil {
 			return nil, err
 		}
 		if !SameShape(x.Shape, xs[0].Shape) {
-			return nil, fmt.Errorf("convlstm: Stack1: %s has shape %v, want %v like xs[0]", arg, x.Shape, xs[0].Shape)
+			return nil, fmt.Errorf("convlstm: Stack1: xs[%d] has shape %v, want %v like xs[0]", t, x.Shape, xs[0].Shape)
 		}
 	}
 	if err := CheckAlloc("Stack1", append([]int{xs[0].Shape[0], len(xs)}, xs[0].Shape[1:]...)); err != nil {
@@ -70,10 +69,7 @@ func Stack1(xs []*Tensor) (*Tensor, error) {
 // contiguous memory: (T, B, C, H, W) becomes (B, T, C, H, W) and back (the
 // seed's input_tensor = input_tensor.permute(1, 0, 2, 3, 4)).
 func Permute10(x *Tensor) (*Tensor, error) {
-	if x == nil || x.Dim() != 5 {
-		return nil, fmt.Errorf("convlstm: Permute10: x must be 5-D (T, B, C, H, W), got shape %v", shapeOf(x))
-	}
-	if err := checkTensor("x", x); err != nil {
+	if err := checkAxes("Permute10: x", x, "(T, B, C, H, W)"); err != nil {
 		return nil, err
 	}
 	if err := CheckAlloc("Permute10", x.Shape); err != nil {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"math"
 	"math/rand"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -116,7 +115,7 @@ func TestPeepholeStep(t *testing.T) {
 	}
 }
 
-func TestPeepholeStateDictAndNPZ(t *testing.T) {
+func TestPeepholeStateDict(t *testing.T) {
 	m := peepModel(t, true)
 	var keys []string
 	for k := range m.StateDict() {
@@ -131,39 +130,6 @@ func TestPeepholeStateDictAndNPZ(t *testing.T) {
 	if s := m.StateDict()["cell_list.1.W_co"].Shape; !SameShape(s, []int{4, 5, 6}) {
 		t.Fatalf("W_co shape %v, want [4 5 6]", s)
 	}
-	path := filepath.Join(t.TempDir(), "peep.npz")
-	if err := m.SaveNPZ(path); err != nil {
-		t.Fatal(err)
-	}
-	ManualSeed(99)
-	m2, err := New(m.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m2.LoadNPZ(path); err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range m.StateDict() {
-		if w := m2.StateDict()[k]; !SameShape(v.Shape, w.Shape) || !equalData(v.Data, w.Data) {
-			t.Fatalf("%s differs after SaveNPZ/LoadNPZ", k)
-		}
-	}
-	// A seed model refuses the peephole file, and a peephole model a seed file.
-	seed := mustModel(t, true)
-	wantErr(t, seed.LoadNPZ(path), "W_ci")
-	seedPath := filepath.Join(t.TempDir(), "seed.npz")
-	if err := seed.SaveNPZ(seedPath); err != nil {
-		t.Fatal(err)
-	}
-	wantErr(t, m2.LoadNPZ(seedPath), "W_c")
-	// The wrong image size is named.
-	cfg := m.Config
-	cfg.ImageSize = [2]int{5, 7}
-	m3, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantErr(t, m3.LoadNPZ(path), "W_c", "5 7", "5 6")
 }
 
 func equalData(a, b []float32) bool {

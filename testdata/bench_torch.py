@@ -3,7 +3,7 @@ passes, one training step on the same shapes, and the next-frame model's
 training step rate at 16x16 and 64x64.
 
 The model is the seed's ConvLSTM as testdata/gen_golden.py defines it; the
-shapes and the FLOP count are those of bench.Configs (convlstm/internal/bench):
+shapes and the FLOP count are those of benchshape.Bench (convlstm/benchshape):
 FLOPs = sum over layers of 2*(cin+hid)*4*hid*kh*kw*H*W*B*T.  Prints one line
 per shape in the format of `go test -bench`, best of --reps runs after a
 warm-up, so convlstm/internal/benchtable can put it beside the Go numbers.

@@ -56,13 +56,7 @@ func CategoryMap(t *convlstm.Tensor, title, xLabel, yLabel string, names []strin
 	for k, name := range names {
 		leg.Add(name, swatch{categoryColour(k)})
 	}
-	side := 12 * vg.Centimeter
-	imgW, imgH := side, side
-	if w > h {
-		imgH = max(side*vg.Length(h)/vg.Length(w), side/5)
-	} else {
-		imgW = max(side*vg.Length(w)/vg.Length(h), side/5)
-	}
+	imgW, imgH := fitImage(12*vg.Centimeter, 5, h, w)
 	// Room for the legend and the y label, whatever the aspect ratio:
 	// the cells of a category map need not be square.
 	imgH = max(imgH, 5*vg.Centimeter, vg.Length(len(names))*0.8*vg.Centimeter)

@@ -51,9 +51,9 @@ func TestBadInput(t *testing.T) {
 		}, "trace.Layers[0][1].I is nil"},
 		{"GatesOverTime mixed shapes", func() ([]byte, error) { return viz.GatesOverTime(mixedTrace, 0, 0, 0) }, "trace.Layers[0][1].I has shape"},
 		{"Heatmap nil", func() ([]byte, error) { return viz.Heatmap(nil, "") }, "t is nil"},
-		{"Heatmap 3-D", func() ([]byte, error) { return viz.Heatmap(seq, "") }, "want 2 axes (H, W)"},
+		{"Heatmap 3-D", func() ([]byte, error) { return viz.Heatmap(seq, "") }, "want 2-D (H, W)"},
 		{"Heatmap short data", func() ([]byte, error) { return viz.Heatmap(shortData, "") }, "19 values"},
-		{"Heatmap zero size", func() ([]byte, error) { return viz.Heatmap(&convlstm.Tensor{Shape: []int{0, 3}}, "") }, "every size > 0"},
+		{"Heatmap zero size", func() ([]byte, error) { return viz.Heatmap(&convlstm.Tensor{Shape: []int{0, 3}}, "") }, "every size must be positive"},
 		{"FrameRows none", func() ([]byte, error) { return viz.FrameRows("", nil, nil) }, "seqs is empty"},
 		{"FrameRows labels", func() ([]byte, error) { return viz.FrameRows("", []string{"a", "b"}, []*convlstm.Tensor{seq}) }, "2 labels for 1 seqs"},
 		{"FrameRows 2-D", func() ([]byte, error) { return viz.FrameRows("", []string{"a"}, []*convlstm.Tensor{frame}) }, "seqs[0] has shape [4 5]"},
@@ -110,17 +110,12 @@ func TestBadInput(t *testing.T) {
 		{"Sub nil", func() ([]byte, error) { _, err := viz.Sub(nil, 0); return nil, err }, "t is nil"},
 		{"Sub too many", func() ([]byte, error) { _, err := viz.Sub(frame, 0, 0); return nil, err }, "2 indices for shape [4 5]"},
 		{"Sub range", func() ([]byte, error) { _, err := viz.Sub(seq, 0, 4); return nil, err }, "idx[1] = 4"},
-		{"Sequence shape", func() ([]byte, error) { _, err := viz.Sequence(seq, 0, 0); return nil, err }, "want 5 axes (B, T, C, H, W)"},
+		{"Sequence shape", func() ([]byte, error) { _, err := viz.Sequence(seq, 0, 0); return nil, err }, "want 5-D (B, T, C, H, W)"},
 		{"WritePNG empty", func() ([]byte, error) { return nil, viz.WritePNG(t.TempDir()+"/x.png", nil) }, "png is empty"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			defer func() {
-				if r := recover(); r != nil {
-					t.Fatalf("panic: %v", r)
-				}
-			}()
-			b, err := c.call()
+			b, err := noPanic(t, c.call)
 			if err == nil {
 				t.Fatalf("no error, want one containing %q", c.want)
 			}
@@ -180,18 +175,20 @@ func TestOddButValidInput(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			defer func() {
-				if r := recover(); r != nil {
-					t.Fatalf("panic: %v", r)
-				}
-			}()
-			b, err := c.call()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := pngSize(b); !strings.HasPrefix(got, "PNG ") {
+			if got := pngSize(noPanic(t, c.call)); !strings.HasPrefix(got, "PNG ") {
 				t.Fatal(got)
 			}
 		})
 	}
+}
+
+// noPanic returns what call returns, failing the test if it panics.
+func noPanic(t *testing.T, call func() ([]byte, error)) ([]byte, error) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r != nil {
+			t.Fatalf("panic: %v", r)
+		}
+	}()
+	return call()
 }

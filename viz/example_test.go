@@ -10,8 +10,8 @@ import (
 	"example.com/convlstm/viz"
 )
 
-// The examples print the size of the picture; in a notebook, show it with
-// display.PNG(png) instead.
+// The examples print the size of the picture (pngSize: the PNG's size, or
+// the error); in a notebook, show the PNG with display.PNG(png) instead.
 
 // A forward pass with a Trace, then the gates of layer 0 over time.
 func ExampleGatesOverTime() {
@@ -43,19 +43,14 @@ func ExampleGatesOverTime() {
 	if dir := os.Getenv("VIZ_EXAMPLE_DIR"); dir != "" {
 		_ = viz.WritePNG(filepath.Join(dir, "gates_over_time_model.png"), png)
 	}
-	fmt.Println(pngSize(png))
+	fmt.Println(pngSize(png, nil))
 	// Output: PNG 664x780
 }
 
 // One step of a cell, all its gates, for hidden channels 0 and 3.
 func ExampleGatePanel() {
 	step := synthStep(1, 4, 6, 6, 0) // a made-up step of shape (1, 4, 6, 6)
-	png, err := viz.GatePanel(step, 0, []int{0, 3})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(pngSize(png))
+	fmt.Println(pngSize(viz.GatePanel(step, 0, []int{0, 3})))
 	// Output: PNG 484x780
 }
 
@@ -68,12 +63,7 @@ func ExampleHeatmap() {
 			frame.Set(float32(math.Exp(-d2/8)), y, x)
 		}
 	}
-	png, err := viz.Heatmap(frame, "A spot")
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(pngSize(png))
+	fmt.Println(pngSize(viz.Heatmap(frame, "A spot")))
 	// Output: PNG 537x404
 }
 
@@ -96,12 +86,7 @@ func ExampleFrameRows() {
 		fmt.Println(err)
 		return
 	}
-	png, err := viz.FrameRows("A moving dot", []string{"input", "predicted"}, []*convlstm.Tensor{in, out})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(pngSize(png))
+	fmt.Println(pngSize(viz.FrameRows("A moving dot", []string{"input", "predicted"}, []*convlstm.Tensor{in, out})))
 	// Output: PNG 521x365
 }
 
@@ -109,12 +94,7 @@ func ExampleFrameRows() {
 func ExampleLines() {
 	train := []float64{1.0, 0.6, 0.4, 0.3, 0.25, 0.22}
 	valid := []float64{1.1, 0.7, 0.5, 0.42, 0.4, 0.39}
-	png, err := viz.Lines("Training", "epoch", "MSE", []string{"train", "validation"}, [][]float64{train, valid})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(pngSize(png))
+	fmt.Println(pngSize(viz.Lines("Training", "epoch", "MSE", []string{"train", "validation"}, [][]float64{train, valid})))
 	// Output: PNG 605x378
 }
 
@@ -122,37 +102,22 @@ func ExampleLines() {
 func ExampleLinesWith() {
 	sizes := []float64{16, 32, 64}
 	opt := viz.LineOptions{Title: "Forward pass", XLabel: "H = W", YLabel: "ms", LogY: true}
-	png, err := viz.LinesWith(opt, sizes, []string{"naive", "fast"}, [][]float64{{3, 14, 60}, {0.5, 1.6, 6}})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(pngSize(png))
+	fmt.Println(pngSize(viz.LinesWith(opt, sizes, []string{"naive", "fast"}, [][]float64{{3, 14, 60}, {0.5, 1.6, 6}})))
 	// Output: PNG 605x378
 }
 
 // Naive against fast convolution, one cluster of bars per input shape.
 func ExampleBars() {
 	shapes := []string{"1x1x16x16", "4x8x32x32"}
-	png, err := viz.Bars("Conv2d", "ms per call", shapes, []string{"naive", "fast"},
-		[][]float64{{0.8, 12}, {0.05, 0.9}})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(pngSize(png))
+	fmt.Println(pngSize(viz.Bars("Conv2d", "ms per call", shapes, []string{"naive", "fast"},
+		[][]float64{{0.8, 12}, {0.05, 0.9}})))
 	// Output: PNG 605x378
 }
 
 func ExampleBarsWith() {
 	opt := viz.BarOptions{Title: "Conv2d", YLabel: "ms per call", LogY: true, ShowValues: true}
-	png, err := viz.BarsWith(opt, []string{"small", "large"}, []string{"naive", "fast"},
-		[][]float64{{0.8, 410}, {0.05, 14}})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(pngSize(png))
+	fmt.Println(pngSize(viz.BarsWith(opt, []string{"small", "large"}, []string{"naive", "fast"},
+		[][]float64{{0.8, 410}, {0.05, 14}})))
 	// Output: PNG 605x378
 }
 

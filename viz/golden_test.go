@@ -72,10 +72,7 @@ func TestGoldenGatePanelChannels(t *testing.T) {
 }
 
 func TestGoldenGatesOverTime(t *testing.T) {
-	trace := &convlstm.Trace{Layers: make([][]convlstm.Step, 2)}
-	for step := range 6 {
-		trace.Layers[1] = append(trace.Layers[1], synthStep(1, 2, 8, 8, float64(step)))
-	}
+	trace := synthTrace(2, 1, 6)
 	b, err := viz.GatesOverTime(trace, 1, 0, 1)
 	checkGolden(t, "gates_over_time.png", b, err)
 }
@@ -160,10 +157,7 @@ func TestGoldenFrameRowsFixedRange(t *testing.T) {
 }
 
 func TestGoldenGatesOverTimeShared(t *testing.T) {
-	trace := &convlstm.Trace{Layers: make([][]convlstm.Step, 1)}
-	for step := range 4 {
-		trace.Layers[0] = append(trace.Layers[0], synthStep(1, 2, 8, 8, float64(step)))
-	}
+	trace := synthTrace(1, 0, 4)
 	m, err := viz.CellStateMax(trace, 0, 0, 1)
 	if err != nil || m <= 0 {
 		t.Fatalf("CellStateMax = %v, %v, want > 0", m, err)
@@ -210,4 +204,14 @@ func TestGoldenLinesStyles(t *testing.T) {
 		Colours: []int{0, 1, 2, 0, 1, 2}, Dashes: []int{0, 0, 0, 1, 1, 1}}, nil,
 		[]string{"i trained", "f trained", "c trained", "i untrained", "f untrained", "c untrained"}, series)
 	checkGolden(t, "lines_styles.png", got, err)
+}
+
+// synthTrace is a trace of layers layers in which layer holds steps steps
+// of synthStep(1, 2, 8, 8, step), the others none.
+func synthTrace(layers, layer, steps int) *convlstm.Trace {
+	trace := &convlstm.Trace{Layers: make([][]convlstm.Step, layers)}
+	for step := range steps {
+		trace.Layers[layer] = append(trace.Layers[layer], synthStep(1, 2, 8, 8, float64(step)))
+	}
+	return trace
 }

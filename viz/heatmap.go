@@ -32,13 +32,7 @@ func Heatmap(t *convlstm.Tensor, title string) ([]byte, error) {
 
 	// The image fits in a 10 cm square and keeps its aspect ratio (within
 	// reason); the plot adds room for the title and the axes.
-	side := 10 * vg.Centimeter
-	imgW, imgH := side, side
-	if w > h {
-		imgH = max(side*vg.Length(h)/vg.Length(w), side/4)
-	} else {
-		imgW = max(side*vg.Length(w)/vg.Length(h), side/4)
-	}
+	imgW, imgH := fitImage(10*vg.Centimeter, 4, h, w)
 	barW := 2.2 * vg.Centimeter
 	plotW := imgW + 2*vg.Centimeter
 	plotH := imgH + 2.2*vg.Centimeter
@@ -81,4 +75,17 @@ func (ip imagePlotter) Plot(c draw.Canvas, _ *plot.Plot) {
 // DataRange tells the plot the extent of the image.
 func (ip imagePlotter) DataRange() (xmin, xmax, ymin, ymax float64) {
 	return -0.5, float64(ip.w) - 0.5, -0.5, float64(ip.h) - 0.5
+}
+
+// fitImage returns the size of an h x w image drawn in a side x side
+// square: its aspect ratio kept, except that no edge is shorter than
+// side/minDiv.
+func fitImage(side, minDiv vg.Length, h, w int) (imgW, imgH vg.Length) {
+	imgW, imgH = side, side
+	if w > h {
+		imgH = max(side*vg.Length(h)/vg.Length(w), side/minDiv)
+	} else {
+		imgW = max(side*vg.Length(w)/vg.Length(h), side/minDiv)
+	}
+	return imgW, imgH
 }

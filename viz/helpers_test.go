@@ -58,8 +58,12 @@ func blobs(T, H, W int, x0, speed float64) *convlstm.Tensor {
 	}, T, H, W)
 }
 
-// pngSize decodes a PNG and describes its size, for the examples.
-func pngSize(b []byte) string {
+// pngSize decodes a PNG and describes its size, for the examples; a
+// non-nil err, from the call that drew it, is described instead.
+func pngSize(b []byte, err error) string {
+	if err != nil {
+		return err.Error()
+	}
 	img, err := png.Decode(bytes.NewReader(b))
 	if err != nil {
 		return "not a PNG: " + err.Error()

@@ -18,10 +18,7 @@ func mustModel(t *testing.T, batchFirst bool) *convlstm.ConvLSTM {
 }
 
 // wantErr fails unless err is non-nil and its message contains every part.
-func wantErr(t *testing.T, err error, parts ...string) {
-	t.Helper()
-	testutil.WantErr(t, err, parts...)
-}
+var wantErr = testutil.WantErr
 
 func TestBackwardErrors(t *testing.T) {
 	m := mustModel(t, true) // 2 layers, hidden [3, 4], returns the last layer

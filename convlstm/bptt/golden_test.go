@@ -1,7 +1,6 @@
 package bptt
 
 import (
-	"fmt"
 	"testing"
 
 	"example.com/convlstm/convlstm"
@@ -49,25 +48,14 @@ func trainPaths() []struct {
 // every golden folder that has a grads.npz. The training forward's outputs
 // are checked against the forward goldens on the way.
 func TestGoldenGrad(t *testing.T) {
-	root, err := golden.Dir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	names, err := golden.Names(root)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cases := golden.CasesFor(t)
 	ran := 0
-	for _, name := range names {
-		gc, err := golden.Load(root, name)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, gc := range cases {
 		if !gc.HasGrads() {
 			continue
 		}
 		ran++
-		t.Run(name, func(t *testing.T) {
+		t.Run(gc.Name, func(t *testing.T) {
 			want, err := gc.Grads()
 			if err != nil {
 				t.Fatal(err)
@@ -80,50 +68,26 @@ func TestGoldenGrad(t *testing.T) {
 				t.Run(p.name, func(t *testing.T) {
 					t.Cleanup(kernel.Use(p.level))
 					t.Cleanup(kernel.SetWinoPolicy(p.policy))
-					m, err := gc.Model()
-					if err != nil {
-						t.Fatal(err)
-					}
-					hs, err := gc.HiddenState()
-					if err != nil {
-						t.Fatal(err)
-					}
-					tape, outs, states, err := p.fwd(m, gc.Input(), hs)
-					if err != nil {
-						t.Fatal(err)
-					}
+					var tape *Tape
+					m, diffs, err := gc.RunForward(func(m *convlstm.ConvLSTM, x *convlstm.Tensor, hs []convlstm.State) (outs []*convlstm.Tensor, states []convlstm.State, err error) {
+						tape, outs, states, err = p.fwd(m, x, hs)
+						return outs, states, err
+					})
+					golden.Check(t, diffs, err)
 					if (tape.fast != nil) != p.fast {
 						t.Fatalf("tape recorded on the fast path: %v, want %v", tape.fast != nil, p.fast)
 					}
-					diffs, err := gc.CompareForward(outs, states)
-					golden.Check(t, diffs, err)
 					g, err := Backward(tape, gradOut)
 					if err != nil {
 						t.Fatal(err)
 					}
-					check := func(key string, got *convlstm.Tensor) {
-						t.Helper()
-						d, err := golden.Compare(key, got, want[key], golden.GradAtol, golden.GradRtol)
-						golden.Check(t, []golden.Diff{d}, err)
-					}
-					check("grad.input", g.Input)
-					for k := range m.StateDict() {
-						check("grad."+k, g.Weights[k])
-					}
-					if len(g.Weights) != len(m.StateDict()) {
-						t.Errorf("got %d weight gradients, want %d", len(g.Weights), len(m.StateDict()))
-					}
-					if gc.WithHiddenState {
-						for l, s := range g.HiddenState {
-							check(fmt.Sprintf("grad.hidden_state.%d.h", l), s.H)
-							check(fmt.Sprintf("grad.hidden_state.%d.c", l), s.C)
-						}
-					}
+					diffs, err = gc.CompareGrads(m, want, g.Input, g.Weights, g.HiddenState)
+					golden.Check(t, diffs, err)
 				})
 			}
 		})
 	}
 	if ran == 0 {
-		t.Fatalf("no grads.npz under %s", root)
+		t.Fatalf("no grads.npz among the %d golden cases", len(cases))
 	}
 }

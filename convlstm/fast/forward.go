@@ -15,7 +15,7 @@ import (
 //	outs, states, err := m.Forward(x, nil)    // the readable port
 //	outs, states, err := fast.Forward(m, x, nil) // the same numbers, fast
 //
-// It reads the model's weights at every call: a LoadNPZ or an optimiser
+// It reads the model's weights at every call: an npz.Load or an optimiser
 // step between two calls is seen by the second. When m.Trace is non-nil,
 // it records this call's steps, as the readable Forward does. Every call
 // allocates its memory afresh (a Runner keeps its own from call to call).

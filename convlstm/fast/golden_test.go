@@ -56,37 +56,13 @@ func (c convMode) set() (restore func()) {
 // and compares every returned tensor with PyTorch's (the tolerance of the
 // readable path's test).
 func TestGolden(t *testing.T) {
-	root, err := golden.Dir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	names, err := golden.Names(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range names {
-		t.Run(name, func(t *testing.T) {
-			gc, err := golden.Load(root, name)
-			if err != nil {
-				t.Fatal(err)
-			}
+	for _, gc := range golden.CasesFor(t) {
+		t.Run(gc.Name, func(t *testing.T) {
 			for _, mode := range convModes {
 				t.Run("fast-"+mode.name, func(t *testing.T) {
 					t.Cleanup(mode.set())
 					forEachLevel(t, func(t *testing.T) {
-						m, err := gc.Model()
-						if err != nil {
-							t.Fatal(err)
-						}
-						hs, err := gc.HiddenState()
-						if err != nil {
-							t.Fatal(err)
-						}
-						outs, states, err := Forward(m, gc.Input(), hs)
-						if err != nil {
-							t.Fatal(err)
-						}
-						diffs, err := gc.CompareForward(outs, states)
+						_, diffs, err := gc.RunForward(Forward)
 						golden.Check(t, diffs, err)
 					})
 				})

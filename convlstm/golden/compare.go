@@ -2,7 +2,9 @@ package golden
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 
 	"example.com/convlstm/convlstm"
@@ -163,4 +165,97 @@ func unravel(i int, shape []int) string {
 		i /= shape[a]
 	}
 	return fmt.Sprint(idx)
+}
+
+// Cases loads the named cases of testdata/golden (Dir, then Load), or every
+// case there (Names) when no name is given.
+func Cases(names ...string) ([]*Case, error) {
+	root, err := Dir()
+	if err != nil {
+		return nil, err
+	}
+	if len(names) == 0 {
+		if names, err = Names(root); err != nil {
+			return nil, err
+		}
+	}
+	cases := make([]*Case, len(names))
+	for i, name := range names {
+		if cases[i], err = Load(root, name); err != nil {
+			return nil, err
+		}
+	}
+	return cases, nil
+}
+
+// CasesFor is Cases for a test: it fails t (Fatalf) at an error.
+func CasesFor(t TB, names ...string) []*Case {
+	t.Helper()
+	cases, err := Cases(names...)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	return cases
+}
+
+// ForwardFunc is the signature of a forward pass the goldens check:
+// (*convlstm.ConvLSTM).Forward, fast.Forward, or a closure around a
+// training forward.
+type ForwardFunc func(m *convlstm.ConvLSTM, input *convlstm.Tensor, hiddenState []convlstm.State) ([]*convlstm.Tensor, []convlstm.State, error)
+
+// RunForward builds the case's model with PyTorch's weights (Model), runs
+// forward on the case's input and initial state, and measures what it
+// returned against PyTorch's outputs (CompareForward, the forward
+// tolerance). It returns the model, for what the caller checks next.
+func (c *Case) RunForward(forward ForwardFunc) (*convlstm.ConvLSTM, []Diff, error) {
+	m, err := c.Model()
+	if err != nil {
+		return nil, nil, err
+	}
+	hs, err := c.HiddenState()
+	if err != nil {
+		return nil, nil, err
+	}
+	outs, states, err := forward(m, c.Input(), hs)
+	if err != nil {
+		return nil, nil, fmt.Errorf("golden: %s: forward: %w", c.Name, err)
+	}
+	diffs, err := c.CompareForward(outs, states)
+	return m, diffs, err
+}
+
+// CompareGrads measures a backward's gradients against grads.npz (want, from
+// Grads), with the gradient tolerance: grad.input against input,
+// grad.<name> against weights[name] for every weight of m, and, when the
+// case passed an initial state, grad.hidden_state.<l>.h and .c against
+// hidden[l]. It errs when a gradient is missing on either side, when
+// weights holds other keys than m's weights, or when a shape differs.
+func (c *Case) CompareGrads(m *convlstm.ConvLSTM, want map[string]*convlstm.Tensor, input *convlstm.Tensor, weights map[string]*convlstm.Tensor, hidden []convlstm.State) ([]Diff, error) {
+	sd := m.StateDict()
+	if len(weights) != len(sd) {
+		return nil, fmt.Errorf("golden: %s: got %d weight gradients, want %d", c.Name, len(weights), len(sd))
+	}
+	keys := []string{"grad.input"}
+	got := []*convlstm.Tensor{input}
+	for _, k := range slices.Sorted(maps.Keys(sd)) {
+		keys, got = append(keys, "grad."+k), append(got, weights[k])
+	}
+	if c.WithHiddenState {
+		if len(hidden) != c.Config.NumLayers {
+			return nil, fmt.Errorf("golden: %s: got %d hidden-state gradients, want %d", c.Name, len(hidden), c.Config.NumLayers)
+		}
+		for l, s := range hidden {
+			keys = append(keys, fmt.Sprintf("grad.hidden_state.%d.h", l), fmt.Sprintf("grad.hidden_state.%d.c", l))
+			got = append(got, s.H, s.C)
+		}
+	}
+	diffs := make([]Diff, len(keys))
+	for i, key := range keys {
+		d, err := Compare(key, got[i], want[key], GradAtol, GradRtol)
+		if err != nil {
+			return nil, fmt.Errorf("golden: %s: %w", c.Name, err)
+		}
+		diffs[i] = d
+	}
+	return diffs, nil
 }

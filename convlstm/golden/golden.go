@@ -22,6 +22,7 @@ import (
 	"strings"
 
 	"example.com/convlstm/convlstm"
+	"example.com/convlstm/convlstm/npz"
 )
 
 // The tolerances of the golden comparisons: a Go value passes when
@@ -105,7 +106,7 @@ func Load(root, name string) (*Case, error) {
 	if err := json.Unmarshal(raw, &cfg); err != nil {
 		return nil, fmt.Errorf("golden: %s/config.json: %w", dir, err)
 	}
-	tensors, err := convlstm.ReadNPZ(filepath.Join(dir, "tensors.npz"))
+	tensors, err := npz.Read(filepath.Join(dir, "tensors.npz"))
 	if err != nil {
 		return nil, fmt.Errorf("golden: %s: %w", name, err)
 	}
@@ -176,7 +177,7 @@ func (c *Case) HasGrads() bool {
 // gradients PyTorch computed from them (grad.input, grad.<weight name>,
 // grad.hidden_state.<l>.h and .c).
 func (c *Case) Grads() (map[string]*convlstm.Tensor, error) {
-	g, err := convlstm.ReadNPZ(filepath.Join(c.Dir, "grads.npz"))
+	g, err := npz.Read(filepath.Join(c.Dir, "grads.npz"))
 	if err != nil {
 		return nil, fmt.Errorf("golden: %s: %w", c.Name, err)
 	}

@@ -1,6 +1,7 @@
 package movingmnist
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -23,18 +24,10 @@ type Config struct {
 }
 
 func (c Config) withDefaults() (Config, error) {
-	if c.Size == 0 {
-		c.Size = 64
-	}
-	if c.Frames == 0 {
-		c.Frames = 20
-	}
-	if c.Digits == 0 {
-		c.Digits = 2
-	}
-	if c.Step == 0 {
-		c.Step = 0.1
-	}
+	c.Size = cmp.Or(c.Size, 64)
+	c.Frames = cmp.Or(c.Frames, 20)
+	c.Digits = cmp.Or(c.Digits, 2)
+	c.Step = cmp.Or(c.Step, 0.1)
 	switch {
 	case c.Size < DigitSize || c.Size > 1024:
 		return c, fmt.Errorf("movingmnist: Config.Size = %d, want %d..1024 (a digit is %dx%d)", c.Size, DigitSize, DigitSize, DigitSize)

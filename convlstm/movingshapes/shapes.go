@@ -1,6 +1,7 @@
 package movingshapes
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/rand"
@@ -50,24 +51,12 @@ type Config struct {
 
 // withDefaults fills the zero fields and validates the rest.
 func (c Config) withDefaults() (Config, error) {
-	if c.Size == 0 {
-		c.Size = 16
-	}
-	if c.Frames == 0 {
-		c.Frames = 10
-	}
-	if c.MinShapes == 0 {
-		c.MinShapes = 1
-	}
-	if c.MaxShapes == 0 {
-		c.MaxShapes = max(2, c.MinShapes)
-	}
-	if c.MinSpeed == 0 {
-		c.MinSpeed = 0.5
-	}
-	if c.MaxSpeed == 0 {
-		c.MaxSpeed = max(1, float64(c.Size)/12)
-	}
+	c.Size = cmp.Or(c.Size, 16)
+	c.Frames = cmp.Or(c.Frames, 10)
+	c.MinShapes = cmp.Or(c.MinShapes, 1)
+	c.MaxShapes = cmp.Or(c.MaxShapes, max(2, c.MinShapes))
+	c.MinSpeed = cmp.Or(c.MinSpeed, 0.5)
+	c.MaxSpeed = cmp.Or(c.MaxSpeed, max(1, float64(c.Size)/12))
 	if len(c.Kinds) == 0 {
 		c.Kinds = []Kind{Square, Disc, Digit}
 	}

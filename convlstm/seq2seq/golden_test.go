@@ -12,6 +12,7 @@ import (
 	"example.com/convlstm/convlstm"
 	"example.com/convlstm/convlstm/golden"
 	"example.com/convlstm/convlstm/internal/kernel"
+	"example.com/convlstm/convlstm/npz"
 )
 
 // goldenCase is one folder of testdata/golden_seq2seq, written by
@@ -54,10 +55,10 @@ func loadGoldens(t *testing.T) []*goldenCase {
 		if err := json.Unmarshal(raw, &gc.cfg); err != nil {
 			t.Fatalf("%s/config.json: %v", dir, err)
 		}
-		if gc.tensors, err = convlstm.ReadNPZ(filepath.Join(dir, "tensors.npz")); err != nil {
+		if gc.tensors, err = npz.Read(filepath.Join(dir, "tensors.npz")); err != nil {
 			t.Fatal(err)
 		}
-		if gc.grads, err = convlstm.ReadNPZ(filepath.Join(dir, "grads.npz")); err != nil {
+		if gc.grads, err = npz.Read(filepath.Join(dir, "grads.npz")); err != nil {
 			t.Fatal(err)
 		}
 		cases = append(cases, gc)

@@ -1,6 +1,7 @@
 package seq2seq
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/rand"
@@ -28,15 +29,9 @@ type Config struct {
 
 // withDefaults fills the zero fields and validates the rest.
 func (c Config) withDefaults() (Config, error) {
-	if c.Channels == 0 {
-		c.Channels = 1
-	}
-	if c.Kernel == 0 {
-		c.Kernel = 3
-	}
-	if c.Patch == 0 {
-		c.Patch = 1
-	}
+	c.Channels = cmp.Or(c.Channels, 1)
+	c.Kernel = cmp.Or(c.Kernel, 3)
+	c.Patch = cmp.Or(c.Patch, 1)
 	switch {
 	case c.Channels < 0:
 		return c, fmt.Errorf("seq2seq: Config.Channels must be positive, got %d", c.Channels)
@@ -205,52 +200,34 @@ func (m *Model) check() error {
 	return nil
 }
 
+// params is the model's state_dict side (frameops.Params), after check.
+func (m *Model) params() frameops.Params {
+	if err := m.check(); err != nil {
+		return frameops.Params{Err: err}
+	}
+	return frameops.Params{Stacks: map[string]*convlstm.ConvLSTM{"encoder.": m.Encoder, "forecaster.": m.Forecaster},
+		HeadWeight: m.HeadWeight, HeadBias: m.HeadBias}
+}
+
 // StateDict returns the parameters (the model's own tensors, not copies)
 // under the names of the PyTorch twin's state_dict; none for a model that
 // is not whole (zero, or with a nil or mismatched part).
-func (m *Model) StateDict() map[string]*convlstm.Tensor {
-	if m.check() != nil {
-		return map[string]*convlstm.Tensor{}
-	}
-	sd := map[string]*convlstm.Tensor{"head.weight": m.HeadWeight, "head.bias": m.HeadBias}
-	for k, v := range m.Encoder.StateDict() {
-		sd["encoder."+k] = v
-	}
-	for k, v := range m.Forecaster.StateDict() {
-		sd["forecaster."+k] = v
-	}
-	return sd
-}
+func (m *Model) StateDict() map[string]*convlstm.Tensor { return m.params().StateDict() }
 
 // LoadStateDict copies parameters by name, strictly: every key of
 // StateDict must be present with its shape, and no other. On error nothing
 // is changed.
-func (m *Model) LoadStateDict(sd map[string]*convlstm.Tensor) error {
-	if err := m.check(); err != nil {
-		return err
-	}
-	return convlstm.LoadParams(m.StateDict(), sd)
-}
+func (m *Model) LoadStateDict(sd map[string]*convlstm.Tensor) error { return m.params().Load(sd) }
 
 // SaveNPZ writes the state_dict as an .npz that numpy.load reads and the
 // PyTorch twin loads (see the README). The file is replaced atomically
 // (a temporary file, synced, renamed): until SaveNPZ returns nil, a
 // previous file at path is left as it was.
-func (m *Model) SaveNPZ(path string) error {
-	if err := m.check(); err != nil {
-		return err
-	}
-	return frameops.SaveNPZ(path, m.StateDict())
-}
+func (m *Model) SaveNPZ(path string) error { return m.params().Save(path) }
 
 // LoadNPZ reads weights written by SaveNPZ (or by numpy.savez of the twin's
 // state_dict).
-func (m *Model) LoadNPZ(path string) error {
-	if err := m.check(); err != nil {
-		return err
-	}
-	return frameops.LoadNPZ(path, m.LoadStateDict)
-}
+func (m *Model) LoadNPZ(path string) error { return m.params().LoadFile(path) }
 
 // shapeOf is t's shape, nil for a nil tensor.
 func shapeOf(t *convlstm.Tensor) []int {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"example.com/convlstm/convlstm"
+	"example.com/convlstm/convlstm/npz"
 )
 
 func tinyModel(t *testing.T, seed int64) *Model {
@@ -155,7 +156,7 @@ func TestSaveLoad(t *testing.T) {
 	if err := m.SaveNPZ(path); err != nil {
 		t.Fatal(err)
 	}
-	raw, err := convlstm.ReadNPZ(path)
+	raw, err := npz.Read(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,25 +10,22 @@ import (
 	"example.com/convlstm/convlstm/train"
 )
 
-// Options of Train. Zero fields take the defaults noted.
+// Options of Train. Zero fields take the defaults noted. All but In are
+// train.Options' fields (Train hands them to train.Loop, which documents
+// them and refuses the same values), with BatchSize 8 by default here;
+// they are repeated rather than embedded so that Options stays a flat
+// literal, as notebook 06 writes it.
 type Options struct {
 	// In is the number J of input frames of each sequence; the model
 	// predicts the remaining K = Frames - J (default Frames/2).
 	In int
-	// Seconds bounds the training time (default 60). Training stops at
-	// whichever of Seconds and MaxSteps comes first.
-	Seconds float64
-	// MaxSteps bounds the number of optimizer steps (0: no bound).
-	MaxSteps int
-	// BatchSize is the number of sequences per step (default 8).
-	BatchSize int
-	// LR is Adam's learning rate (default 1e-2).
-	LR float64
-	// ClipNorm clips the gradient's 2-norm (default 1; negative: off).
-	ClipNorm float64
-	// Progress, when non-nil, receives a one-line progress bar (step,
-	// loss, elapsed, ETA), redrawn with carriage returns.
-	Progress io.Writer
+
+	Seconds   float64   // train.Options.Seconds (default 60)
+	MaxSteps  int       // train.Options.MaxSteps (0: no bound)
+	BatchSize int       // sequences per step (default 8)
+	LR        float64   // train.Options.LR (default 1e-2)
+	ClipNorm  float64   // train.Options.ClipNorm (default 1; negative: off)
+	Progress  io.Writer // train.Options.Progress (a one-line progress bar)
 }
 
 // Result is what Train returns: the loss of every step, the number of

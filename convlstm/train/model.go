@@ -123,48 +123,33 @@ func (m *Model) check() error {
 	return nil
 }
 
+// params is the model's state_dict side (frameops.Params), after check.
+func (m *Model) params() frameops.Params {
+	if err := m.check(); err != nil {
+		return frameops.Params{Err: err}
+	}
+	return frameops.Params{Stacks: map[string]*convlstm.ConvLSTM{"convlstm.": m.RNN}, HeadWeight: m.HeadWeight, HeadBias: m.HeadBias}
+}
+
 // StateDict returns the parameters (the model's own tensors) under the
 // names of the PyTorch NextFrame module above; none for a model that is
 // not whole (zero, or with a nil part).
-func (m *Model) StateDict() map[string]*convlstm.Tensor {
-	if m.check() != nil {
-		return map[string]*convlstm.Tensor{}
-	}
-	sd := map[string]*convlstm.Tensor{"head.weight": m.HeadWeight, "head.bias": m.HeadBias}
-	for k, v := range m.RNN.StateDict() {
-		sd["convlstm."+k] = v
-	}
-	return sd
-}
+func (m *Model) StateDict() map[string]*convlstm.Tensor { return m.params().StateDict() }
 
 // LoadStateDict copies parameters by name, strictly: every key of
-// StateDict must be present with its shape, and no other.
-func (m *Model) LoadStateDict(sd map[string]*convlstm.Tensor) error {
-	if err := m.check(); err != nil {
-		return err
-	}
-	return convlstm.LoadParams(m.StateDict(), sd)
-}
+// StateDict must be present with its shape, and no other. On error
+// nothing is changed.
+func (m *Model) LoadStateDict(sd map[string]*convlstm.Tensor) error { return m.params().Load(sd) }
 
 // SaveNPZ writes the state_dict as an .npz that numpy.load reads (see the
 // README for the lines that load it into PyTorch). The file is replaced
 // atomically: until SaveNPZ returns nil, a previous file at path is left
 // as it was.
-func (m *Model) SaveNPZ(path string) error {
-	if err := m.check(); err != nil {
-		return err
-	}
-	return frameops.SaveNPZ(path, m.StateDict())
-}
+func (m *Model) SaveNPZ(path string) error { return m.params().Save(path) }
 
 // LoadNPZ reads weights written by SaveNPZ (or by numpy.savez of the
 // PyTorch module's state_dict).
-func (m *Model) LoadNPZ(path string) error {
-	if err := m.check(); err != nil {
-		return err
-	}
-	return frameops.LoadNPZ(path, m.LoadStateDict)
-}
+func (m *Model) LoadNPZ(path string) error { return m.params().LoadFile(path) }
 
 // checkFrames validates a (B, T, 1, H, W) sequence batch: every size
 // positive, as many values as the shape says.

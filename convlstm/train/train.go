@@ -1,6 +1,7 @@
 package train
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"math"
@@ -51,9 +52,6 @@ func Train(m *Model, gen *movingshapes.Generator, opts Options) (*Result, error)
 	if gen == nil {
 		return nil, fmt.Errorf("train: Train: nil generator")
 	}
-	if opts.BatchSize == 0 {
-		opts.BatchSize = 16
-	}
 	return Loop("train", m.StateDict(), gen, opts, m.LossAndGrad)
 }
 
@@ -62,8 +60,7 @@ func Train(m *Model, gen *movingshapes.Generator, opts Options) (*Result, error)
 // and the gradients of params (by name) from lossAndGrad, clips them to
 // opts.ClipNorm and takes an Adam step on params, until the time or step
 // bound of opts. label names the run in errors and on the progress line.
-// Zero options take Train's defaults (BatchSize 16 where the caller set
-// none).
+// Zero fields of opts take the defaults that Options notes.
 func Loop(label string, params map[string]*convlstm.Tensor, gen *movingshapes.Generator,
 	opts Options, lossAndGrad func(batch *convlstm.Tensor) (float64, map[string]*convlstm.Tensor, error)) (*Result, error) {
 	if gen == nil || lossAndGrad == nil {
@@ -114,18 +111,10 @@ func Loop(label string, params map[string]*convlstm.Tensor, gen *movingshapes.Ge
 // withDefaults fills the zero fields of o and validates them; label names
 // the run in errors. Every comparison is written so that NaN fails it.
 func (o Options) withDefaults(label string) (Options, error) {
-	if o.Seconds == 0 {
-		o.Seconds = 60
-	}
-	if o.BatchSize == 0 {
-		o.BatchSize = 16
-	}
-	if o.LR == 0 {
-		o.LR = 1e-2
-	}
-	if o.ClipNorm == 0 {
-		o.ClipNorm = 1
-	}
+	o.Seconds = cmp.Or(o.Seconds, 60)
+	o.BatchSize = cmp.Or(o.BatchSize, 16)
+	o.LR = cmp.Or(o.LR, 1e-2)
+	o.ClipNorm = cmp.Or(o.ClipNorm, 1)
 	switch {
 	case !(o.Seconds > 0):
 		return o, fmt.Errorf("%s: Options.Seconds must be positive, got %g", label, o.Seconds)

@@ -132,10 +132,7 @@ func TestPeepholeModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gen, err := movingshapes.New(movingshapes.Config{Size: 8, Frames: 4}, 2)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, gen := tinySetup(t)
 	x, err := gen.Batch(2)
 	if err != nil {
 		t.Fatal(err)

@@ -78,16 +78,6 @@ var shapes = []struct {
 	{1, 3, 4, 6, 2, 7, 1, false},
 }
 
-func inputs(rng *rand.Rand, i int) (x, w, bias *convlstm.Tensor) {
-	s := shapes[i]
-	x = check.Rand(rng, s.b, s.cin, s.h, s.w)
-	w = check.Rand(rng, s.cout, s.cin, s.kh, s.kw)
-	if s.bias {
-		bias = check.Rand(rng, s.cout)
-	}
-	return x, w, bias
-}
-
 func describe(x, w, bias *convlstm.Tensor) string {
 	b := "nil"
 	if bias != nil {
@@ -100,12 +90,8 @@ func describe(x, w, bias *convlstm.Tensor) string {
 // padding involved) and the four corners (padding on two sides).
 func TestPixelCorners(t *testing.T) {
 	rng := rand.New(rand.NewSource(2))
-	for i := range shapes {
-		x, w, bias := inputs(rng, i)
-		want, err := convlstm.Conv2d(x, w, bias)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, s := range shapes {
+		x, w, bias, want := check.ConvCase(t, rng, s.b, s.cin, s.h, s.w, s.cout, s.kh, s.kw, s.bias)
 		oh, ow := want.Shape[2], want.Shape[3]
 		pixels := [][2]int{{oh / 2, ow / 2}, {0, 0}, {0, ow - 1}, {oh - 1, 0}, {oh - 1, ow - 1}}
 		for _, p := range pixels {
@@ -182,12 +168,8 @@ func ones(m *convlstm.Tensor) [][2]int {
 
 func TestConv2d(t *testing.T) {
 	rng := rand.New(rand.NewSource(3))
-	for i := range shapes {
-		x, w, bias := inputs(rng, i)
-		want, err := convlstm.Conv2d(x, w, bias)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, s := range shapes {
+		x, w, bias, want := check.ConvCase(t, rng, s.b, s.cin, s.h, s.w, s.cout, s.kh, s.kw, s.bias)
 		got, err := Conv2d(x, w, bias)
 		ex.NoError(t, "Conv2d", err, 3)
 		ex.TensorDiag(t, "Conv2d("+describe(x, w, bias)+")", got, want, check.Float32Sum, 3, func(i []int) (int, string) {

@@ -166,16 +166,7 @@ func TestConv2dMatchesNaive(t *testing.T) {
 		{1, 4, 1, 9, 8, 3, 3, true},
 		{1, 24, 16, 12, 32, 5, 5, true},
 	} {
-		x := check.Rand(rng, s.b, s.cin, s.h, s.w)
-		w := check.Rand(rng, s.cout, s.cin, s.kh, s.kw)
-		var bias *convlstm.Tensor
-		if s.bias {
-			bias = check.Rand(rng, s.cout)
-		}
-		want, err := convlstm.Conv2d(x, w, bias)
-		if err != nil {
-			t.Fatal(err)
-		}
+		x, w, bias, want := check.ConvCase(t, rng, s.b, s.cin, s.h, s.w, s.cout, s.kh, s.kw, s.bias)
 		got, err := Conv2d(x, w, bias)
 		ex.NoError(t, "Conv2d", err, 3)
 		ex.TensorDiag(t, fmt.Sprintf("Conv2d(x %v, weight %v, bias %v) vs convlstm.Conv2d", x.Shape, w.Shape, s.bias), got, want, check.Float32Sum, 3, convHint(x, w))

@@ -19,7 +19,8 @@
 //   - SplitWeight cuts the seed's weight along its input-channel axis into
 //     the x half and the h half, CatChannels is torch.cat(dim=1) of two
 //     (B, C, H, W) tensors, and Add and MaxAbsDiff check the algebra
-//     conv(cat[x, h]) = conv_x(x) + conv_h(h).
+//     conv(cat[x, h]) = conv_x(x) + conv_h(h) (these three are nbutil's
+//     Cat1, Add and MaxAbsDiff, under the names this notebook uses).
 //   - TileMap draws how the fast path cuts one frame's gate matrix
 //     (4*hidden rows, H*W columns) into the micro-kernel's 8 x 48 tiles.
 //   - PaddedPlane lays one channel out as the taps path stores it (rows of

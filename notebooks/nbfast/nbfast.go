@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"example.com/convlstm/convlstm"
+	"example.com/convlstm/notebooks/nbutil"
+	"example.com/convlstm/viz/argcheck"
 )
 
 // Micro-tile of the fast path's matrix product (MR x NR in
@@ -18,21 +20,29 @@ const (
 // check returns an error unless t is non-nil, has dims axes of positive
 // size and holds exactly as many values as its shape says.
 func check(fn, arg string, t *convlstm.Tensor, dims int, layout string) error {
-	if t == nil {
-		return fmt.Errorf("nbfast: %s: %s is nil, want a %d-D tensor %s", fn, arg, dims, layout)
+	return argcheck.Tensor("nbfast: "+fn, arg, t, dims, layout)
+}
+
+// checkConv returns an error unless x (Cin, H, W), w (Cout, Cin, kh, kw)
+// and bias (Cout), or nil, are valid and fit together.
+func checkConv(fn string, x, w, bias *convlstm.Tensor) error {
+	if err := check(fn, "x", x, 3, "(Cin, H, W)"); err != nil {
+		return err
 	}
-	if len(t.Shape) != dims {
-		return fmt.Errorf("nbfast: %s: %s has shape %v, want %d-D %s", fn, arg, t.Shape, dims, layout)
+	if err := check(fn, "w", w, 4, "(Cout, Cin, kh, kw)"); err != nil {
+		return err
 	}
-	n := 1
-	for _, s := range t.Shape {
-		if s <= 0 {
-			return fmt.Errorf("nbfast: %s: %s has shape %v, every size must be positive", fn, arg, t.Shape)
-		}
-		n *= s
+	if w.Shape[1] != x.Shape[0] {
+		return fmt.Errorf("nbfast: %s: w has shape %v, want %d input channels to match x %v", fn, w.Shape, x.Shape[0], x.Shape)
 	}
-	if len(t.Data) != n {
-		return fmt.Errorf("nbfast: %s: %s has %d values, shape %v needs %d", fn, arg, len(t.Data), t.Shape, n)
+	if bias == nil {
+		return nil
+	}
+	if err := check(fn, "bias", bias, 1, "(Cout)"); err != nil {
+		return err
+	}
+	if bias.Shape[0] != w.Shape[0] {
+		return fmt.Errorf("nbfast: %s: bias has shape %v, want (%d): one value per output channel", fn, bias.Shape, w.Shape[0])
 	}
 	return nil
 }
@@ -126,25 +136,10 @@ func MatMul(a, b *convlstm.Tensor) (*convlstm.Tensor, error) {
 // and returns it as (Cout, H, W). It equals convlstm.Conv2d on the batch
 // of one image x.
 func ConvByIm2col(x, w, bias *convlstm.Tensor) (*convlstm.Tensor, error) {
-	const fn = "ConvByIm2col"
-	if err := check(fn, "x", x, 3, "(Cin, H, W)"); err != nil {
+	if err := checkConv("ConvByIm2col", x, w, bias); err != nil {
 		return nil, err
-	}
-	if err := check(fn, "w", w, 4, "(Cout, Cin, kh, kw)"); err != nil {
-		return nil, err
-	}
-	if w.Shape[1] != x.Shape[0] {
-		return nil, fmt.Errorf("nbfast: %s: w has shape %v, want %d input channels to match x %v", fn, w.Shape, x.Shape[0], x.Shape)
 	}
 	cout, h, wd := w.Shape[0], x.Shape[1], x.Shape[2]
-	if bias != nil {
-		if err := check(fn, "bias", bias, 1, "(Cout)"); err != nil {
-			return nil, err
-		}
-		if bias.Shape[0] != cout {
-			return nil, fmt.Errorf("nbfast: %s: bias has shape %v, want (%d): one value per output channel", fn, bias.Shape, cout)
-		}
-	}
 	col, err := Im2col(x, w.Shape[2], w.Shape[3]) // (Cin*kh*kw, H*W)
 	if err != nil {
 		return nil, err
@@ -194,68 +189,34 @@ func SplitWeight(w *convlstm.Tensor, cin int) (wx, wh *convlstm.Tensor, err erro
 }
 
 // CatChannels is torch.cat([a, b], dim=1) of a (B, Ca, H, W) and
-// b (B, Cb, H, W): the result is (B, Ca+Cb, H, W), a's channels first.
+// b (B, Cb, H, W): the result is (B, Ca+Cb, H, W), a's channels first. It
+// is nbutil.Cat1, under the name this notebook uses.
 func CatChannels(a, b *convlstm.Tensor) (*convlstm.Tensor, error) {
-	const fn = "CatChannels"
-	if err := check(fn, "a", a, 4, "(B, C, H, W)"); err != nil {
-		return nil, err
-	}
-	if err := check(fn, "b", b, 4, "(B, C, H, W)"); err != nil {
-		return nil, err
-	}
-	if a.Shape[0] != b.Shape[0] || a.Shape[2] != b.Shape[2] || a.Shape[3] != b.Shape[3] {
-		return nil, fmt.Errorf("nbfast: %s: a is %v and b is %v, want the same B, H and W", fn, a.Shape, b.Shape)
-	}
-	bn, ca, cb, hw := a.Shape[0], a.Shape[1], b.Shape[1], a.Shape[2]*a.Shape[3]
-	out := convlstm.Zeros(bn, ca+cb, a.Shape[2], a.Shape[3]) // (B, Ca+Cb, H, W)
-	for i := 0; i < bn; i++ {
-		dst := out.Data[i*(ca+cb)*hw:]
-		copy(dst[:ca*hw], a.Data[i*ca*hw:(i+1)*ca*hw])
-		copy(dst[ca*hw:(ca+cb)*hw], b.Data[i*cb*hw:(i+1)*cb*hw])
-	}
-	return out, nil
+	out, err := nbutil.Cat1(a, b)
+	return out, wrap("CatChannels", err)
 }
 
-// checkSame checks that a and b are valid tensors of one shape.
-func checkSame(fn string, a, b *convlstm.Tensor) error {
-	if a == nil || b == nil {
-		return fmt.Errorf("nbfast: %s: a nil tensor, want two tensors of one shape", fn)
-	}
-	if err := check(fn, "a", a, len(a.Shape), ""); err != nil {
-		return err
-	}
-	if err := check(fn, "b", b, len(b.Shape), ""); err != nil {
-		return err
-	}
-	if !convlstm.SameShape(a.Shape, b.Shape) {
-		return fmt.Errorf("nbfast: %s: a has shape %v, b has shape %v, want equal shapes", fn, a.Shape, b.Shape)
+// Add returns a + b elementwise; a and b must have one shape. It is
+// nbutil.Add.
+func Add(a, b *convlstm.Tensor) (*convlstm.Tensor, error) {
+	out, err := nbutil.Add(a, b)
+	return out, wrap("Add", err)
+}
+
+// MaxAbsDiff returns max |a - b| over all elements, computed in float64;
+// a and b must have one shape. It is nbutil.MaxAbsDiff.
+func MaxAbsDiff(a, b *convlstm.Tensor) (float64, error) {
+	d, err := nbutil.MaxAbsDiff(a, b)
+	return d, wrap("MaxAbsDiff", err)
+}
+
+// wrap prefixes the error of the nbutil helper that fn calls with
+// "nbfast: fn: "; nil stays nil.
+func wrap(fn string, err error) error {
+	if err != nil {
+		return fmt.Errorf("nbfast: %s: %w", fn, err)
 	}
 	return nil
-}
-
-// Add returns a + b elementwise; a and b must have one shape.
-func Add(a, b *convlstm.Tensor) (*convlstm.Tensor, error) {
-	if err := checkSame("Add", a, b); err != nil {
-		return nil, err
-	}
-	out := a.Clone()
-	for i, v := range b.Data {
-		out.Data[i] += v
-	}
-	return out, nil
-}
-
-// MaxAbsDiff returns max |a - b| over all elements; a and b must have one
-// shape.
-func MaxAbsDiff(a, b *convlstm.Tensor) (float64, error) {
-	if err := checkSame("MaxAbsDiff", a, b); err != nil {
-		return 0, err
-	}
-	var m float64
-	for i, v := range a.Data {
-		m = math.Max(m, math.Abs(float64(v)-float64(b.Data[i])))
-	}
-	return m, nil
 }
 
 // TileMap draws how the fast path cuts the gate matrix of one frame,
@@ -374,25 +335,11 @@ func TapWindow(x *convlstm.Tensor, kh, kw, dy, dx int) (*convlstm.Tensor, error)
 // image x.
 func ConvByTaps(x, w, bias *convlstm.Tensor) (*convlstm.Tensor, error) {
 	const fn = "ConvByTaps"
-	if err := check(fn, "x", x, 3, "(Cin, H, W)"); err != nil {
-		return nil, err
-	}
-	if err := check(fn, "w", w, 4, "(Cout, Cin, kh, kw)"); err != nil {
+	if err := checkConv(fn, x, w, bias); err != nil {
 		return nil, err
 	}
 	cin, h, wd := x.Shape[0], x.Shape[1], x.Shape[2]
 	cout, kh, kw := w.Shape[0], w.Shape[2], w.Shape[3]
-	if w.Shape[1] != cin {
-		return nil, fmt.Errorf("nbfast: %s: w has shape %v, want %d input channels to match x %v", fn, w.Shape, cin, x.Shape)
-	}
-	if bias != nil {
-		if err := check(fn, "bias", bias, 1, "(Cout)"); err != nil {
-			return nil, err
-		}
-		if bias.Shape[0] != cout {
-			return nil, fmt.Errorf("nbfast: %s: bias has shape %v, want (%d): one value per output channel", fn, bias.Shape, cout)
-		}
-	}
 	wp, _, err := tapsLayout(fn, h, wd, kh, kw)
 	if err != nil {
 		return nil, err

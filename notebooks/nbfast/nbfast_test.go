@@ -20,61 +20,76 @@ func rnd(seed uint32, shape ...int) *convlstm.Tensor {
 	return t
 }
 
-// The im2col matrix times the weight matrix is convlstm.Conv2d.
-func TestConvByIm2colEqualsConv2d(t *testing.T) {
-	for _, tc := range []struct{ cin, cout, h, w, kh, kw int }{
-		{1, 1, 4, 5, 3, 3},
-		{2, 8, 6, 7, 3, 3},
-		{3, 4, 5, 5, 5, 5},
-		{2, 3, 6, 4, 1, 3},
-		{4, 12, 9, 11, 3, 5},
-	} {
-		x := rnd(1, tc.cin, tc.h, tc.w)
-		w := rnd(2, tc.cout, tc.cin, tc.kh, tc.kw)
-		b := rnd(3, tc.cout)
+// convCase is one convolution of the tests: an image x (cin, h, w) and a
+// weight (cout, cin, kh, kw).
+type convCase struct{ cin, cout, h, w, kh, kw int }
+
+// convCases are the convolutions both conv tests run.
+var convCases = []convCase{
+	{1, 1, 4, 5, 3, 3},
+	{2, 8, 6, 7, 3, 3},
+	{3, 4, 5, 5, 5, 5},
+	{2, 3, 6, 4, 1, 3},
+	{4, 12, 9, 11, 3, 5},
+}
+
+// forEachConv calls f for every case, with a bias (cout) and with none: x,
+// w and the bias are rnd of seed, seed+1 and seed+2, and want is
+// convlstm.Conv2d of the batch of one image x, (1, Cout, H, W).
+func forEachConv(t *testing.T, seed uint32, cases []convCase, f func(tc convCase, x, w, bias, want *convlstm.Tensor)) {
+	t.Helper()
+	for _, tc := range cases {
+		x, w, b := rnd(seed, tc.cin, tc.h, tc.w), rnd(seed+1, tc.cout, tc.cin, tc.kh, tc.kw), rnd(seed+2, tc.cout)
 		for _, bias := range []*convlstm.Tensor{b, nil} {
 			x4, err := convlstm.FromSlice(append([]float32(nil), x.Data...), 1, tc.cin, tc.h, tc.w)
 			if err != nil {
 				t.Fatal(err)
 			}
-			want, err := convlstm.Conv2d(x4, w, bias) // (1, Cout, H, W)
+			want, err := convlstm.Conv2d(x4, w, bias)
 			if err != nil {
 				t.Fatal(err)
 			}
-			// The two steps by hand, as the notebook does them.
-			col, err := Im2col(x, tc.kh, tc.kw)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if col.Shape[0] != tc.cin*tc.kh*tc.kw || col.Shape[1] != tc.h*tc.w {
-				t.Fatalf("%+v: Im2col shape %v", tc, col.Shape)
-			}
-			wm, err := WeightMatrix(w)
-			if err != nil {
-				t.Fatal(err)
-			}
-			prod, err := MatMul(wm, col)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := ConvByIm2col(x, w, bias)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for i, v := range want.Data {
-				if d := v - got.Data[i]; d > 1e-5 || d < -1e-5 {
-					t.Fatalf("%+v bias=%v: ConvByIm2col[%d] = %v, Conv2d = %v", tc, bias != nil, i, got.Data[i], v)
-				}
-				p := prod.Data[i]
-				if bias != nil {
-					p += bias.Data[i/(tc.h*tc.w)]
-				}
-				if d := v - p; d > 1e-5 || d < -1e-5 {
-					t.Fatalf("%+v bias=%v: W.im2col[%d] = %v, Conv2d = %v", tc, bias != nil, i, p, v)
-				}
-			}
+			f(tc, x, w, bias, want)
 		}
 	}
+}
+
+// The im2col matrix times the weight matrix is convlstm.Conv2d.
+func TestConvByIm2colEqualsConv2d(t *testing.T) {
+	forEachConv(t, 1, convCases, func(tc convCase, x, w, bias, want *convlstm.Tensor) {
+		// The two steps by hand, as the notebook does them.
+		col, err := Im2col(x, tc.kh, tc.kw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if col.Shape[0] != tc.cin*tc.kh*tc.kw || col.Shape[1] != tc.h*tc.w {
+			t.Fatalf("%+v: Im2col shape %v", tc, col.Shape)
+		}
+		wm, err := WeightMatrix(w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		prod, err := MatMul(wm, col)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := ConvByIm2col(x, w, bias)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, v := range want.Data {
+			if d := v - got.Data[i]; d > 1e-5 || d < -1e-5 {
+				t.Fatalf("%+v bias=%v: ConvByIm2col[%d] = %v, Conv2d = %v", tc, bias != nil, i, got.Data[i], v)
+			}
+			p := prod.Data[i]
+			if bias != nil {
+				p += bias.Data[i/(tc.h*tc.w)]
+			}
+			if d := v - p; d > 1e-5 || d < -1e-5 {
+				t.Fatalf("%+v bias=%v: W.im2col[%d] = %v, Conv2d = %v", tc, bias != nil, i, p, v)
+			}
+		}
+	})
 }
 
 // A column of the im2col matrix is the padded kh x kw window around its pixel.
@@ -197,41 +212,24 @@ func third(_, _ *convlstm.Tensor, err error) error { return err }
 
 // The conv by taps over the padded planes is convlstm.Conv2d.
 func TestConvByTapsEqualsConv2d(t *testing.T) {
-	for _, tc := range []struct{ cin, cout, h, w, kh, kw int }{
-		{1, 1, 4, 5, 3, 3},
-		{2, 8, 6, 7, 3, 3},
-		{3, 4, 5, 5, 5, 5},
-		{2, 3, 6, 4, 1, 3},
-		{4, 12, 9, 11, 3, 5},
+	cases := append([]convCase{
 		{2, 5, 3, 1, 3, 5}, // narrower than kw/2: two tail rows
 		{1, 2, 2, 2, 5, 7},
-	} {
-		x := rnd(11, tc.cin, tc.h, tc.w)
-		w := rnd(12, tc.cout, tc.cin, tc.kh, tc.kw)
-		b := rnd(13, tc.cout)
-		for _, bias := range []*convlstm.Tensor{b, nil} {
-			x4, err := convlstm.FromSlice(append([]float32(nil), x.Data...), 1, tc.cin, tc.h, tc.w)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want, err := convlstm.Conv2d(x4, w, bias)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := ConvByTaps(x, w, bias)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(got.Shape) != 3 || got.Shape[0] != tc.cout || got.Shape[1] != tc.h || got.Shape[2] != tc.w {
-				t.Fatalf("%+v: ConvByTaps shape %v", tc, got.Shape)
-			}
-			for i, v := range want.Data {
-				if d := v - got.Data[i]; d > 1e-5 || d < -1e-5 {
-					t.Fatalf("%+v bias=%v: ConvByTaps[%d] = %v, Conv2d = %v", tc, bias != nil, i, got.Data[i], v)
-				}
+	}, convCases...)
+	forEachConv(t, 11, cases, func(tc convCase, x, w, bias, want *convlstm.Tensor) {
+		got, err := ConvByTaps(x, w, bias)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Shape) != 3 || got.Shape[0] != tc.cout || got.Shape[1] != tc.h || got.Shape[2] != tc.w {
+			t.Fatalf("%+v: ConvByTaps shape %v", tc, got.Shape)
+		}
+		for i, v := range want.Data {
+			if d := v - got.Data[i]; d > 1e-5 || d < -1e-5 {
+				t.Fatalf("%+v bias=%v: ConvByTaps[%d] = %v, Conv2d = %v", tc, bias != nil, i, got.Data[i], v)
 			}
 		}
-	}
+	})
 }
 
 // The padded plane's layout, and the window of a tap: the value at

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"example.com/convlstm/convlstm"
+	"example.com/convlstm/convlstm/benchshape"
 	"example.com/convlstm/convlstm/bptt"
 	"example.com/convlstm/convlstm/fast"
 )
@@ -14,16 +15,9 @@ import (
 // Kernel in every layer, run on a random input of B sequences of T frames
 // of C x H x W, batch first (B, T, C, H, W) or not (T, B, C, H, W).
 // Direct times the fast path with Winograd's algorithm off, every conv
-// direct (fast.Runner.Direct, bptt.Trainer.Direct).
-type Shape struct {
-	Name       string
-	B, T, C    int
-	H, W       int
-	Hidden     []int
-	Kernel     [2]int
-	BatchFirst bool
-	Direct     bool
-}
+// direct (fast.Runner.Direct, bptt.Trainer.Direct). Its fields are those of
+// the benchmarks' shapes (convlstm/benchshape), which BenchShapes lists.
+type Shape benchshape.Shape
 
 // BenchShapes returns the three shapes of make bench (and make
 // bench-torch):
@@ -32,58 +26,34 @@ type Shape struct {
 //	wide:  B=2, T=10, C=3,  32x32, hidden [64, 64], kernel (5, 5)
 //	deep:  B=4, T=10, C=64, 64x64, hidden [16],     kernel (3, 3)
 func BenchShapes() []Shape {
-	return []Shape{
-		{Name: "mnist", B: 4, T: 10, C: 1, H: 64, W: 64, Hidden: []int{16, 16}, Kernel: [2]int{3, 3}, BatchFirst: true},
-		{Name: "wide", B: 2, T: 10, C: 3, H: 32, W: 32, Hidden: []int{64, 64}, Kernel: [2]int{5, 5}},
-		{Name: "deep", B: 4, T: 10, C: 64, H: 64, W: 64, Hidden: []int{16}, Kernel: [2]int{3, 3}},
+	var shapes []Shape
+	for _, s := range benchshape.Bench() {
+		shapes = append(shapes, Shape(s))
 	}
+	return shapes
 }
 
 // FLOPs is the multiply-add count of the convolutions of one forward pass,
 // 2 per multiply-add: the sum over layers of
 // 2*(cin+hid)*4*hid*kh*kw*H*W*B*T, where cin is C for the first layer and
 // the previous layer's hid after it.
-func (s Shape) FLOPs() float64 {
-	var f float64
-	cin := s.C
-	for _, hid := range s.Hidden {
-		f += 2 * float64(cin+hid) * 4 * float64(hid) * float64(s.Kernel[0]*s.Kernel[1]) * float64(s.H*s.W*s.B*s.T)
-		cin = hid
-	}
-	return f
-}
+func (s Shape) FLOPs() float64 { return benchshape.Shape(s).FLOPs() }
+
+// TrainFLOPs is the FLOP count of one training step of the shape, as
+// BenchmarkTrainStep counts it: 3x FLOPs (the forward's convolutions, and
+// the two products of the backward, the weight gradient and the gradient
+// of the conv's input).
+func (s Shape) TrainFLOPs() float64 { return benchshape.Shape(s).TrainFLOPs() }
 
 // Model builds the shape's model, with the weights of
 // convlstm.ManualSeed(0) and a bias, and a deterministic random input in
 // (-1, 1), laid out (B, T, C, H, W) if BatchFirst, else (T, B, C, H, W).
-// The same shape always gives the same model and input.
+// The same shape always gives the same model and input, the same as the
+// benchmarks' for the same sizes.
 func (s Shape) Model() (*convlstm.ConvLSTM, *convlstm.Tensor, error) {
-	if s.B <= 0 || s.T <= 0 || s.C <= 0 || s.H <= 0 || s.W <= 0 || len(s.Hidden) == 0 {
-		return nil, nil, fmt.Errorf("nbfast: Shape %q: B, T, C, H, W = %d, %d, %d, %d, %d and hidden %v, want positive sizes and at least one layer",
-			s.Name, s.B, s.T, s.C, s.H, s.W, s.Hidden)
-	}
-	convlstm.ManualSeed(0)
-	ks := make([][2]int, len(s.Hidden))
-	for i := range ks {
-		ks[i] = s.Kernel
-	}
-	m, err := convlstm.New(convlstm.Config{InputDim: s.C, HiddenDim: append([]int(nil), s.Hidden...), KernelSize: ks,
-		NumLayers: len(s.Hidden), BatchFirst: s.BatchFirst, Bias: true})
+	m, x, err := benchshape.Shape(s).Model()
 	if err != nil {
-		return nil, nil, fmt.Errorf("nbfast: Shape %q: %w", s.Name, err)
-	}
-	shape := []int{s.T, s.B, s.C, s.H, s.W}
-	if s.BatchFirst {
-		shape = []int{s.B, s.T, s.C, s.H, s.W}
-	}
-	x, err := convlstm.NewTensor(shape...)
-	if err != nil {
-		return nil, nil, fmt.Errorf("nbfast: Shape %q: %w", s.Name, err)
-	}
-	r := uint32(12345)
-	for i := range x.Data {
-		r = r*1664525 + 1013904223
-		x.Data[i] = float32(r>>8)/float32(1<<24)*2 - 1
+		return nil, nil, fmt.Errorf("nbfast: %w", err)
 	}
 	return m, x, nil
 }
@@ -110,29 +80,29 @@ func TimeForward(s Shape, useFast bool, reps int) (best time.Duration, gflops fl
 			_, _, err := r.Forward(m, x, nil)
 			return err
 		}
-		if err := forward(); err != nil {
-			return 0, 0, fmt.Errorf("nbfast: TimeForward %q: %w", s.Name, err)
-		}
 	}
-	if best, err = bestOf(reps, forward); err != nil {
-		return 0, 0, fmt.Errorf("nbfast: TimeForward %q: %w", s.Name, err)
-	}
-	return best, s.FLOPs() / best.Seconds() / 1e9, nil
+	return timeBest("TimeForward", s, s.FLOPs(), reps, useFast, forward)
 }
 
-// bestOf runs f reps times (at least once) and returns its best time, or
-// its first error.
-func bestOf(reps int, f func() error) (best time.Duration, err error) {
+// timeBest runs f reps times (at least once), after one untimed run when
+// warmUp is set, and returns its best time and flops per second at that
+// time, in GFLOP/s, or its first error, naming fn and the shape.
+func timeBest(fn string, s Shape, flops float64, reps int, warmUp bool, f func() error) (best time.Duration, gflops float64, err error) {
+	if warmUp {
+		if err := f(); err != nil {
+			return 0, 0, fmt.Errorf("nbfast: %s %q: %w", fn, s.Name, err)
+		}
+	}
 	for r := 0; r < max(reps, 1); r++ {
 		start := time.Now()
 		if err := f(); err != nil {
-			return 0, err
+			return 0, 0, fmt.Errorf("nbfast: %s %q: %w", fn, s.Name, err)
 		}
 		if d := time.Since(start); r == 0 || d < best {
 			best = d
 		}
 	}
-	return best, nil
+	return best, flops / best.Seconds() / 1e9, nil
 }
 
 // StepGFLOPS builds the shape's model and input and returns
@@ -150,12 +120,6 @@ func StepGFLOPS(s Shape, reps int) (float64, error) {
 	}
 	return g, nil
 }
-
-// TrainFLOPs is the FLOP count of one training step of the shape, as
-// BenchmarkTrainStep counts it: 3x FLOPs (the forward's convolutions, and
-// the two products of the backward, the weight gradient and the gradient
-// of the conv's input).
-func (s Shape) TrainFLOPs() float64 { return 3 * s.FLOPs() }
 
 // TimeTrainStep builds the shape's model and input and times one training
 // step: the forward recording its tape and the backward of the weights
@@ -189,12 +153,6 @@ func TimeTrainStep(s Shape, useFast bool, reps int) (best time.Duration, gflops 
 			_, err = tr.Backward([]*convlstm.Tensor{outs[0]}, nil, false)
 			return err
 		}
-		if err := step(); err != nil {
-			return 0, 0, fmt.Errorf("nbfast: TimeTrainStep %q: %w", s.Name, err)
-		}
 	}
-	if best, err = bestOf(reps, step); err != nil {
-		return 0, 0, fmt.Errorf("nbfast: TimeTrainStep %q: %w", s.Name, err)
-	}
-	return best, s.TrainFLOPs() / best.Seconds() / 1e9, nil
+	return timeBest("TimeTrainStep", s, s.TrainFLOPs(), reps, useFast, step)
 }

@@ -24,12 +24,28 @@ func mustNil(t *testing.T, err error) {
 	}
 }
 
+// must returns a function that passes a helper's tensor through and stops
+// the test at its error: ok := must(t); y := ok(Mul(a, b)).
+func must(t *testing.T) func(*convlstm.Tensor, error) *convlstm.Tensor {
+	return func(x *convlstm.Tensor, err error) *convlstm.Tensor {
+		t.Helper()
+		mustNil(t, err)
+		return x
+	}
+}
+
+// mustShape stops the test unless err is nil and got has the shape want.
+func mustShape(t *testing.T, what string, got *convlstm.Tensor, err error, want ...int) {
+	t.Helper()
+	mustNil(t, err)
+	if !convlstm.SameShape(got.Shape, want) {
+		t.Fatalf("%s: shape %v, want %v", what, got.Shape, want)
+	}
+}
+
 func TestMovingSquare(t *testing.T) {
 	x, err := MovingSquare(4, 6, 7, 2, 1, -1, 1, 2)
-	mustNil(t, err)
-	if !convlstm.SameShape(x.Shape, []int{1, 4, 1, 6, 7}) {
-		t.Fatalf("shape %v", x.Shape)
-	}
+	mustShape(t, "MovingSquare", x, err, 1, 4, 1, 6, 7)
 	for step := 0; step < 4; step++ {
 		top, left := 1+step, -1+2*step
 		n := 0
@@ -60,10 +76,7 @@ func TestCatSplit(t *testing.T) {
 		b.Data[i] += 100
 	}
 	c, err := Cat1(a, b)
-	mustNil(t, err)
-	if !convlstm.SameShape(c.Shape, []int{2, 4, 3, 2}) {
-		t.Fatalf("Cat1 shape %v", c.Shape)
-	}
+	mustShape(t, "Cat1", c, err, 2, 4, 3, 2)
 	for n := 0; n < 2; n++ {
 		for ch := 0; ch < 4; ch++ {
 			for y := 0; y < 3; y++ {
@@ -120,21 +133,13 @@ func TestStepByStepEqualsForward(t *testing.T) {
 	Scale(h, -0.003)
 	Scale(c, 0.002)
 
-	combined, err := Cat1(x, h)
-	mustNil(t, err)
-	cc, err := convlstm.Conv2d(combined, cell.Conv.Weight, cell.Conv.Bias)
-	mustNil(t, err)
+	ok := must(t)
+	cc := ok(convlstm.Conv2d(ok(Cat1(x, h)), cell.Conv.Weight, cell.Conv.Bias))
 	parts, err := Split1(cc, 3)
 	mustNil(t, err)
 	i, f, o, g := convlstm.Sigmoid(parts[0]), convlstm.Sigmoid(parts[1]), convlstm.Sigmoid(parts[2]), convlstm.Tanh(parts[3])
-	fc, err := Mul(f, c)
-	mustNil(t, err)
-	ig, err := Mul(i, g)
-	mustNil(t, err)
-	cNext, err := Add(fc, ig)
-	mustNil(t, err)
-	hNext, err := Mul(o, convlstm.Tanh(cNext))
-	mustNil(t, err)
+	cNext := ok(Add(ok(Mul(f, c)), ok(Mul(i, g)))) // f*c + i*g
+	hNext := ok(Mul(o, convlstm.Tanh(cNext)))
 
 	forwards := []struct {
 		name string
@@ -160,10 +165,7 @@ func TestStepByStepEqualsForward(t *testing.T) {
 func TestPad2d(t *testing.T) {
 	x := counting(1, 2, 2, 3)
 	p, err := Pad2d(x, 1, 2)
-	mustNil(t, err)
-	if !convlstm.SameShape(p.Shape, []int{1, 2, 4, 7}) {
-		t.Fatalf("shape %v", p.Shape)
-	}
+	mustShape(t, "Pad2d", p, err, 1, 2, 4, 7)
 	for ch := 0; ch < 2; ch++ {
 		for y := 0; y < 4; y++ {
 			for c := 0; c < 7; c++ {
@@ -230,12 +232,8 @@ func TestTimeOps(t *testing.T) {
 func TestElementwise(t *testing.T) {
 	a, b := counting(2, 3), counting(2, 3)
 	Scale(b, 2)
-	m, err := Mul(a, b)
-	mustNil(t, err)
-	s, err := Add(a, b)
-	mustNil(t, err)
-	d, err := Diff(a, b)
-	mustNil(t, err)
+	ok := must(t)
+	m, s, d := ok(Mul(a, b)), ok(Add(a, b)), ok(Diff(a, b))
 	for k := range a.Data {
 		x := float32(k)
 		if m.Data[k] != 2*x*x || s.Data[k] != 3*x || d.Data[k] != -x {

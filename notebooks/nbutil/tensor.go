@@ -5,48 +5,37 @@ import (
 	"math"
 
 	"example.com/convlstm/convlstm"
+	"example.com/convlstm/viz/argcheck"
 )
 
-// check returns an error unless t is non-nil, has dims axes of positive
-// size, and holds exactly as many values as its shape says.
+// check returns an error unless t is non-nil, has dims axes (any number
+// when dims < 0) of positive size, and holds exactly as many values as its
+// shape says.
 func check(fn, arg string, t *convlstm.Tensor, dims int, layout string) error {
-	if t == nil {
-		return fmt.Errorf("nbutil: %s: %s is nil, want a %d-D tensor %s", fn, arg, dims, layout)
-	}
-	if len(t.Shape) != dims {
-		return fmt.Errorf("nbutil: %s: %s has shape %v, want %d-D %s", fn, arg, t.Shape, dims, layout)
-	}
-	n := 1
-	for _, s := range t.Shape {
-		if s <= 0 {
-			return fmt.Errorf("nbutil: %s: %s has shape %v, every size must be positive", fn, arg, t.Shape)
-		}
-		n *= s
-	}
-	if len(t.Data) != n {
-		return fmt.Errorf("nbutil: %s: %s has %d values, shape %v needs %d", fn, arg, len(t.Data), t.Shape, n)
-	}
-	return nil
-}
-
-// checkAny is check for a tensor of any number of axes.
-func checkAny(fn, arg string, t *convlstm.Tensor) error {
-	if t == nil {
-		return fmt.Errorf("nbutil: %s: %s is nil, want a tensor", fn, arg)
-	}
-	return check(fn, arg, t, len(t.Shape), "")
+	return argcheck.Tensor("nbutil: "+fn, arg, t, dims, layout)
 }
 
 // checkSame returns an error unless a and b are valid and of one shape.
 func checkSame(fn string, a, b *convlstm.Tensor) error {
-	if err := checkAny(fn, "a", a); err != nil {
+	return checkPair(fn, a, b, -1, "", "", -1, "shapes")
+}
+
+// checkPair returns an error unless a and b are valid tensors of dims axes
+// (any number when dims < 0; layouts la and lb) whose sizes agree on every
+// axis but axis (none when axis < 0); agree names those axes.
+func checkPair(fn string, a, b *convlstm.Tensor, dims int, la, lb string, axis int, agree string) error {
+	if err := check(fn, "a", a, dims, la); err != nil {
 		return err
 	}
-	if err := checkAny(fn, "b", b); err != nil {
+	if err := check(fn, "b", b, dims, lb); err != nil {
 		return err
 	}
-	if !convlstm.SameShape(a.Shape, b.Shape) {
-		return fmt.Errorf("nbutil: %s: a has shape %v, b has shape %v, want equal shapes", fn, a.Shape, b.Shape)
+	same := len(a.Shape) == len(b.Shape)
+	for ax := 0; same && ax < len(a.Shape); ax++ {
+		same = ax == axis || a.Shape[ax] == b.Shape[ax]
+	}
+	if !same {
+		return fmt.Errorf("nbutil: %s: a has shape %v, b has shape %v, want equal %s", fn, a.Shape, b.Shape, agree)
 	}
 	return nil
 }
@@ -81,15 +70,8 @@ func MovingSquare(T, H, W, side, y0, x0, dy, dx int) (*convlstm.Tensor, error) {
 // channels of a come first. This is the seed's
 // combined = torch.cat([input_tensor, h_cur], dim=1).
 func Cat1(a, b *convlstm.Tensor) (*convlstm.Tensor, error) {
-	const fn = "Cat1"
-	if err := check(fn, "a", a, 4, "(B, Ca, H, W)"); err != nil {
+	if err := checkPair("Cat1", a, b, 4, "(B, Ca, H, W)", "(B, Cb, H, W)", 1, "B, H and W"); err != nil {
 		return nil, err
-	}
-	if err := check(fn, "b", b, 4, "(B, Cb, H, W)"); err != nil {
-		return nil, err
-	}
-	if a.Shape[0] != b.Shape[0] || a.Shape[2] != b.Shape[2] || a.Shape[3] != b.Shape[3] {
-		return nil, fmt.Errorf("nbutil: %s: a has shape %v, b has shape %v, want equal B, H and W", fn, a.Shape, b.Shape)
 	}
 	return convlstm.Cat1(a, b) // (B, Ca+Cb, H, W)
 }
@@ -173,17 +155,8 @@ func TimeRange(x *convlstm.Tensor, t0, t1 int) (*convlstm.Tensor, error) {
 // a (B, T1, C, H, W) and b (B, T2, C, H, W): the result is
 // (B, T1+T2, C, H, W), the steps of a followed by those of b.
 func CatTime(a, b *convlstm.Tensor) (*convlstm.Tensor, error) {
-	const fn = "CatTime"
-	if err := check(fn, "a", a, 5, "(B, T1, C, H, W)"); err != nil {
+	if err := checkPair("CatTime", a, b, 5, "(B, T1, C, H, W)", "(B, T2, C, H, W)", 1, "B, C, H and W"); err != nil {
 		return nil, err
-	}
-	if err := check(fn, "b", b, 5, "(B, T2, C, H, W)"); err != nil {
-		return nil, err
-	}
-	for _, ax := range []int{0, 2, 3, 4} {
-		if a.Shape[ax] != b.Shape[ax] {
-			return nil, fmt.Errorf("nbutil: %s: a has shape %v, b has shape %v, want equal B, C, H and W", fn, a.Shape, b.Shape)
-		}
 	}
 	n, t1, t2 := a.Shape[0], a.Shape[1], b.Shape[1]
 	inner := a.Shape[2] * a.Shape[3] * a.Shape[4]
@@ -264,7 +237,7 @@ func Scale(t *convlstm.Tensor, s float32) {
 //
 //	i               [1 4 16 16]  min 0.1203  mean 0.5012  max 0.9311
 func Summary(name string, t *convlstm.Tensor) string {
-	if err := checkAny("Summary", "t", t); err != nil {
+	if err := check("Summary", "t", t, -1, ""); err != nil {
 		return fmt.Sprintf("%-15s %v", name, err)
 	}
 	lo, hi, sum := math.Inf(1), math.Inf(-1), 0.0
@@ -298,15 +271,8 @@ func Stack1(xs []*convlstm.Tensor) (*convlstm.Tensor, error) {
 // on every axis but the first are put one after the other, e.g. two
 // batches (B1, ...) and (B2, ...) into one (B1+B2, ...).
 func Cat0(a, b *convlstm.Tensor) (*convlstm.Tensor, error) {
-	const fn = "Cat0"
-	if err := checkAny(fn, "a", a); err != nil {
+	if err := checkPair("Cat0", a, b, -1, "", "", 0, "shapes after axis 0"); err != nil {
 		return nil, err
-	}
-	if err := checkAny(fn, "b", b); err != nil {
-		return nil, err
-	}
-	if len(a.Shape) != len(b.Shape) || !convlstm.SameShape(a.Shape[1:], b.Shape[1:]) {
-		return nil, fmt.Errorf("nbutil: %s: a has shape %v, b has shape %v, want equal shapes after axis 0", fn, a.Shape, b.Shape)
 	}
 	shape := append([]int{a.Shape[0] + b.Shape[0]}, a.Shape[1:]...)
 	data := make([]float32, 0, len(a.Data)+len(b.Data))

@@ -4,26 +4,14 @@ import (
 	"io"
 
 	"example.com/convlstm/convlstm"
-	"example.com/convlstm/convlstm/internal/atomicfile"
+	"example.com/convlstm/convlstm/npz"
 )
 
 // SaveNPZ writes a state_dict as an .npz file, atomically (a temporary
 // file in the same folder, synced, then renamed over path): a failed write
 // leaves a previous file at path whole.
-func SaveNPZ(path string, sd map[string]*convlstm.Tensor) error {
-	return atomicfile.Write(path, 0o644, func(w io.Writer) error { return EncodeNPZ(w, sd) })
-}
+func SaveNPZ(path string, sd map[string]*convlstm.Tensor) error { return npz.Write(path, sd) }
 
 // EncodeNPZ writes a state_dict as an .npz archive to w (the one call of
-// the core's npz writer in the training packages).
-func EncodeNPZ(w io.Writer, sd map[string]*convlstm.Tensor) error { return convlstm.EncodeNPZ(w, sd) }
-
-// LoadNPZ reads the .npz file at path and hands its tensors to load (a
-// model's LoadStateDict).
-func LoadNPZ(path string, load func(sd map[string]*convlstm.Tensor) error) error {
-	sd, err := convlstm.ReadNPZ(path)
-	if err != nil {
-		return err
-	}
-	return load(sd)
-}
+// package npz's encoder in the training packages).
+func EncodeNPZ(w io.Writer, sd map[string]*convlstm.Tensor) error { return npz.Encode(w, sd) }

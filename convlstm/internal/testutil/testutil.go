@@ -1,7 +1,8 @@
-// Package testutil holds what the tests of convlstm/fast and
-// convlstm/bptt share: an error that names what it must, a call that must
-// return an error and not panic, and random values in [-1, 1). It imports
-// nothing of this module, so the core's own tests may use it too.
+// Package testutil holds the assertions the tests of convlstm,
+// convlstm/npz, convlstm/fast and convlstm/bptt share: an error that names
+// what it must, a call that must not panic (or must return an error and
+// not panic), and random values in [-1, 1). It imports nothing of this
+// module, so the core's own tests use it too.
 package testutil
 
 import (
@@ -10,8 +11,7 @@ import (
 	"testing"
 )
 
-// WantErr fails t unless err is non-nil and its message contains every
-// part.
+// WantErr fails unless err is non-nil and its message contains every part.
 func WantErr(t testing.TB, err error, parts ...string) {
 	t.Helper()
 	if err == nil {
@@ -24,19 +24,23 @@ func WantErr(t testing.TB, err error, parts ...string) {
 	}
 }
 
+// NoPanic runs f and fails the test, instead of crashing it, if f panics.
+func NoPanic(t testing.TB, what string, f func()) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r != nil {
+			t.Errorf("%s panicked: %v", what, r)
+		}
+	}()
+	f()
+}
+
 // ErrorNotPanic runs call and fails t if it panics, or if the error it
 // returns is nil or does not contain want.
 func ErrorNotPanic(t testing.TB, call func() error, want string) {
 	t.Helper()
 	var err error
-	func() {
-		defer func() {
-			if r := recover(); r != nil {
-				t.Fatalf("panic: %v", r)
-			}
-		}()
-		err = call()
-	}()
+	NoPanic(t, "the call", func() { err = call() })
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("err = %v, want one that says %q", err, want)
 	}

@@ -30,7 +30,7 @@ func fails(t *testing.T, check func(tb testing.TB)) bool {
 	return r.failed
 }
 
-// TestChecksFail: WantErr and ErrorNotPanic pass what they should and
+// TestChecksFail: WantErr, NoPanic and ErrorNotPanic pass what they should and
 // fail the rest (no error, a panic, a message without a part).
 func TestChecksFail(t *testing.T) {
 	for _, c := range []struct {
@@ -41,6 +41,8 @@ func TestChecksFail(t *testing.T) {
 		{"WantErr, every part", func(tb testing.TB) { WantErr(tb, errors.New("x: got [2 3], want 4"), "x:", "[2 3]") }, false},
 		{"WantErr, nil", func(tb testing.TB) { WantErr(tb, nil, "x") }, true},
 		{"WantErr, a part missing", func(tb testing.TB) { WantErr(tb, errors.New("x: got [2 3]"), "x:", "want") }, true},
+		{"NoPanic, no panic", func(tb testing.TB) { NoPanic(tb, "f", func() {}) }, false},
+		{"NoPanic, a panic", func(tb testing.TB) { NoPanic(tb, "f", func() { panic("boom") }) }, true},
 		{"ErrorNotPanic, the error", func(tb testing.TB) { ErrorNotPanic(tb, func() error { return errors.New("model is nil") }, "is nil") }, false},
 		{"ErrorNotPanic, no error", func(tb testing.TB) { ErrorNotPanic(tb, func() error { return nil }, "is nil") }, true},
 		{"ErrorNotPanic, another error", func(tb testing.TB) { ErrorNotPanic(tb, func() error { return errors.New("shape") }, "is nil") }, true},

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"example.com/convlstm/convlstm"
+	"example.com/convlstm/convlstm/internal/frameops"
 	"example.com/convlstm/convlstm/movingmnist"
 	"example.com/convlstm/convlstm/optim"
 	"example.com/convlstm/convlstm/seq2seq"
@@ -121,13 +122,8 @@ func DrawProgress(w io.Writer, steps int, losses []float64, seconds, budget floa
 		avg*float64(size*size), time.Duration(seconds*float64(time.Second)).Truncate(time.Second), eta.Truncate(time.Second))
 }
 
-// FrameRange returns x[:, t0:t1] of a (B, T, ...) tensor as a copy.
+// FrameRange returns x[:, t0:t1] of a (B, T, ...) tensor as a copy
+// (frameops.TimeRange, the copy the models' training steps use).
 func FrameRange(x *convlstm.Tensor, t0, t1 int) *convlstm.Tensor {
-	B, T := x.Shape[0], x.Shape[1]
-	inner := len(x.Data) / (B * T)
-	out := convlstm.Zeros(append([]int{B, t1 - t0}, x.Shape[2:]...)...)
-	for b := 0; b < B; b++ {
-		copy(out.Data[b*(t1-t0)*inner:(b+1)*(t1-t0)*inner], x.Data[(b*T+t0)*inner:(b*T+t1)*inner])
-	}
-	return out
+	return frameops.TimeRange(nil, x, t0, t1)
 }

@@ -18,6 +18,21 @@ func Rand(rng *rand.Rand, shape ...int) *convlstm.Tensor {
 	return x
 }
 
+// ConvCase draws a test convolution from rng, in this order: x (b, cin,
+// h, w), the weight (cout, cin, kh, kw) and, withBias, a bias (cout), else
+// nil. It returns them with want, their convolution by the project's
+// convlstm.Conv2d.
+func ConvCase(t testing.TB, rng *rand.Rand, b, cin, h, w, cout, kh, kw int, withBias bool) (x, weight, bias, want *convlstm.Tensor) {
+	t.Helper()
+	x, weight = Rand(rng, b, cin, h, w), Rand(rng, cout, cin, kh, kw)
+	if withBias {
+		bias = Rand(rng, cout)
+	}
+	want, err := convlstm.Conv2d(x, weight, bias)
+	fatalIf(t, err)
+	return x, weight, bias, want
+}
+
 // Golden is one case of testdata/golden (package convlstm/golden, the
 // project's one golden loader), with accessors that fail the test instead
 // of returning errors.
@@ -29,28 +44,16 @@ type Golden struct {
 func GoldenNames(t testing.TB) []string {
 	t.Helper()
 	root, err := golden.Dir()
-	if err != nil {
-		t.Fatal(err)
-	}
+	fatalIf(t, err)
 	names, err := golden.Names(root)
-	if err != nil {
-		t.Fatal(err)
-	}
+	fatalIf(t, err)
 	return names
 }
 
 // LoadGolden reads config.json and tensors.npz of one case.
 func LoadGolden(t testing.TB, name string) *Golden {
 	t.Helper()
-	root, err := golden.Dir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	gc, err := golden.Load(root, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &Golden{gc}
+	return &Golden{golden.CasesFor(t, name)[0]}
 }
 
 // T returns the tensor stored under key, failing the test if it is absent.
@@ -69,9 +72,7 @@ func (g *Golden) T(t testing.TB, key string) *convlstm.Tensor {
 func (g *Golden) Model(t testing.TB) *convlstm.ConvLSTM {
 	t.Helper()
 	m, err := g.Case.Model()
-	if err != nil {
-		t.Fatal(err)
-	}
+	fatalIf(t, err)
 	return m
 }
 
@@ -80,8 +81,14 @@ func (g *Golden) Model(t testing.TB) *convlstm.ConvLSTM {
 func (g *Golden) HiddenState(t testing.TB) []convlstm.State {
 	t.Helper()
 	hs, err := g.Case.HiddenState()
+	fatalIf(t, err)
+	return hs
+}
+
+// fatalIf stops the test at a loader's error.
+func fatalIf(t testing.TB, err error) {
+	t.Helper()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return hs
 }

@@ -7,6 +7,7 @@ import (
 
 	"example.com/convlstm/convlstm"
 	"example.com/convlstm/convlstm/internal/atomicfile"
+	"example.com/convlstm/convlstm/npz"
 	"example.com/convlstm/convlstm/optim"
 	"example.com/convlstm/convlstm/seq2seq"
 )
@@ -53,14 +54,14 @@ func saveCheckpoint(path string, m *seq2seq.Model, adam *optim.Adam, p progress,
 	st[stateSteps], st[stateAdamSteps], st[stateSeconds] = float32(p.Steps), float32(adam.Steps), float32(p.Seconds)
 	st[stateNextSeq], st[stateBatch], st[stateSeed] = float32(p.NextSeq), float32(c.Batch), float32(c.Seed)
 	t[stateKey] = &convlstm.Tensor{Shape: []int{stateLen}, Data: st}
-	return atomicfile.Write(path, 0o644, func(w io.Writer) error { return convlstm.EncodeNPZ(w, t) })
+	return atomicfile.Write(path, 0o644, func(w io.Writer) error { return npz.Encode(w, t) })
 }
 
 // loadCheckpoint restores m and adam from path and returns the progress.
 // The checkpoint must come from the same model settings (shapes), batch
 // size and seed; nothing is changed on error.
 func loadCheckpoint(path string, m *seq2seq.Model, adam *optim.Adam, c Config) (progress, error) {
-	t, err := convlstm.ReadNPZ(path)
+	t, err := npz.Read(path)
 	if err != nil {
 		return progress{}, err
 	}

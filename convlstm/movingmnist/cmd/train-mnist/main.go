@@ -29,10 +29,10 @@ import (
 	"syscall"
 	"time"
 
-	"example.com/convlstm/convlstm"
 	"example.com/convlstm/convlstm/internal/atomicfile"
 	"example.com/convlstm/convlstm/movingmnist"
 	"example.com/convlstm/convlstm/movingmnist/mnisttrain"
+	"example.com/convlstm/convlstm/npz"
 	"example.com/convlstm/convlstm/seq2seq"
 )
 
@@ -181,7 +181,7 @@ func run(ctx context.Context, out string, c Config, o runOpts, stdout, stderr io
 		return err
 	}
 	if err := atomicfile.Write(filepath.Join(out, "model.npz"), 0o644, func(w io.Writer) error {
-		return convlstm.EncodeNPZ(w, m.StateDict())
+		return npz.Encode(w, m.StateDict())
 	}); err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"example.com/convlstm/convlstm"
+	"example.com/convlstm/convlstm/npz"
 	"example.com/convlstm/convlstm/optim"
 	"example.com/convlstm/convlstm/seq2seq"
 )
@@ -107,7 +108,7 @@ func runTiny(t *testing.T, ctx context.Context, dir string, steps int) (string, 
 
 func readModel(t *testing.T, path string) map[string]*convlstm.Tensor {
 	t.Helper()
-	sd, err := convlstm.ReadNPZ(path)
+	sd, err := npz.Read(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,8 +2,6 @@ package npz
 
 import (
 	"archive/zip"
-	"bufio"
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -14,7 +12,7 @@ import (
 	"strconv"
 	"strings"
 
-	"example.com/convlstm/convlstm/internal/atomicfile"
+	"example.com/convlstm/convlstm"
 )
 
 // One "'key': value" item of an .npy header's dict literal, then a comma or
@@ -57,8 +55,8 @@ func readHeader(r io.Reader, size int64) ([]int, int, error) {
 	if hlen > size-off {
 		return nil, 0, fmt.Errorf(".npy header of %d bytes is longer than the entry", hlen)
 	}
-	if hlen > MaxHeader {
-		return nil, 0, fmt.Errorf(".npy header of %d bytes, want at most %d", hlen, MaxHeader)
+	if hlen > maxHeader {
+		return nil, 0, fmt.Errorf(".npy header of %d bytes, want at most %d", hlen, maxHeader)
 	}
 	h := make([]byte, hlen)
 	if _, err := io.ReadFull(r, h); err != nil {
@@ -139,20 +137,6 @@ func (h malformed) Error() string {
 	return fmt.Sprintf("malformed .npy header %q: want a dict of 'descr', 'fortran_order' and 'shape'", string(h))
 }
 
-// readNPY decodes an .npy file of size bytes from r: the header, then
-// the values (see readValues).
-func readNPY(r io.Reader, size int64) (*Array, error) {
-	shape, n, err := readHeader(r, size)
-	if err != nil {
-		return nil, err
-	}
-	data, err := readValues(r, n)
-	if err != nil {
-		return nil, err
-	}
-	return &Array{Shape: shape, Data: data}, nil
-}
-
 // readValues decodes n little-endian float32 values from r straight into
 // a []float32 of exactly that length, 32 KiB at a time; r must end right
 // after them.
@@ -178,16 +162,10 @@ func readValues(r io.Reader, n int) ([]float32, error) {
 	return data, nil
 }
 
-// DecodeNPY decodes one whole .npy file (see readHeader for what is
-// accepted).
-func DecodeNPY(b []byte) (*Array, error) {
-	return readNPY(bytes.NewReader(b), int64(len(b)))
-}
-
-// WriteNPY writes one array in .npy format version 1.0: the magic string,
+// writeNPY writes one array in .npy format version 1.0: the magic string,
 // a little-endian header length, a Python dict literal padded with spaces
 // so that the data starts at a multiple of 64 bytes, then the values.
-func WriteNPY(w io.Writer, a *Array) error {
+func writeNPY(w io.Writer, a *convlstm.Tensor) error {
 	dims := make([]string, len(a.Shape))
 	for i, s := range a.Shape {
 		dims[i] = strconv.Itoa(s)
@@ -217,9 +195,9 @@ func WriteNPY(w io.Writer, a *Array) error {
 	return nil
 }
 
-// Encode writes the arrays as an .npz archive to w: one stored
+// encode writes the arrays as an .npz archive to w: one stored
 // "<key>.npy" entry per array, as numpy.savez writes, in sorted key order.
-func Encode(w io.Writer, arrays map[string]*Array) error {
+func encode(w io.Writer, arrays map[string]*convlstm.Tensor) error {
 	keys := make([]string, 0, len(arrays))
 	for k := range arrays {
 		keys = append(keys, k)
@@ -231,22 +209,9 @@ func Encode(w io.Writer, arrays map[string]*Array) error {
 		if err != nil {
 			return err
 		}
-		if err := WriteNPY(f, arrays[k]); err != nil {
+		if err := writeNPY(f, arrays[k]); err != nil {
 			return err
 		}
 	}
 	return zw.Close()
-}
-
-// WriteFile writes the arrays to an .npz file at path (see Encode) through
-// atomicfile: a temporary file in the same directory, synced and renamed
-// over path. On an error path keeps its old contents (or stays absent).
-func WriteFile(path string, arrays map[string]*Array) error {
-	return atomicfile.Write(path, 0o644, func(w io.Writer) error {
-		bw := bufio.NewWriterSize(w, 1<<16)
-		if err := Encode(bw, arrays); err != nil {
-			return err
-		}
-		return bw.Flush()
-	})
 }

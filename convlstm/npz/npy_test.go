@@ -4,17 +4,33 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"example.com/convlstm/convlstm"
 )
+
+// decodeNPY decodes one whole .npy file: its header, then its values.
+func decodeNPY(b []byte) (*convlstm.Tensor, error) {
+	r := bytes.NewReader(b)
+	shape, n, err := readHeader(r, int64(len(b)))
+	if err != nil {
+		return nil, err
+	}
+	data, err := readValues(r, n)
+	if err != nil {
+		return nil, err
+	}
+	return &convlstm.Tensor{Shape: shape, Data: data}, nil
+}
 
 // The .npy parser accepts only little-endian float32 in C order, with data
 // exactly as long as the header's shape says.
 func TestDecodeNPYErrors(t *testing.T) {
 	var buf bytes.Buffer
-	if err := WriteNPY(&buf, &Array{Shape: []int{2, 3}, Data: []float32{1, 2, 3, 4, 5, 6}}); err != nil {
+	if err := writeNPY(&buf, &convlstm.Tensor{Shape: []int{2, 3}, Data: []float32{1, 2, 3, 4, 5, 6}}); err != nil {
 		t.Fatal(err)
 	}
 	good := buf.Bytes()
-	got, err := DecodeNPY(good)
+	got, err := decodeNPY(good)
 	if err != nil || len(got.Shape) != 2 || got.Shape[0] != 2 || got.Shape[1] != 3 || got.Data[5] != 6 {
 		t.Fatalf("round trip: %v %v", got, err)
 	}
@@ -36,7 +52,7 @@ func TestDecodeNPYErrors(t *testing.T) {
 		{"no shape", edit("'shape'", "'shope'"), "malformed .npy header"},
 	}
 	for _, c := range cases {
-		_, err := DecodeNPY(c.b)
+		_, err := decodeNPY(c.b)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want one mentioning %q", c.name, err, c.want)
 		}

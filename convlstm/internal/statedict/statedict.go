@@ -1,4 +1,7 @@
-package npz
+// Package statedict compares the names and shapes of a state_dict with
+// those a model wants, as PyTorch's load_state_dict(strict=True) does. The
+// core's LoadParams and package npz (before it decodes an archive) share it.
+package statedict
 
 import (
 	"fmt"
@@ -7,13 +10,13 @@ import (
 	"strings"
 )
 
-// CheckKeys compares the names and shapes of a state_dict found (in an
+// Check compares the names and shapes of a state_dict found (in an
 // archive, before its data is decoded, or in memory) with those a model
 // wants, strictly like PyTorch's load_state_dict(strict=True): the first
 // missing key, then the first unexpected one, then the first shape that
 // differs, in sorted order. When every missing key is found under a common
 // prefix, such as "module." from nn.DataParallel, it names the prefix.
-func CheckKeys(want, found map[string][]int) error {
+func Check(want, found map[string][]int) error {
 	var missing, unexpected []string
 	for _, k := range slices.Sorted(maps.Keys(want)) {
 		if _, ok := found[k]; !ok {
@@ -62,59 +65,4 @@ func more(keys []string) string {
 		return ""
 	}
 	return fmt.Sprintf(" and %d more: %s", len(keys)-1, strings.Join(keys[1:], ", "))
-}
-
-// Copy copies the data of found into want strictly: CheckKeys, then every
-// array's value count; on an error nothing is copied.
-func Copy(want, found map[string]*Array) error {
-	if err := CheckKeys(Shapes(want), Shapes(found)); err != nil {
-		return err
-	}
-	for k, w := range want {
-		if found[k] == nil { // a scalar's shape [] equals a nil array's
-			return fmt.Errorf("state_dict: key %q is nil, want shape %v", k, w.Shape)
-		}
-		if len(found[k].Data) != len(w.Data) {
-			return fmt.Errorf("state_dict: key %q has %d values, shape %v needs %d", k, len(found[k].Data), w.Shape, len(w.Data))
-		}
-	}
-	for k, w := range want {
-		copy(w.Data, found[k].Data)
-	}
-	return nil
-}
-
-// LoadFile copies the archive at path into want (see Copy), after checking
-// its names and shapes against want's before any array is decoded. Errors
-// after the file is open name it.
-func LoadFile(path string, want map[string]*Array, maxTotal int64) error {
-	a, err := OpenFile(path, maxTotal)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	err = CheckKeys(Shapes(want), a.Shapes())
-	if err == nil {
-		var found map[string]*Array
-		if found, err = a.ReadAll(); err == nil {
-			err = Copy(want, found)
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("%w (file %s)", err, path)
-	}
-	return nil
-}
-
-// Shapes returns the shape of every array (nil for a nil one).
-func Shapes(arrays map[string]*Array) map[string][]int {
-	s := make(map[string][]int, len(arrays))
-	for k, a := range arrays {
-		if a != nil {
-			s[k] = a.Shape
-		} else {
-			s[k] = nil
-		}
-	}
-	return s
 }

@@ -1,31 +1,3 @@
-// Package npz reads and writes numpy's .npz archives of float32 arrays for
-// package convlstm, strictly and within a memory bound.
-//
-// An .npz is a zip archive holding one .npy file per array, named
-// "<key>.npy": numpy.savez stores the entries, numpy.savez_compressed
-// deflates them, and both mark them zip64. Open checks the whole archive
-// before a single array is decoded:
-//
-//   - the file is a zip: an empty file, a truncated zip, a bare .npy or
-//     a PyTorch checkpoint is named as such;
-//   - every entry is named <key>.npy, once, and is stored or deflated;
-//   - each entry's data lies inside the archive and shares no byte with
-//     another entry's, so no compressed byte is decompressed twice (the
-//     zip bomb of many directory entries pointing at one deflated stream
-//     is rejected);
-//   - a stored entry declares its stored size, a deflated one at most
-//     MaxRatio times its compressed size plus 1 KiB;
-//   - the declared sizes sum to at most the limit the caller gives
-//     (DefaultMaxTotal, 1 GiB, unless convlstm.MaxNPZBytes is changed), so
-//     no array, and no archive, can be larger;
-//   - each entry's .npy header (version 1, 2 or 3, at most MaxHeader bytes)
-//     says '<f4', C order and a shape whose float32 data is exactly the rest
-//     of the entry.
-//
-// Archive.Read then allocates exactly the array's []float32 and decodes
-// the entry's stream into it 32 KiB at a time: a load peaks at about the
-// arrays' own size. The zip reader stops at the declared size and checks
-// the CRC-32 at the end of each entry.
 package npz
 
 import (
@@ -38,32 +10,24 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"example.com/convlstm/convlstm"
 )
 
 const (
-	// DefaultMaxTotal is the default bound on the total decompressed size
-	// of an archive's entries, in bytes (1 GiB): 268,435,456 float32 values.
-	DefaultMaxTotal int64 = 1 << 30
-	// MaxRatio is deflate's largest compression ratio (258-byte matches
-	// coded in 2 bits): a deflated entry that declares more than MaxRatio
+	// maxRatio is deflate's largest compression ratio (258-byte matches
+	// coded in 2 bits): a deflated entry that declares more than maxRatio
 	// times its compressed size (plus 1 KiB) cannot hold what it declares.
-	MaxRatio = 1032
-	// MaxHeader bounds an .npy header's length in bytes; numpy writes
+	maxRatio = 1032
+	// maxHeader bounds an .npy header's length in bytes; numpy writes
 	// headers of about 128 bytes and reads at most 10,000 by default.
-	MaxHeader = 1 << 16
+	maxHeader = 1 << 16
 )
 
-// Array is one float32 array in C order: Data holds prod(Shape) values.
-type Array struct {
-	Shape []int
-	Data  []float32
-}
-
-// Archive is an .npz whose names, sizes and .npy headers Open has checked;
-// Read decodes its arrays one at a time.
-type Archive struct {
+// archive is an .npz whose names, sizes and .npy headers open has checked;
+// read decodes its arrays one at a time.
+type archive struct {
 	entries []entry
-	index   map[string]int
 	closer  io.Closer
 }
 
@@ -78,9 +42,9 @@ type entry struct {
 
 const expected = "corrupt npz: want a .npz file (a zip archive of .npy arrays)"
 
-// OpenFile opens the .npz file at path and checks it (see Open). Close the
+// openFile opens the .npz file at path and checks it (see open). Close the
 // archive when done.
-func OpenFile(path string, maxTotal int64) (*Archive, error) {
+func openFile(path string) (*archive, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -89,9 +53,9 @@ func OpenFile(path string, maxTotal int64) (*Archive, error) {
 	if err == nil && st.IsDir() {
 		err = fmt.Errorf("%s, found a directory", expected)
 	}
-	var a *Archive
+	var a *archive
 	if err == nil {
-		a, err = Open(f, st.Size(), maxTotal)
+		a, err = open(f, st.Size())
 	}
 	if err != nil {
 		f.Close()
@@ -101,15 +65,12 @@ func OpenFile(path string, maxTotal int64) (*Archive, error) {
 	return a, nil
 }
 
-// Open checks an .npz archive of size bytes read through r: the zip
+// open checks an .npz archive of size bytes read through r: the zip
 // structure, the entries' names, offsets and sizes against each other,
-// the archive size and maxTotal (the bound on the sum of their
-// decompressed sizes; DefaultMaxTotal if maxTotal <= 0), then every
-// entry's .npy header. No array data is decoded or allocated.
-func Open(r io.ReaderAt, size int64, maxTotal int64) (*Archive, error) {
-	if maxTotal <= 0 {
-		maxTotal = DefaultMaxTotal
-	}
+// the archive size and MaxBytes (the bound on the sum of their
+// decompressed sizes), then every entry's .npy header. No array data is
+// decoded or allocated.
+func open(r io.ReaderAt, size int64) (*archive, error) {
 	if err := sniff(r, size); err != nil {
 		return nil, err
 	}
@@ -117,7 +78,7 @@ func Open(r io.ReaderAt, size int64, maxTotal int64) (*Archive, error) {
 	if err != nil {
 		return nil, damaged(r, size, err)
 	}
-	a := &Archive{index: map[string]int{}}
+	a, seen := &archive{}, map[string]bool{}
 	var total uint64 // the decompressed sizes declared (saturating)
 	for _, f := range zr.File {
 		if strings.HasSuffix(f.Name, "data.pkl") {
@@ -127,7 +88,7 @@ func Open(r io.ReaderAt, size int64, maxTotal int64) (*Archive, error) {
 		if !ok {
 			return nil, fmt.Errorf("corrupt npz: entry %q is not named <key>.npy as numpy.savez names its arrays", f.Name)
 		}
-		if _, dup := a.index[key]; dup {
+		if seen[key] {
 			return nil, fmt.Errorf("corrupt npz: entry %q appears twice", f.Name)
 		}
 		e, err := checkEntry(f, size)
@@ -138,14 +99,14 @@ func Open(r io.ReaderAt, size int64, maxTotal int64) (*Archive, error) {
 			total = math.MaxUint64
 		}
 		e.key = key
-		a.index[key] = len(a.entries)
+		seen[key] = true
 		a.entries = append(a.entries, e)
 	}
 	if err := overlaps(a.entries); err != nil {
 		return nil, err
 	}
-	if total > uint64(maxTotal) {
-		return nil, fmt.Errorf("npz too large: its entries declare %d bytes once decompressed, more than the limit of %d (convlstm.MaxNPZBytes; raise it to load a larger model)", total, maxTotal)
+	if maxTotal := MaxBytes; total > uint64(max(maxTotal, 0)) {
+		return nil, fmt.Errorf("npz too large: its entries declare %d bytes once decompressed, more than the limit of %d (npz.MaxBytes; raise it to load a larger model)", total, maxTotal)
 	}
 	for i := range a.entries {
 		e := &a.entries[i]
@@ -208,8 +169,8 @@ func checkEntry(f *zip.File, size int64) (entry, error) {
 		return entry{}, fmt.Errorf("compression method %d, want stored (0, numpy.savez) or deflated (8, numpy.savez_compressed)", f.Method)
 	case f.Method == zip.Store && u != c:
 		return entry{}, fmt.Errorf("stored in %d bytes, declares %d", c, u)
-	case f.Method == zip.Deflate && u > MaxRatio*c+1024:
-		return entry{}, fmt.Errorf("declares %d bytes deflated into %d: more than deflate's %d:1 allows", u, c, MaxRatio)
+	case f.Method == zip.Deflate && u > maxRatio*c+1024:
+		return entry{}, fmt.Errorf("declares %d bytes deflated into %d: more than deflate's %d:1 allows", u, c, maxRatio)
 	}
 	off, err := f.DataOffset()
 	if err != nil {
@@ -236,16 +197,16 @@ func overlaps(entries []entry) error {
 	return nil
 }
 
-// Close closes the file OpenFile opened; it does nothing for Open.
-func (a *Archive) Close() error {
+// Close closes the file openFile opened; it does nothing for open.
+func (a *archive) Close() error {
 	if a.closer == nil {
 		return nil
 	}
 	return a.closer.Close()
 }
 
-// Shapes returns each array's shape, as its .npy header declares it.
-func (a *Archive) Shapes() map[string][]int {
+// shapes returns each array's shape, as its .npy header declares it.
+func (a *archive) shapes() map[string][]int {
 	shapes := make(map[string][]int, len(a.entries))
 	for _, e := range a.entries {
 		shapes[e.key] = append([]int(nil), e.shape...)
@@ -253,20 +214,16 @@ func (a *Archive) Shapes() map[string][]int {
 	return shapes
 }
 
-// Read decodes the array named key: it allocates its data exactly and
-// decodes the entry into it, checking the CRC-32 at the end.
-func (a *Archive) Read(key string) (*Array, error) {
-	i, ok := a.index[key]
-	if !ok {
-		return nil, fmt.Errorf("npz: no array %q", key)
-	}
-	e := a.entries[i]
+// read decodes entry e: it allocates its data exactly and decodes the
+// entry into it, checking the CRC-32 at the end.
+func (a *archive) read(e entry) (*convlstm.Tensor, error) {
+	key := e.key
 	rc, err := e.f.Open()
 	if err != nil {
 		return nil, fmt.Errorf("npz entry %q: %w", key, err)
 	}
 	defer rc.Close()
-	// Skip the header Open has checked; the values are the entry's end.
+	// Skip the header open has checked; the values are the entry's end.
 	_, err = io.CopyN(io.Discard, rc, int64(e.f.UncompressedSize64)-4*int64(e.n))
 	var data []float32
 	if err == nil {
@@ -275,42 +232,18 @@ func (a *Archive) Read(key string) (*Array, error) {
 	if err != nil {
 		return nil, fmt.Errorf("npz entry %q: %w", key, err)
 	}
-	return &Array{Shape: append([]int(nil), e.shape...), Data: data}, nil
+	return &convlstm.Tensor{Shape: append([]int(nil), e.shape...), Data: data}, nil
 }
 
-// Decode opens the archive (see Open) and decodes all of its arrays.
-func Decode(r io.ReaderAt, size int64, maxTotal int64) (map[string]*Array, error) {
-	a, err := Open(r, size, maxTotal)
-	if err != nil {
-		return nil, err
-	}
-	return a.ReadAll()
-}
-
-// ReadAll decodes every array of the archive, keyed by name.
-func (a *Archive) ReadAll() (map[string]*Array, error) {
-	out := make(map[string]*Array, len(a.entries))
+// readAll decodes every array of the archive, keyed by name.
+func (a *archive) readAll() (map[string]*convlstm.Tensor, error) {
+	out := make(map[string]*convlstm.Tensor, len(a.entries))
 	for _, e := range a.entries {
-		arr, err := a.Read(e.key)
+		arr, err := a.read(e)
 		if err != nil {
 			return nil, err
 		}
 		out[e.key] = arr
 	}
 	return out, nil
-}
-
-// ReadFile opens the .npz file at path (see OpenFile) and decodes all of
-// its arrays.
-func ReadFile(path string, maxTotal int64) (map[string]*Array, error) {
-	a, err := OpenFile(path, maxTotal)
-	if err != nil {
-		return nil, err
-	}
-	defer a.Close()
-	arrays, err := a.ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return arrays, nil
 }

@@ -1,4 +1,4 @@
-package convlstm
+package npz
 
 import (
 	"bytes"
@@ -11,6 +11,8 @@ import (
 	"runtime/metrics"
 	"strings"
 	"testing"
+
+	"example.com/convlstm/convlstm"
 )
 
 // The .npz reader against hostile and broken files (issue 10): each
@@ -114,9 +116,9 @@ func npyBytes(t testing.TB, n int, edits ...string) []byte {
 // meanwhile, as runtime/metrics counts them: large allocations at once,
 // small ones by the span (exact to a few tens of KiB), at a cost of well
 // under a microsecond, where runtime.ReadMemStats stops the world.
-func decodeAlloc(b []byte) (map[string]*Tensor, error, uint64) {
+func decodeAlloc(b []byte) (map[string]*convlstm.Tensor, error, uint64) {
 	before := heapAllocs()
-	sd, err := DecodeNPZ(bytes.NewReader(b), int64(len(b)))
+	sd, err := Decode(bytes.NewReader(b), int64(len(b)))
 	return sd, err, heapAllocs() - before
 }
 
@@ -127,11 +129,11 @@ func heapAllocs() uint64 {
 	return s[0].Value.Uint64()
 }
 
-// withLimit sets MaxNPZBytes for the test.
+// withLimit sets MaxBytes for the test.
 func withLimit(t testing.TB, n int64) {
-	old := MaxNPZBytes
-	MaxNPZBytes = n
-	t.Cleanup(func() { MaxNPZBytes = old })
+	old := MaxBytes
+	MaxBytes = n
+	t.Cleanup(func() { MaxBytes = old })
 }
 
 func TestNPZAttacks(t *testing.T) {
@@ -171,7 +173,7 @@ func TestNPZAttacks(t *testing.T) {
 		want  []string
 	}{
 		{"overlapping entries", buildZip(overlapping...), 0, []string{`entries "a.npy" (bytes 35..`, `and "k1.npy"`, "overlap", "zip bomb"}},
-		{"total over the limit", buildZip(deflated("a.npy", big), deflated("b.npy", big)), 3 << 19, []string{"npz too large: its entries declare 2097408 bytes once decompressed, more than the limit of 1572864 (convlstm.MaxNPZBytes"}},
+		{"total over the limit", buildZip(deflated("a.npy", big), deflated("b.npy", big)), 3 << 19, []string{"npz too large: its entries declare 2097408 bytes once decompressed, more than the limit of 1572864 (npz.MaxBytes"}},
 		{"one entry over the limit", buildZip(bomb), 1 << 19, []string{"declare 1048704 bytes", "limit of 524288"}},
 		{"deflate ratio", buildZip(ratio), 0, []string{`entry "a.npy"`, "declares 1073741824 bytes deflated into", "1032:1"}},
 		{"stored size lies", buildZip(liar), 0, []string{"stored in 152 bytes, declares 1048576"}},
@@ -209,7 +211,7 @@ func TestNPZAttacks(t *testing.T) {
 			if err == nil {
 				t.Fatalf("accepted: %d arrays", len(sd))
 			}
-			if !strings.HasPrefix(err.Error(), "convlstm: ") {
+			if !strings.HasPrefix(err.Error(), "npz: ") {
 				t.Errorf("error %q does not start with the package name", err)
 			}
 			wantErr(t, err, c.want...)
@@ -250,7 +252,7 @@ func TestNPZDecodesInPlace(t *testing.T) {
 }
 
 // Files written by numpy 1.24 load: numpy.savez_compressed (deflated) and
-// .npy format versions 2.0 and 3.0, made in testdata/npz by
+// .npy format versions 2.0 and 3.0, made in testdata by
 //
 //	import numpy as np, zipfile, io
 //	a = np.arange(24, dtype=np.float32).reshape(2, 3, 4) / 8
@@ -267,18 +269,18 @@ func TestNPZFromNumpy(t *testing.T) {
 		want[i] = float32(i) / 8
 	}
 	for _, name := range []string{"savez_compressed.npz", "npy_v2_v3.npz"} {
-		sd, err := ReadNPZ(filepath.Join("testdata", "npz", name))
+		sd, err := Read(filepath.Join("testdata", name))
 		if err != nil {
 			t.Fatal(err)
 		}
 		for k, x := range sd {
 			if k == "b" {
-				if !SameShape(x.Shape, []int{2}) || x.Data[0] != 1.5 || x.Data[1] != -2.25 {
+				if !convlstm.SameShape(x.Shape, []int{2}) || x.Data[0] != 1.5 || x.Data[1] != -2.25 {
 					t.Errorf("%s: b = %v %v", name, x.Shape, x.Data)
 				}
 				continue
 			}
-			if !SameShape(x.Shape, []int{2, 3, 4}) || fmt.Sprint(x.Data) != fmt.Sprint(want) {
+			if !convlstm.SameShape(x.Shape, []int{2, 3, 4}) || fmt.Sprint(x.Data) != fmt.Sprint(want) {
 				t.Errorf("%s: %s = %v %v", name, k, x.Shape, x.Data)
 			}
 		}
@@ -290,33 +292,33 @@ func TestNPZFromNumpy(t *testing.T) {
 
 // The golden files are numpy's zip64 archives; they must all load.
 func TestNPZGoldenZip64(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("..", "testdata", "golden", "*", "*.npz"))
+	files, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "golden", "*", "*.npz"))
 	if len(files) == 0 {
 		t.Skip("no golden files")
 	}
 	for _, f := range files {
-		if _, err := ReadNPZ(f); err != nil {
+		if _, err := Read(f); err != nil {
 			t.Error(err)
 		}
 	}
 }
 
 // A state_dict saved from nn.DataParallel (or any wrapper) has its keys
-// under a prefix: the error says which, for LoadStateDict and LoadNPZ.
+// under a prefix: the error says which, for LoadStateDict and Load.
 func TestNPZKeyPrefix(t *testing.T) {
-	m := mustModel(t, true)
+	m := mustModel(t, false)
 	for _, p := range []string{"module.", "model.encoder."} {
-		sd := map[string]*Tensor{}
+		sd := map[string]*convlstm.Tensor{}
 		for k, v := range m.StateDict() {
 			sd[p+k] = v
 		}
 		want := fmt.Sprintf("keys carry the prefix %q: strip it", p)
 		wantErr(t, m.LoadStateDict(sd), want, `want "cell_list.0.conv.bias"`, `found "`+p+`cell_list.0.conv.bias"`)
 		path := filepath.Join(t.TempDir(), "wrapped.npz")
-		if err := WriteNPZ(path, sd); err != nil {
+		if err := Write(path, sd); err != nil {
 			t.Fatal(err)
 		}
-		wantErr(t, m.LoadNPZ(path), want, "wrapped.npz")
+		wantErr(t, Load(m, path), want, "wrapped.npz")
 	}
 	// Only some keys under a prefix: no prefix to strip, a missing key.
 	sd := m.StateDict()
@@ -326,28 +328,28 @@ func TestNPZKeyPrefix(t *testing.T) {
 	wantErr(t, m.LoadStateDict(sd), `missing key "cell_list.0.conv.bias"`)
 }
 
-// LoadNPZ checks names and shapes before it decodes any array.
-func TestLoadNPZChecksNamesFirst(t *testing.T) {
-	m := mustModel(t, true)
-	sd := map[string]*Tensor{"cell_list.0.conv.weight": Zeros(1<<22, 1)}
+// Load checks names and shapes before it decodes any array.
+func TestLoadChecksNamesFirst(t *testing.T) {
+	m := mustModel(t, false)
+	sd := map[string]*convlstm.Tensor{"cell_list.0.conv.weight": convlstm.Zeros(1<<22, 1)}
 	path := filepath.Join(t.TempDir(), "big.npz")
-	if err := WriteNPZ(path, sd); err != nil {
+	if err := Write(path, sd); err != nil {
 		t.Fatal(err)
 	}
 	before := heapAllocs()
-	err := m.LoadNPZ(path)
+	err := Load(m, path)
 	wantErr(t, err, `missing key "cell_list.0.conv.bias"`, "big.npz")
 	if alloc := heapAllocs() - before; alloc > 1<<20 {
 		t.Errorf("allocated %d bytes before checking the names", alloc)
 	}
-	// A file that is no .npz, through ReadNPZ and LoadNPZ: the path and
+	// A file that is no .npz, through Read and Load: the path and
 	// what was found.
 	empty := filepath.Join(t.TempDir(), "empty.npz")
 	if err := os.WriteFile(empty, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err = ReadNPZ(empty)
+	_, err = Read(empty)
 	wantErr(t, err, "empty.npz", "found an empty file")
-	wantErr(t, m.LoadNPZ(empty), "empty.npz", "found an empty file")
-	wantErr(t, m.LoadNPZ(t.TempDir()), "found a directory")
+	wantErr(t, Load(m, empty), "empty.npz", "found an empty file")
+	wantErr(t, Load(m, t.TempDir()), "found a directory")
 }
