@@ -15,30 +15,15 @@ import (
 // forward's gate convolutions (forward, and the two products of the
 // backward).
 func BenchmarkTrainStep(b *testing.B) {
-	for _, cfg := range bench.Configs() {
-		b.Run(cfg.Name, func(b *testing.B) {
-			m, x, err := cfg.Model()
-			if err != nil {
-				b.Fatal(err)
-			}
-			tr := NewTrainer(m)
-			step := func() {
-				outs, _, err := tr.Forward(x, nil)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if _, err := tr.Backward(outs, nil, false); err != nil {
-					b.Fatal(err)
-				}
-			}
-			step() // warm up
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				step()
-			}
-			b.ReportMetric(3*cfg.FLOPs()*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-		})
-	}
+	bench.Each(b, func(b *testing.B, cfg bench.Config, m *convlstm.ConvLSTM, x *convlstm.Tensor) {
+		step := trainerStep(b, NewTrainer(m), x, nil, false)
+		step() // warm up
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			step()
+		}
+		b.ReportMetric(3*cfg.FLOPs()*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	})
 }
 
 // BenchmarkTrainLadder: the training step of BenchmarkTrainStep (one layer,
@@ -79,6 +64,21 @@ func BenchmarkTrainLadder(b *testing.B) {
 			per := float64(b.Elapsed().Nanoseconds()) / float64(b.N) / float64(cfg.B*cfg.T*cfg.H*cfg.W)
 			b.ReportMetric(per, "ns/pixel")
 		})
+	}
+}
+
+// trainerStep returns one training step of tr on x from the states hs:
+// Forward, then Backward with the outputs as their own gradients, with the
+// input gradient if needInput.
+func trainerStep(tb testing.TB, tr *Trainer, x *convlstm.Tensor, hs []convlstm.State, needInput bool) func() {
+	return func() {
+		outs, _, err := tr.Forward(x, hs)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if _, err := tr.Backward(outs, nil, needInput); err != nil {
+			tb.Fatal(err)
+		}
 	}
 }
 

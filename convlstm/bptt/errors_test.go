@@ -1,10 +1,10 @@
 package bptt
 
 import (
-	"strings"
 	"testing"
 
 	"example.com/convlstm/convlstm"
+	"example.com/convlstm/convlstm/internal/testutil"
 )
 
 // mustModel builds a small two-layer model for the error tests.
@@ -18,17 +18,7 @@ func mustModel(t *testing.T, batchFirst bool) *convlstm.ConvLSTM {
 }
 
 // wantErr fails unless err is non-nil and its message contains every part.
-func wantErr(t *testing.T, err error, parts ...string) {
-	t.Helper()
-	if err == nil {
-		t.Fatalf("no error, want one mentioning %q", parts)
-	}
-	for _, p := range parts {
-		if !strings.Contains(err.Error(), p) {
-			t.Errorf("error %q does not mention %q", err, p)
-		}
-	}
-}
+var wantErr = testutil.WantErr
 
 func TestBackwardErrors(t *testing.T) {
 	m := mustModel(t, true) // 2 layers, hidden [3, 4], returns the last layer

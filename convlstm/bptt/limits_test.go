@@ -6,15 +6,25 @@ import (
 	"example.com/convlstm/convlstm"
 )
 
-// TestTapeSizeLimit: a tape that would pass convlstm.MaxCallBytes is an
-// error on both training paths, although the plain forward fits.
-func TestTapeSizeLimit(t *testing.T) {
-	defer func(v int64) { convlstm.MaxCallBytes = v }(convlstm.MaxCallBytes)
+// underOneMiB sets convlstm.MaxCallBytes to 1 MiB for the rest of t and
+// returns a one-layer model from 1 to hid channels (3x3 kernel, batch
+// first, bias).
+func underOneMiB(t *testing.T, hid int) *convlstm.ConvLSTM {
+	t.Helper()
+	old := convlstm.MaxCallBytes
+	t.Cleanup(func() { convlstm.MaxCallBytes = old })
 	convlstm.MaxCallBytes = 1 << 20
-	m, err := convlstm.NewConvLSTM(1, 8, [2]int{3, 3}, 1, true, true, false)
+	m, err := convlstm.NewConvLSTM(1, hid, [2]int{3, 3}, 1, true, true, false)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return m
+}
+
+// TestTapeSizeLimit: a tape that would pass convlstm.MaxCallBytes is an
+// error on both training paths, although the plain forward fits.
+func TestTapeSizeLimit(t *testing.T) {
+	m := underOneMiB(t, 8)
 	x := convlstm.Zeros(2, 4, 1, 16, 16)
 	if _, _, err := m.Forward(x, nil); err != nil {
 		t.Fatalf("the plain forward should fit: %v", err)
@@ -49,13 +59,8 @@ func TestBackwardAfterModelChange(t *testing.T) {
 // strip of the taps kernel); the limit counts them, so the tape of a long
 // sequence of such frames is refused although its tensors would fit.
 func TestTapeSizeLimitPaddedPlanes(t *testing.T) {
-	defer func(v int64) { convlstm.MaxCallBytes = v }(convlstm.MaxCallBytes)
-	convlstm.MaxCallBytes = 1 << 20
-	m, err := convlstm.NewConvLSTM(1, 4, [2]int{3, 3}, 1, true, true, false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := underOneMiB(t, 4)
 	x := convlstm.Zeros(1, 1000, 1, 1, 1) // 16 sequences of 4 x 1000 values: 256 KB
-	_, _, _, err = ForwardFast(m, x, nil)
+	_, _, _, err := ForwardFast(m, x, nil)
 	wantErr(t, err, "bptt: the training forward and backward", "MaxCallBytes")
 }

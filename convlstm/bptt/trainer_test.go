@@ -52,35 +52,7 @@ func TestTrainer(t *testing.T) {
 					_, _, hs, _ = ForwardFast(m, x2, nil)
 					gl = []convlstm.State{{H: hs[0].H}, {C: hs[1].C}}
 				}
-				tape, wo, ws, err := ForwardFast(m, in, hs)
-				if err != nil {
-					t.Fatal(err)
-				}
-				want, err := BackwardStates(tape, wo, gl)
-				if err != nil {
-					t.Fatal(err)
-				}
-				go_, gs, err := tr.Forward(in, hs)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for l := range wo {
-					sameBits(t, "output", wo[l], go_[l])
-					sameBits(t, "h", ws[l].H, gs[l].H)
-					sameBits(t, "c", ws[l].C, gs[l].C)
-				}
-				got, err := tr.Backward(go_, gl, true)
-				if err != nil {
-					t.Fatal(err)
-				}
-				sameBits(t, "input", want.Input, got.Input)
-				for k, w := range want.Weights {
-					sameBits(t, k, w, got.Weights[k])
-				}
-				for l, s := range want.HiddenState {
-					sameBits(t, "dh0", s.H, got.HiddenState[l].H)
-					sameBits(t, "dc0", s.C, got.HiddenState[l].C)
-				}
+				go_, _ := checkTrainerStep(t, "step", m, tr, in, hs, nil, gl, true)
 				if g, err := tr.Backward(go_, gl, false); err != nil || g.Input != nil {
 					t.Errorf("Backward without the input gradient: Input %v, err %v", g.Input, err)
 				}
@@ -111,15 +83,7 @@ func TestTrainerAllocs(t *testing.T) {
 			if withState {
 				_, _, hs, _ = ForwardFast(m, x, nil)
 			}
-			step := func() {
-				outs, _, err := tr.Forward(x, hs)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if _, err := tr.Backward(outs, nil, withState); err != nil {
-					t.Fatal(err)
-				}
-			}
+			step := trainerStep(t, tr, x, hs, withState)
 			step()
 			if n := testing.AllocsPerRun(3, step); n != 0 {
 				t.Errorf("%s (hidden state %v): a Trainer's step allocated %v times after the first, want 0", cfg.Name, withState, n)

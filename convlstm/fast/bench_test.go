@@ -23,18 +23,15 @@ func BenchmarkForward(b *testing.B) {
 		fwd  forwardFunc
 	}{{"naive", (*convlstm.ConvLSTM).Forward}, {"fast", fast.Forward}} {
 		b.Run(p.name, func(b *testing.B) {
-			for _, cfg := range bench.Configs() {
-				b.Run(cfg.Name, func(b *testing.B) { benchForward(b, cfg, p.fwd) })
-			}
+			bench.Each(b, func(b *testing.B, cfg bench.Config, m *convlstm.ConvLSTM, x *convlstm.Tensor) {
+				benchForward(b, cfg, m, x, p.fwd)
+			})
 		})
 	}
 }
 
-func benchForward(b *testing.B, cfg bench.Config, fwd forwardFunc) {
-	m, x, err := cfg.Model()
-	if err != nil {
-		b.Fatal(err)
-	}
+// benchForward times fwd on the shape cfg's model m and input x.
+func benchForward(b *testing.B, cfg bench.Config, m *convlstm.ConvLSTM, x *convlstm.Tensor, fwd forwardFunc) {
 	if _, _, err := fwd(m, x, nil); err != nil { // warm the workspace pool
 		b.Fatal(err)
 	}
@@ -58,9 +55,9 @@ func BenchmarkForwardConv(b *testing.B) {
 	}{{"direct", kernel.WinoNever}, {"winograd", kernel.WinoAuto}} {
 		b.Run(p.name, func(b *testing.B) {
 			defer kernel.SetWinoPolicy(p.policy)()
-			for _, cfg := range bench.Configs() {
-				b.Run(cfg.Name, func(b *testing.B) { benchForward(b, cfg, fast.Forward) })
-			}
+			bench.Each(b, func(b *testing.B, cfg bench.Config, m *convlstm.ConvLSTM, x *convlstm.Tensor) {
+				benchForward(b, cfg, m, x, fast.Forward)
+			})
 		})
 	}
 }
@@ -79,21 +76,16 @@ func BenchmarkPeak(b *testing.B) {
 // BenchmarkGemm a plain product of the wide shape's step size: compare both
 // with BenchmarkPeak.
 func BenchmarkFusedStep(b *testing.B) {
-	for _, cfg := range bench.Configs() {
-		b.Run(cfg.Name, func(b *testing.B) {
-			m, x, err := cfg.Model()
-			if err != nil {
+	bench.Each(b, func(b *testing.B, _ bench.Config, m *convlstm.ConvLSTM, x *convlstm.Tensor) {
+		var g float64
+		var err error
+		for i := 0; i < b.N; i++ {
+			if g, err = fast.StepGFLOPS(m, x, 5); err != nil {
 				b.Fatal(err)
 			}
-			var g float64
-			for i := 0; i < b.N; i++ {
-				if g, err = fast.StepGFLOPS(m, x, 5); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(g, "GFLOP/s")
-		})
-	}
+		}
+		b.ReportMetric(g, "GFLOP/s")
+	})
 }
 
 // BenchmarkGemm is a plain product of the wide shape's step size.
@@ -115,9 +107,9 @@ func BenchmarkForwardLevels(b *testing.B) {
 	for _, l := range kernel.Levels() {
 		b.Run(l.String(), func(b *testing.B) {
 			defer kernel.Use(l)()
-			for _, cfg := range bench.Configs() {
-				b.Run(cfg.Name, func(b *testing.B) { benchForward(b, cfg, fast.Forward) })
-			}
+			bench.Each(b, func(b *testing.B, cfg bench.Config, m *convlstm.ConvLSTM, x *convlstm.Tensor) {
+				benchForward(b, cfg, m, x, fast.Forward)
+			})
 		})
 	}
 }

@@ -32,17 +32,40 @@ func maxDiff(t *testing.T, name string, a, b *convlstm.Tensor) float64 {
 	return d
 }
 
+// seededLayer returns convlstm.NewConvLSTM(cin, hid, k, 1, true, true,
+// false), its weights drawn after convlstm.ManualSeed(seed), and an input
+// of the given shape holding wave(i) at index i.
+func seededLayer(t *testing.T, seed int64, cin, hid int, k [2]int, wave func(float64) float64, shape ...int) (*convlstm.ConvLSTM, *convlstm.Tensor) {
+	t.Helper()
+	convlstm.ManualSeed(seed)
+	m, err := convlstm.NewConvLSTM(cin, hid, k, 1, true, true, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := convlstm.Zeros(shape...)
+	for i := range x.Data {
+		x.Data[i] = float32(wave(float64(i)))
+	}
+	return m, x
+}
+
+// forEachMode runs f in each convMode in turn, restoring the previous mode
+// after it (even when f stops the test).
+func forEachMode(f func(mode convMode)) {
+	for _, mode := range convModes {
+		func() {
+			defer mode.set()()
+			f(mode)
+		}()
+	}
+}
+
 // TestFastMatchesNaive runs both paths on shapes the goldens do not cover
 // (wide channels, K above one KC block, frames wider than a tile, odd
 // sizes, traces and given states) and compares every output and traced
 // activation.
 func TestFastMatchesNaive(t *testing.T) {
-	cases := []struct {
-		cin, b, tt, h, w int
-		hid              []int
-		k                [2]int
-		bf, bias, hs     bool
-	}{
+	cases := []vsCase{
 		{3, 2, 3, 13, 21, []int{5, 7}, [2]int{3, 5}, true, true, false},
 		{40, 1, 2, 9, 9, []int{33}, [2]int{3, 3}, false, false, true},     // K = 73*9 > 256
 		{2, 3, 2, 17, 16, []int{8, 4, 3}, [2]int{1, 1}, true, true, true}, // 272 pixels > one tile
@@ -56,78 +79,118 @@ func TestFastMatchesNaive(t *testing.T) {
 	// input phase, then with every layer forced onto each of them.
 	// All of it at each kernel level.
 	forEachLevel(t, func(t *testing.T) {
-		for _, mode := range convModes {
-			restore := mode.set()
+		forEachMode(func(mode convMode) {
 			for ci, c := range cases {
-				runFastVsNaive(t, fmt.Sprintf("%d/%s", ci, mode.name), ci, c.cin, c.b, c.tt, c.h, c.w, c.hid, c.k, c.bf, c.bias, c.hs)
+				t.Run(fmt.Sprintf("%d/%s", ci, mode.name), func(t *testing.T) {
+					m, x := c.model(t, int64(ci+1))
+					var hs []convlstm.State
+					if c.hs {
+						hs = c.states()
+					}
+					r := runBoth(t, m, x, hs)
+					worst := 0.0
+					r.pairs(func(key string, fast, naive *convlstm.Tensor) {
+						worst = max(worst, maxDiff(t, key, fast, naive))
+					})
+					t.Logf("max |fast-naive| %.3g", worst)
+					if worst > 2e-5 {
+						t.Errorf("fast and naive differ by %g", worst)
+					}
+				})
 			}
-			restore()
-		}
+		})
 	})
 }
 
-func runFastVsNaive(t *testing.T, name string, ci, cin, b, tt, h, w int, hid []int, k [2]int, bf, bias, hs bool) {
-	c := struct {
-		cin, b, tt, h, w int
-		hid              []int
-		k                [2]int
-		bf, bias, hs     bool
-	}{cin, b, tt, h, w, hid, k, bf, bias, hs}
-	{
-		t.Run(name, func(t *testing.T) {
-			convlstm.ManualSeed(int64(ci + 1))
-			ks := make([][2]int, len(c.hid))
-			for i := range ks {
-				ks[i] = c.k
+// vsCase is a shape on which the fast path is compared with the readable
+// one: input channels, batch, steps, frame height and width, hidden sizes
+// (one layer each), the kernel of every layer, batch first, bias, and
+// whether an initial state is given.
+type vsCase struct {
+	cin, b, tt, h, w int
+	hid              []int
+	k                [2]int
+	bf, bias, hs     bool
+}
+
+// model returns c's model, its weights drawn after convlstm.ManualSeed(seed)
+// and returning every layer, and an input of smooth values in (-2, 2).
+func (c vsCase) model(t *testing.T, seed int64) (*convlstm.ConvLSTM, *convlstm.Tensor) {
+	t.Helper()
+	convlstm.ManualSeed(seed)
+	ks := make([][2]int, len(c.hid))
+	for i := range ks {
+		ks[i] = c.k
+	}
+	m, err := convlstm.New(convlstm.Config{InputDim: c.cin, HiddenDim: c.hid, KernelSize: ks, NumLayers: len(c.hid), BatchFirst: c.bf, Bias: c.bias, ReturnAllLayers: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shape := []int{c.tt, c.b, c.cin, c.h, c.w}
+	if c.bf {
+		shape = []int{c.b, c.tt, c.cin, c.h, c.w}
+	}
+	x := convlstm.Zeros(shape...)
+	for i := range x.Data {
+		x.Data[i] = float32(math.Sin(float64(i)*0.37)) * 2
+	}
+	return m, x
+}
+
+// states returns an initial state of smooth values for each of c's layers.
+func (c vsCase) states() []convlstm.State {
+	var hs []convlstm.State
+	for l, hid := range c.hid {
+		s := convlstm.State{H: convlstm.Zeros(c.b, hid, c.h, c.w), C: convlstm.Zeros(c.b, hid, c.h, c.w)}
+		for i := range s.H.Data {
+			s.H.Data[i] = float32(math.Cos(float64(i+l)*0.11)) * 0.9
+			s.C.Data[i] = float32(math.Sin(float64(i+l)*0.23)) * 1.5
+		}
+		hs = append(hs, s)
+	}
+	return hs
+}
+
+// both holds what the readable Forward (naive) and fast.Forward (fast)
+// return on the same model, input and states, with their traces.
+type both struct {
+	on, of   []*convlstm.Tensor
+	sn, sf   []convlstm.State
+	trn, trf *convlstm.Trace
+}
+
+// runBoth runs the readable Forward and fast.Forward on m, x and hs, each
+// with a new trace.
+func runBoth(t *testing.T, m *convlstm.ConvLSTM, x *convlstm.Tensor, hs []convlstm.State) both {
+	t.Helper()
+	run := func(fwd func(*convlstm.ConvLSTM, *convlstm.Tensor, []convlstm.State) ([]*convlstm.Tensor, []convlstm.State, error)) ([]*convlstm.Tensor, []convlstm.State, *convlstm.Trace) {
+		m.Trace = &convlstm.Trace{}
+		o, s, err := fwd(m, x, hs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o, s, m.Trace
+	}
+	var r both
+	r.on, r.sn, r.trn = run((*convlstm.ConvLSTM).Forward)
+	r.of, r.sf, r.trf = run(Forward)
+	return r
+}
+
+// pairs calls f on each pair of tensors (fast, naive) of r, named as the
+// goldens name them: every layer's output and last h and c, and its traced
+// activations i, f, o, g, c, h at every step.
+func (r both) pairs(f func(key string, fast, naive *convlstm.Tensor)) {
+	for l := range r.on {
+		f(fmt.Sprintf("layer_output.%d", l), r.of[l], r.on[l])
+		f(fmt.Sprintf("last_state.%d.h", l), r.sf[l].H, r.sn[l].H)
+		f(fmt.Sprintf("last_state.%d.c", l), r.sf[l].C, r.sn[l].C)
+		for st := range r.trn.Layers[l] {
+			a, b := r.trf.Layers[l][st], r.trn.Layers[l][st]
+			for k, p := range [][2]*convlstm.Tensor{{a.I, b.I}, {a.F, b.F}, {a.O, b.O}, {a.G, b.G}, {a.C, b.C}, {a.H, b.H}} {
+				f(fmt.Sprintf("trace.%d.%d.%c", l, st, "ifogch"[k]), p[0], p[1])
 			}
-			m, err := convlstm.New(convlstm.Config{InputDim: c.cin, HiddenDim: c.hid, KernelSize: ks, NumLayers: len(c.hid), BatchFirst: c.bf, Bias: c.bias, ReturnAllLayers: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			shape := []int{c.tt, c.b, c.cin, c.h, c.w}
-			if c.bf {
-				shape = []int{c.b, c.tt, c.cin, c.h, c.w}
-			}
-			x := convlstm.Zeros(shape...)
-			for i := range x.Data {
-				x.Data[i] = float32(math.Sin(float64(i)*0.37)) * 2
-			}
-			var hs []convlstm.State
-			if c.hs {
-				for l, hid := range c.hid {
-					s := convlstm.State{H: convlstm.Zeros(c.b, hid, c.h, c.w), C: convlstm.Zeros(c.b, hid, c.h, c.w)}
-					for i := range s.H.Data {
-						s.H.Data[i] = float32(math.Cos(float64(i+l)*0.11)) * 0.9
-						s.C.Data[i] = float32(math.Sin(float64(i+l)*0.23)) * 1.5
-					}
-					hs = append(hs, s)
-				}
-			}
-			run := func(fwd func(*convlstm.ConvLSTM, *convlstm.Tensor, []convlstm.State) ([]*convlstm.Tensor, []convlstm.State, error)) ([]*convlstm.Tensor, []convlstm.State, *convlstm.Trace) {
-				m.Trace = &convlstm.Trace{}
-				o, s, err := fwd(m, x, hs)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return o, s, m.Trace
-			}
-			on, sn, trn := run((*convlstm.ConvLSTM).Forward)
-			of, sf, trf := run(Forward)
-			worst := 0.0
-			for l := range on {
-				worst = max(worst, maxDiff(t, "out", of[l], on[l]), maxDiff(t, "h", sf[l].H, sn[l].H), maxDiff(t, "c", sf[l].C, sn[l].C))
-				for st := range trn.Layers[l] {
-					a, b := trf.Layers[l][st], trn.Layers[l][st]
-					for _, p := range [][2]*convlstm.Tensor{{a.I, b.I}, {a.F, b.F}, {a.O, b.O}, {a.G, b.G}, {a.C, b.C}, {a.H, b.H}} {
-						worst = max(worst, maxDiff(t, "trace", p[0], p[1]))
-					}
-				}
-			}
-			t.Logf("max |fast-naive| %.3g", worst)
-			if worst > 2e-5 {
-				t.Errorf("fast and naive differ by %g", worst)
-			}
-		})
+		}
 	}
 }
 
@@ -217,17 +280,8 @@ func TestFastStepAllocs(t *testing.T) {
 // optimiser step or LoadNPZ makes) is seen by the next call, on both
 // kernels: the packed weights are never cached across calls.
 func TestForwardReadsCurrentWeights(t *testing.T) {
-	for _, mode := range convModes {
-		restore := mode.set()
-		convlstm.ManualSeed(4)
-		m, err := convlstm.NewConvLSTM(2, 16, [2]int{3, 3}, 1, true, true, false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		x := convlstm.Zeros(1, 3, 2, 6, 7)
-		for i := range x.Data {
-			x.Data[i] = float32(math.Cos(float64(i)))
-		}
+	forEachMode(func(mode convMode) {
+		m, x := seededLayer(t, 4, 2, 16, [2]int{3, 3}, math.Cos, 1, 3, 2, 6, 7)
 		first, _, err := Forward(m, x, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -250,8 +304,7 @@ func TestForwardReadsCurrentWeights(t *testing.T) {
 		if d := maxDiff(t, "before vs after", second[0], before); d == 0 {
 			t.Errorf("%s: the output did not change with the weights", mode.name)
 		}
-		restore()
-	}
+	})
 }
 
 // TestSameErrors: after an exported field is changed so that the model no
@@ -323,8 +376,7 @@ func TestSizeLimitsFast(t *testing.T) {
 // initial h, 0*Inf = NaN, on both kernels as on the readable path (the
 // fast path must not skip the product with a zero h then).
 func TestInfWeightZeroState(t *testing.T) {
-	for _, mode := range convModes {
-		restore := mode.set()
+	forEachMode(func(mode convMode) {
 		m, err := convlstm.NewConvLSTM(1, 4, [2]int{3, 3}, 1, true, true, false)
 		if err != nil {
 			t.Fatal(err)
@@ -346,6 +398,5 @@ func TestInfWeightZeroState(t *testing.T) {
 		if d := maxDiff(t, "inf weight", got[0], want[0]); d > 2e-5 {
 			t.Errorf("%s: fast differs from readable (NaN placement or values): %g", mode.name, d)
 		}
-		restore()
-	}
+	})
 }

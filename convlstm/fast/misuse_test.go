@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"example.com/convlstm/convlstm"
+	"example.com/convlstm/convlstm/internal/testutil"
 )
 
 // TestRunnerOwnOutputAsInput: a Runner fed what its last call returned
@@ -16,8 +17,7 @@ import (
 // copies of them, bit for bit, in every conv mode, with a trace and
 // without. Its next call writes the memory those tensors are in.
 func TestRunnerOwnOutputAsInput(t *testing.T) {
-	for _, mode := range convModes {
-		restore := mode.set()
+	forEachMode(func(mode convMode) {
 		for _, trace := range []bool{false, true} {
 			// input_dim = hidden_dim, so that the output can be the input.
 			m, err := convlstm.New(convlstm.Config{InputDim: 16, HiddenDim: []int{16}, KernelSize: [][2]int{{3, 3}}, NumLayers: 1, BatchFirst: true, Bias: true})
@@ -49,8 +49,7 @@ func TestRunnerOwnOutputAsInput(t *testing.T) {
 				sameBits(t, mode.name+": c", wantS[0].C, states[0].C)
 			}
 		}
-		restore()
-	}
+	})
 }
 
 // TestNilAndZeroValues: nil and zero-value models, cells and Runners give
@@ -79,20 +78,7 @@ func TestNilAndZeroValues(t *testing.T) {
 		{"CellForward(zero cell)", func() error { _, err := CellForward(&convlstm.Cell{}, x4, convlstm.State{}); return err }, "conv is nil"},
 		{"StepGFLOPS(nil)", func() error { _, err := StepGFLOPS(nil, x, 1); return err }, "model is nil"},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			var err error
-			func() {
-				defer func() {
-					if r := recover(); r != nil {
-						t.Fatalf("panic: %v", r)
-					}
-				}()
-				err = c.call()
-			}()
-			if err == nil || !strings.Contains(err.Error(), c.want) {
-				t.Fatalf("err = %v, want one that says %q", err, c.want)
-			}
-		})
+		t.Run(c.name, func(t *testing.T) { testutil.ErrorNotPanic(t, c.call, c.want) })
 	}
 }
 
@@ -203,10 +189,7 @@ func TestRunnerConcurrentUse(t *testing.T) {
 
 // randTensor is a tensor of the given shape, uniform in [-1, 1) from seed.
 func randTensor(seed int64, shape ...int) *convlstm.Tensor {
-	rng := rand.New(rand.NewSource(seed))
 	x := convlstm.Zeros(shape...)
-	for i := range x.Data {
-		x.Data[i] = 2*rng.Float32() - 1
-	}
+	testutil.Uniform(rand.New(rand.NewSource(seed)), x.Data)
 	return x
 }

@@ -14,8 +14,7 @@ import (
 // left unwritten would show), with and without a hidden state and a trace,
 // batch first or not; and after its first call a call allocates nothing.
 func TestRunner(t *testing.T) {
-	for _, mode := range convModes {
-		restore := mode.set()
+	forEachMode(func(mode convMode) {
 		for _, batchFirst := range []bool{true, false} {
 			cfg := bench.Config{Name: "runner", B: 2, T: 3, C: 2, H: 12, W: 12, Hidden: []int{8, 32}, Kernel: [2]int{3, 3}, BatchFirst: batchFirst}
 			m, x, err := cfg.Model()
@@ -68,8 +67,7 @@ func TestRunner(t *testing.T) {
 				}
 			}
 		}
-		restore()
-	}
+	})
 }
 
 // sameBits fails unless got has want's shape and bits.

@@ -36,8 +36,10 @@ import "example.com/convlstm/convlstm/internal/kernel"
 
 // tapsMinCin is the smallest hidden size whose layers take the taps path:
 // below it the kernel's depth per tap is too short to pay for the tile's
-// load and store, and im2col's copies are cheap. Only tests change it (a
-// test hook: convModes force every layer onto one path).
+// load and store, and im2col's copies are cheap. It is a test hook, like
+// kernel.Use and kernel.SetWinoPolicy: only tests change it (convModes
+// force every layer onto one path), never while a forward runs, and no
+// non-test code writes it.
 var tapsMinCin = 16
 
 // tapsBufBytes bounds a worker's padded band and the band's gates

@@ -4,7 +4,6 @@ import (
 	"math"
 	"testing"
 
-	"example.com/convlstm/convlstm"
 	"example.com/convlstm/convlstm/internal/kernel"
 )
 
@@ -15,15 +14,7 @@ import (
 // never by more than 2e-5.
 func TestRunnerDirect(t *testing.T) {
 	t.Cleanup(kernel.SetWinoPolicy(kernel.WinoAuto))
-	convlstm.ManualSeed(9)
-	m, err := convlstm.NewConvLSTM(3, 32, [2]int{5, 5}, 1, true, true, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	x := convlstm.Zeros(2, 3, 3, 32, 32)
-	for i := range x.Data {
-		x.Data[i] = float32(math.Sin(float64(i)))
-	}
+	m, x := seededLayer(t, 9, 3, 32, [2]int{5, 5}, math.Sin, 2, 3, 3, 32, 32)
 	r := Runner{Direct: true}
 	direct, _, err := r.Forward(m, x, nil)
 	if err != nil {
@@ -73,15 +64,7 @@ func TestWinogradFallsBack(t *testing.T) {
 	t.Cleanup(kernel.SetWinoPolicy(kernel.WinoAuto))
 	for _, spoil := range []float32{float32(math.NaN()), float32(math.Inf(-1)), 2 * winoBound} {
 		for _, where := range []string{"input", "weight"} {
-			convlstm.ManualSeed(10)
-			m, err := convlstm.NewConvLSTM(3, 32, [2]int{3, 3}, 1, true, true, false)
-			if err != nil {
-				t.Fatal(err)
-			}
-			x := convlstm.Zeros(2, 2, 3, 32, 32)
-			for i := range x.Data {
-				x.Data[i] = float32(math.Cos(float64(i)))
-			}
+			m, x := seededLayer(t, 10, 3, 32, [2]int{3, 3}, math.Cos, 2, 2, 3, 32, 32)
 			if where == "input" {
 				x.Data[len(x.Data)/3] = spoil
 			} else {

@@ -11,8 +11,8 @@
 //
 // Kernels come in levels (Level): portable Go, AVX2+FMA3 assembly and
 // AVX-512 assembly. The package starts at the best level the CPU and the
-// build support (the purego build tag keeps the portable Go only). SetLevel
-// (and Use) and SetWinoPolicy are test hooks, global and unsynchronised:
+// build support (the purego build tag keeps the portable Go only). Use and
+// SetWinoPolicy (testhooks.go) are test hooks, global and unsynchronised:
 // tests and benchmarks force a level or a Winograd policy with them, never
 // while a product runs; the packages that use the kernels never call them.
 package kernel

@@ -17,6 +17,13 @@
 	MOVL $0x3f800000, AX; VPBROADCASTD AX, Z27 \
 	MOVL $0x40000000, AX; VPBROADCASTD AX, Z28
 
+// SIGMOID_CONSTANTS_AVX512 is EXP_CONSTANTS_AVX512 and Z29 = -1, the
+// constants of SIGMOID_AVX512 and TANH_AVX512. Uses AX.
+#define SIGMOID_CONSTANTS_AVX512 \
+	EXP_CONSTANTS_AVX512; \
+	MOVL $0xbf800000, AX; \
+	VPBROADCASTD AX, Z29
+
 // EXP_AVX512(x, n, p) sets x to exp(x), with n and p as scratch: the
 // clamp, the Cody-Waite reduction by ln 2, the polynomial and VSCALEFPS by
 // 2^n, with EXP_CONSTANTS_AVX512's constants (see gates_amd64.s for the

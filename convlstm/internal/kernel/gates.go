@@ -10,26 +10,15 @@ package kernel
 // The vector kernel of the current level does the longest multiple of its
 // lane count; the scalar loop below does the rest (all of it at the
 // generic level).
-func FusedGates(gi, gf, gO, gg, c, h []float32) {
-	v := fusedGatesVec(gi, gf, gO, gg, c, h, false)
-	gi, gf, gO, gg, c, h = gi[v:], gf[v:], gO[v:], gg[v:], c[v:], h[v:]
-	n := len(c)
-	gi, gf, gO, gg, h = gi[:n], gf[:n], gO[:n], gg[:n], h[:n]
-	for p := range c {
-		i := Sigmoid(gi[p])
-		f := Sigmoid(gf[p])
-		o := Sigmoid(gO[p])
-		g := Tanh(gg[p])
-		cn := f*c[p] + i*g
-		c[p] = cn
-		h[p] = o * Tanh(cn)
-	}
-}
+func FusedGates(gi, gf, gO, gg, c, h []float32) { fusedGatesRow(gi, gf, gO, gg, c, h, false) }
 
 // FusedGatesKeep is FusedGates that also leaves the activations i, f, o, g
 // in place of the pre-activations (for a trace or a training tape).
-func FusedGatesKeep(gi, gf, gO, gg, c, h []float32) {
-	v := fusedGatesVec(gi, gf, gO, gg, c, h, true)
+func FusedGatesKeep(gi, gf, gO, gg, c, h []float32) { fusedGatesRow(gi, gf, gO, gg, c, h, true) }
+
+// fusedGatesRow is FusedGates, and FusedGatesKeep when keep is set.
+func fusedGatesRow(gi, gf, gO, gg, c, h []float32, keep bool) {
+	v := fusedGatesVec(gi, gf, gO, gg, c, h, keep)
 	gi, gf, gO, gg, c, h = gi[v:], gf[v:], gO[v:], gg[v:], c[v:], h[v:]
 	n := len(c)
 	gi, gf, gO, gg, h = gi[:n], gf[:n], gO[:n], gg[:n], h[:n]
@@ -38,7 +27,9 @@ func FusedGatesKeep(gi, gf, gO, gg, c, h []float32) {
 		f := Sigmoid(gf[p])
 		o := Sigmoid(gO[p])
 		g := Tanh(gg[p])
-		gi[p], gf[p], gO[p], gg[p] = i, f, o, g
+		if keep {
+			gi[p], gf[p], gO[p], gg[p] = i, f, o, g
+		}
 		cn := f*c[p] + i*g
 		c[p] = cn
 		h[p] = o * Tanh(cn)

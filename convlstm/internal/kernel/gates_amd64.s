@@ -2,6 +2,7 @@
 
 #include "textflag.h"
 #include "exp_amd64.h"
+#include "gates_amd64.h"
 
 // The fast path's gate epilogue on 16 pixels per iteration, AVX-512.
 // exp(x) is the float32 Cody-Waite reduction and Cephes polynomial of Exp
@@ -20,28 +21,24 @@
 // Constants: Z16 89, Z17 -104, Z18 log2(e), Z19 ln2hi, Z20 ln2lo,
 // Z21..Z26 the polynomial, Z27 1, Z28 2, Z29 -1.
 
+// H_STORE_TEST_KEEP_AVX512 stores h = o*tanh(c) (o in Z2, the new c in
+// Z4; Z8, Z9 scratch) at R11, then tests keep (R12) for the JZ after it.
+#define H_STORE_TEST_KEEP_AVX512 \
+	TANH_AVX512(Z4, Z8, Z9); \
+	VMULPS Z2, Z4, Z4; \
+	VMOVUPS Z4, (R11); \
+	TESTQ R12, R12
+
 // func fusedGatesAVX512(gi, gf, gO, gg, c, h *float32, n, keep int)
 // n is a multiple of 16; keep != 0 stores i, f, o, g over gi, gf, gO, gg.
 TEXT ·fusedGatesAVX512(SB), NOSPLIT, $0-64
-	EXP_CONSTANTS_AVX512
-	MOVL $0xbf800000, AX
-	VPBROADCASTD AX, Z29
-	MOVQ gi+0(FP), SI
-	MOVQ gf+8(FP), DI
-	MOVQ gO+16(FP), R8
-	MOVQ gg+24(FP), R9
-	MOVQ c+32(FP), R10
-	MOVQ h+40(FP), R11
-	MOVQ n+48(FP), CX
-	MOVQ keep+56(FP), R12
+	SIGMOID_CONSTANTS_AVX512
+	FUSED_ARGS
 	SHRQ $4, CX
 	TESTQ CX, CX
 	JZ gdone
 gloop:
-	VMOVUPS (SI), Z0
-	VMOVUPS (DI), Z1
-	VMOVUPS (R8), Z2
-	VMOVUPS (R9), Z3
+	GATE_LOAD(Z0, Z1, Z2, Z3)
 	SIGMOID_AVX512(Z0, Z8, Z9)
 	SIGMOID_AVX512(Z1, Z10, Z11)
 	SIGMOID_AVX512(Z2, Z12, Z13)
@@ -49,20 +46,11 @@ gloop:
 	VMULPS (R10), Z1, Z4
 	VFMADD231PS Z3, Z0, Z4
 	VMOVUPS Z4, (R10)
-	TANH_AVX512(Z4, Z8, Z9)
-	VMULPS Z2, Z4, Z4
-	VMOVUPS Z4, (R11)
-	TESTQ R12, R12
+	H_STORE_TEST_KEEP_AVX512
 	JZ gnext
-	VMOVUPS Z0, (SI)
-	VMOVUPS Z1, (DI)
-	VMOVUPS Z2, (R8)
-	VMOVUPS Z3, (R9)
+	GATE_STORE(Z0, Z1, Z2, Z3)
 gnext:
-	ADDQ $64, SI
-	ADDQ $64, DI
-	ADDQ $64, R8
-	ADDQ $64, R9
+	GATE_NEXT(64)
 	ADDQ $64, R10
 	ADDQ $64, R11
 	DECQ CX
@@ -78,13 +66,8 @@ gdone:
 // terms are a product then a sum, rounded apart as the Go code has them.
 // n is a multiple of 16; keep != 0 stores i, f, o, g over gi, gf, gO, gg.
 TEXT ·fusedGatesPeepholeAVX512(SB), NOSPLIT, $0-88
-	EXP_CONSTANTS_AVX512
-	MOVL $0xbf800000, AX
-	VPBROADCASTD AX, Z29
-	MOVQ gi+0(FP), SI
-	MOVQ gf+8(FP), DI
-	MOVQ gO+16(FP), R8
-	MOVQ gg+24(FP), R9
+	SIGMOID_CONSTANTS_AVX512
+	GATE_ARGS
 	MOVQ wci+32(FP), BX
 	MOVQ wcf+40(FP), DX
 	MOVQ wco+48(FP), R13
@@ -111,20 +94,11 @@ ploop:
 	VMULPS (R13), Z4, Z6
 	VADDPS (R8), Z6, Z2
 	SIGMOID_AVX512(Z2, Z12, Z13)
-	TANH_AVX512(Z4, Z8, Z9)
-	VMULPS Z2, Z4, Z4
-	VMOVUPS Z4, (R11)
-	TESTQ R12, R12
+	H_STORE_TEST_KEEP_AVX512
 	JZ pnext
-	VMOVUPS Z0, (SI)
-	VMOVUPS Z1, (DI)
-	VMOVUPS Z2, (R8)
-	VMOVUPS Z3, (R9)
+	GATE_STORE(Z0, Z1, Z2, Z3)
 pnext:
-	ADDQ $64, SI
-	ADDQ $64, DI
-	ADDQ $64, R8
-	ADDQ $64, R9
+	GATE_NEXT(64)
 	ADDQ $64, BX
 	ADDQ $64, DX
 	ADDQ $64, R13

@@ -1,6 +1,7 @@
 //go:build amd64 && !purego
 
 #include "textflag.h"
+#include "gates_amd64.h"
 
 // The fast path's gate epilogue on 8 pixels per iteration, AVX2+FMA3: the
 // ymm version of fusedGatesAVX512 (gates_amd64.s), with the same float32
@@ -92,22 +93,12 @@ TEXT ·fusedGatesAVX2(SB), NOSPLIT, $0-64
 	VBROADCASTSS expc<>+48(SB), Y15
 	VBROADCASTSS expc<>+52(SB), Y8
 	VBROADCASTSS expc<>+56(SB), Y9
-	MOVQ gi+0(FP), SI
-	MOVQ gf+8(FP), DI
-	MOVQ gO+16(FP), R8
-	MOVQ gg+24(FP), R9
-	MOVQ c+32(FP), R10
-	MOVQ h+40(FP), R11
-	MOVQ n+48(FP), CX
-	MOVQ keep+56(FP), R12
+	FUSED_ARGS
 	SHRQ $3, CX
 	TESTQ CX, CX
 	JZ gdone
 gloop:
-	VMOVUPS (SI), Y0
-	VMOVUPS (DI), Y1
-	VMOVUPS (R8), Y2
-	VMOVUPS (R9), Y3
+	GATE_LOAD(Y0, Y1, Y2, Y3)
 	SIGMOID8(Y0)
 	SIGMOID8(Y1)
 	SIGMOID8(Y2)
@@ -120,15 +111,9 @@ gloop:
 	VMOVUPS Y4, (R11)
 	TESTQ R12, R12
 	JZ gnext
-	VMOVUPS Y0, (SI)
-	VMOVUPS Y1, (DI)
-	VMOVUPS Y2, (R8)
-	VMOVUPS Y3, (R9)
+	GATE_STORE(Y0, Y1, Y2, Y3)
 gnext:
-	ADDQ $32, SI
-	ADDQ $32, DI
-	ADDQ $32, R8
-	ADDQ $32, R9
+	GATE_NEXT(32)
 	ADDQ $32, R10
 	ADDQ $32, R11
 	DECQ CX

@@ -2,6 +2,7 @@
 
 #include "textflag.h"
 #include "exp_amd64.h"
+#include "gates_amd64.h"
 
 // func gatesBackwardAVX512(gi, gf, gO, gg, cn, cp, dh, dc, dz *float32, ldz, n int)
 // GatesBackward on n pixels (a multiple of 16), 16 per iteration. tanh(cn)
@@ -11,10 +12,7 @@
 // R12+2*ldz, dg at R11+ldz (R13 = ldz in bytes).
 TEXT ·gatesBackwardAVX512(SB), NOSPLIT, $0-88
 	EXP_CONSTANTS_AVX512
-	MOVQ gi+0(FP), SI
-	MOVQ gf+8(FP), DI
-	MOVQ gO+16(FP), R8
-	MOVQ gg+24(FP), R9
+	GATE_ARGS
 	MOVQ cn+32(FP), R10
 	MOVQ cp+40(FP), BX
 	MOVQ dh+48(FP), DX
@@ -68,10 +66,7 @@ bloop:
 	VMOVUPS Z11, (R11)(R13*1)
 	VMULPS Z1, Z7, Z7
 	VMOVUPS Z7, (AX)
-	ADDQ $64, SI
-	ADDQ $64, DI
-	ADDQ $64, R8
-	ADDQ $64, R9
+	GATE_NEXT(64)
 	ADDQ $64, R10
 	ADDQ $64, BX
 	ADDQ $64, DX
@@ -91,10 +86,7 @@ bdone:
 // rows beyond the first nine are loaded from the frame into R14 at use.
 TEXT ·gatesBackwardPeepholeAVX512(SB), NOSPLIT, $0-152
 	EXP_CONSTANTS_AVX512
-	MOVQ gi+0(FP), SI
-	MOVQ gf+8(FP), DI
-	MOVQ gO+16(FP), R8
-	MOVQ gg+24(FP), R9
+	GATE_ARGS
 	MOVQ cn+32(FP), R10
 	MOVQ cp+40(FP), BX
 	MOVQ dh+48(FP), R11

@@ -72,17 +72,26 @@ func kernelTapsAsm(ntap, kc int, a, b, c []float32, ldb int, offs []int, ldc int
 		kernelTapsGo(ntap, kc, a, b, c, ldb, offs, ldc, bias)
 		return
 	}
-	// Bounds the assembly relies on, checked once per tile.
+	offs = checkTaps(ntap, kc, a, b, c, ldb, offs, ldc, bias)
+	var bp *float32
+	if bias != nil {
+		bp = &bias[0]
+	}
+	kernelTapsAVX512(ntap, kc, &a[0], &b[0], &c[0], ldb, &offs[0], ldc, bp)
+}
+
+// checkTaps checks the bounds a taps tile's assembly relies on (AVX-512 or
+// AVX2), once per tile: it panics as an index out of range would if A, B, C,
+// the offsets or the bias are too short, and returns offs[:ntap].
+func checkTaps(ntap, kc int, a, b, c []float32, ldb int, offs []int, ldc int, bias []float32) []int {
 	_ = a[ntap*kc*MR-1]
 	_ = c[(MR-1)*ldc+NR-1]
 	offs = offs[:ntap]
 	for _, o := range offs {
 		_, _ = b[o], b[o+(kc-1)*ldb+NR-1]
 	}
-	var bp *float32
 	if bias != nil {
 		_ = bias[MR-1]
-		bp = &bias[0]
 	}
-	kernelTapsAVX512(ntap, kc, &a[0], &b[0], &c[0], ldb, &offs[0], ldc, bp)
+	return offs
 }

@@ -55,16 +55,7 @@ func kernelTapsAsmAVX2(ntap, kc int, a, b, c []float32, ldb int, offs []int, ldc
 		kernelTapsGo(ntap, kc, a, b, c, ldb, offs, ldc, bias)
 		return
 	}
-	// Bounds the assembly relies on, checked once per tile.
-	_ = a[ntap*kc*MR-1]
-	_ = c[(MR-1)*ldc+NR-1]
-	offs = offs[:ntap]
-	for _, o := range offs {
-		_, _ = b[o], b[o+(kc-1)*ldb+NR-1]
-	}
-	if bias != nil {
-		_ = bias[MR-1]
-	}
+	offs = checkTaps(ntap, kc, a, b, c, ldb, offs, ldc, bias)
 	// Chunks of whole taps of about avx2Chunk steps, or chunks of one
 	// tap's steps when a tap has more; the first chunk sets C to the bias.
 	tapsPer, kcPer := max(1, avx2Chunk/kc), min(kc, avx2Chunk)

@@ -1,6 +1,7 @@
 //go:build amd64 && !purego
 
 #include "textflag.h"
+#include "tile_amd64.h"
 
 // The AVX2+FMA3 micro-kernels (see gemm_avx2_amd64.go): a 4 x 24 quarter of
 // the 8 x 48 tile in Y0..Y11, row i in Y(3i), Y(3i+1), Y(3i+2); Y12..Y14
@@ -11,22 +12,10 @@
 	VMOVUPS (DI), Y12; \
 	VMOVUPS 32(DI), Y13; \
 	VMOVUPS 64(DI), Y14; \
-	VBROADCASTSS 0(SI), Y15; \
-	VFMADD231PS Y12, Y15, Y0; \
-	VFMADD231PS Y13, Y15, Y1; \
-	VFMADD231PS Y14, Y15, Y2; \
-	VBROADCASTSS 4(SI), Y15; \
-	VFMADD231PS Y12, Y15, Y3; \
-	VFMADD231PS Y13, Y15, Y4; \
-	VFMADD231PS Y14, Y15, Y5; \
-	VBROADCASTSS 8(SI), Y15; \
-	VFMADD231PS Y12, Y15, Y6; \
-	VFMADD231PS Y13, Y15, Y7; \
-	VFMADD231PS Y14, Y15, Y8; \
-	VBROADCASTSS 12(SI), Y15; \
-	VFMADD231PS Y12, Y15, Y9; \
-	VFMADD231PS Y13, Y15, Y10; \
-	VFMADD231PS Y14, Y15, Y11
+	FMA_ROW(0, Y15, Y12, Y13, Y14, Y0, Y1, Y2); \
+	FMA_ROW(4, Y15, Y12, Y13, Y14, Y3, Y4, Y5); \
+	FMA_ROW(8, Y15, Y12, Y13, Y14, Y6, Y7, Y8); \
+	FMA_ROW(12, Y15, Y12, Y13, Y14, Y9, Y10, Y11)
 
 #define ZERO12 \
 	VXORPS Y0, Y0, Y0; \
@@ -44,77 +33,28 @@
 
 // ADDSTORE4x24 adds the tile to C at (DX), row stride R8 bytes.
 #define ADDSTORE4x24 \
-	VADDPS 0(DX), Y0, Y0; \
-	VMOVUPS Y0, 0(DX); \
-	VADDPS 32(DX), Y1, Y1; \
-	VMOVUPS Y1, 32(DX); \
-	VADDPS 64(DX), Y2, Y2; \
-	VMOVUPS Y2, 64(DX); \
+	ADD_STORE_ROW(32, 64, Y0, Y1, Y2); \
 	ADDQ R8, DX; \
-	VADDPS 0(DX), Y3, Y3; \
-	VMOVUPS Y3, 0(DX); \
-	VADDPS 32(DX), Y4, Y4; \
-	VMOVUPS Y4, 32(DX); \
-	VADDPS 64(DX), Y5, Y5; \
-	VMOVUPS Y5, 64(DX); \
+	ADD_STORE_ROW(32, 64, Y3, Y4, Y5); \
 	ADDQ R8, DX; \
-	VADDPS 0(DX), Y6, Y6; \
-	VMOVUPS Y6, 0(DX); \
-	VADDPS 32(DX), Y7, Y7; \
-	VMOVUPS Y7, 32(DX); \
-	VADDPS 64(DX), Y8, Y8; \
-	VMOVUPS Y8, 64(DX); \
+	ADD_STORE_ROW(32, 64, Y6, Y7, Y8); \
 	ADDQ R8, DX; \
-	VADDPS 0(DX), Y9, Y9; \
-	VMOVUPS Y9, 0(DX); \
-	VADDPS 32(DX), Y10, Y10; \
-	VMOVUPS Y10, 32(DX); \
-	VADDPS 64(DX), Y11, Y11; \
-	VMOVUPS Y11, 64(DX)
+	ADD_STORE_ROW(32, 64, Y9, Y10, Y11)
 
 // BIASSTORE4x24 sets C at (DX) to the tile plus bias[i] (at (AX)) on row i.
 #define BIASSTORE4x24 \
-	VBROADCASTSS 0(AX), Y15; \
-	VADDPS Y15, Y0, Y0; \
-	VMOVUPS Y0, 0(DX); \
-	VADDPS Y15, Y1, Y1; \
-	VMOVUPS Y1, 32(DX); \
-	VADDPS Y15, Y2, Y2; \
-	VMOVUPS Y2, 64(DX); \
+	BIAS_STORE_ROW(0, Y15, 32, 64, Y0, Y1, Y2); \
 	ADDQ R8, DX; \
-	VBROADCASTSS 4(AX), Y15; \
-	VADDPS Y15, Y3, Y3; \
-	VMOVUPS Y3, 0(DX); \
-	VADDPS Y15, Y4, Y4; \
-	VMOVUPS Y4, 32(DX); \
-	VADDPS Y15, Y5, Y5; \
-	VMOVUPS Y5, 64(DX); \
+	BIAS_STORE_ROW(4, Y15, 32, 64, Y3, Y4, Y5); \
 	ADDQ R8, DX; \
-	VBROADCASTSS 8(AX), Y15; \
-	VADDPS Y15, Y6, Y6; \
-	VMOVUPS Y6, 0(DX); \
-	VADDPS Y15, Y7, Y7; \
-	VMOVUPS Y7, 32(DX); \
-	VADDPS Y15, Y8, Y8; \
-	VMOVUPS Y8, 64(DX); \
+	BIAS_STORE_ROW(8, Y15, 32, 64, Y6, Y7, Y8); \
 	ADDQ R8, DX; \
-	VBROADCASTSS 12(AX), Y15; \
-	VADDPS Y15, Y9, Y9; \
-	VMOVUPS Y9, 0(DX); \
-	VADDPS Y15, Y10, Y10; \
-	VMOVUPS Y10, 32(DX); \
-	VADDPS Y15, Y11, Y11; \
-	VMOVUPS Y11, 64(DX)
+	BIAS_STORE_ROW(12, Y15, 32, 64, Y9, Y10, Y11)
 
 // func kernel4x24AVX2(kc int, a, b, c *float32, ldc int)
 // C[0:4, 0:24] += sum_k a[k*8+i] * b[k*48+j], kc > 0.
 TEXT ·kernel4x24AVX2(SB), NOSPLIT, $0-40
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
-	SHLQ $2, R8
+	KERNEL_ARGS
 	ZERO12
 	SHRQ $1, CX
 	JZ odd
@@ -141,21 +81,10 @@ store:
 // C[0:4, 0:24] += sum_t sum_k a[(t*kc+k)*8+i] * b[offs[t]+k*ldb+j], or set to
 // bias[i] + the sum when bias != nil; ntap > 0, kc > 0.
 TEXT ·kernelTaps4x24AVX2(SB), NOSPLIT, $0-72
-	MOVQ ntap+0(FP), BX
-	MOVQ a+16(FP), SI
-	MOVQ b+24(FP), R10
-	MOVQ c+32(FP), DX
-	MOVQ ldb+40(FP), R11
-	SHLQ $2, R11
-	MOVQ offs+48(FP), R9
-	MOVQ ldc+56(FP), R8
-	SHLQ $2, R8
+	TAPS_ARGS
 	ZERO12
 ttap:
-	MOVQ (R9), DI
-	SHLQ $2, DI
-	ADDQ R10, DI
-	MOVQ kc+8(FP), CX
+	TAP_START
 tloop:
 	STEP4x24
 	ADDQ $32, SI

@@ -107,8 +107,7 @@ func TestSgemm(t *testing.T) {
 func BenchmarkSgemm(b *testing.B) {
 	for _, l := range Levels() {
 		b.Run(l.String(), func(b *testing.B) {
-			_, old := SetLevel(l)
-			defer SetLevel(old)
+			defer Use(l)()
 			for _, s := range [][3]int{{256, 1024, 1600}, {64, 4096, 576}, {512, 512, 512}} {
 				m, n, k := s[0], s[1], s[2]
 				r := rand.New(rand.NewSource(1))

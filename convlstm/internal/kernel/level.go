@@ -2,7 +2,8 @@ package kernel
 
 // Level is a set of kernels: portable Go, AVX2+FMA assembly (ymm, 8 lanes)
 // or AVX-512 assembly (zmm, 16 lanes). The package starts at the best level
-// the CPU and the build support; tests force each lower one with SetLevel.
+// the CPU and the build support; tests force each lower one with Use
+// (testhooks.go).
 type Level int
 
 const (
@@ -22,17 +23,16 @@ func (l Level) String() string {
 	return "generic"
 }
 
-// current is the Level in use; change it with SetLevel only, which also
+// current is the Level in use; change it with setLevel only, which also
 // installs that level's kernels.
 var current Level
 
-func init() { SetLevel(best) }
+func init() { setLevel(best) }
 
-// SetLevel selects the kernels of level l, clamped to the best level of
+// setLevel selects the kernels of level l, clamped to the best level of
 // this CPU and build, and returns the level it set and the one it replaced.
-// It is meant for tests and benchmarks, and must not run while a product
-// is running.
-func SetLevel(l Level) (set, old Level) {
+// Only init and the test hook Use (testhooks.go) call it.
+func setLevel(l Level) (set, old Level) {
 	old = current
 	l = max(Generic, min(l, best))
 	current = l
@@ -54,16 +54,4 @@ func Levels() []Level {
 		ls = append(ls, l)
 	}
 	return ls
-}
-
-// Use sets level l (as SetLevel does) and returns the function that puts
-// the previous level back, for tests: t.Cleanup(kernel.Use(l)). It panics
-// if the CPU cannot run l, which a test must not ask for (see Levels).
-func Use(l Level) (restore func()) {
-	set, old := SetLevel(l)
-	if set != l {
-		SetLevel(old)
-		panic("kernel: Use(" + l.String() + "): this CPU and build run at most " + best.String())
-	}
-	return func() { SetLevel(old) }
 }

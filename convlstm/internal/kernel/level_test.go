@@ -33,12 +33,12 @@ func TestKernelLevel(t *testing.T) {
 		t.Fatalf("current = %v, want the CPU's %v", current, best)
 	}
 	t.Logf("CPU kernel level: %v", best)
-	set, old := SetLevel(AVX512 + 1)
-	defer SetLevel(old)
+	set, old := setLevel(AVX512 + 1)
+	defer setLevel(old)
 	if set != best || current != best {
-		t.Errorf("SetLevel above the CPU set %v, want %v", set, best)
+		t.Errorf("setLevel above the CPU set %v, want %v", set, best)
 	}
-	if set, _ := SetLevel(Generic); set != Generic {
-		t.Errorf("SetLevel(generic) set %v", set)
+	if set, _ := setLevel(Generic); set != Generic {
+		t.Errorf("setLevel(generic) set %v", set)
 	}
 }

@@ -67,20 +67,9 @@ const (
 	WinoAlways                   // for every conv it can compute (tests)
 )
 
+// winoPolicy is the policy in place: WinoAuto unless a test sets another
+// with SetWinoPolicy (testhooks.go).
 var winoPolicy = WinoAuto
-
-// SetWinoPolicy is a test hook: it sets the policy and returns the
-// function that puts the previous one back, for tests and benchmarks:
-// t.Cleanup(SetWinoPolicy(p)). It must not run while a forward or
-// backward is running (the policy is read without synchronisation).
-func SetWinoPolicy(p WinoPolicy) (restore func()) {
-	old := winoPolicy
-	winoPolicy = p
-	return func() { winoPolicy = old }
-}
-
-// GetWinoPolicy returns the policy in place.
-func GetWinoPolicy() WinoPolicy { return winoPolicy }
 
 // UseWino reports whether a conv with an r x r kernel from cin to cout
 // channels on frames of h x w pixels takes Winograd's algorithm under the
@@ -358,7 +347,7 @@ func (w *Wino) Output(src []float32, lds int, dst []float32, ldd int, bias float
 
 func (w *Wino) inputGo(src []float32, lds int, dst []float32, ldd int) {
 	a := w.Alpha
-	var d, t [6][6]float32
+	var d, tT [6][6]float32 // tT[nu][i] = t[i][nu]
 	for lane := 0; lane < WinoLanes; lane++ {
 		for i := 0; i < a; i++ {
 			for j := 0; j < a; j++ {
@@ -368,24 +357,12 @@ func (w *Wino) inputGo(src []float32, lds int, dst []float32, ldd int) {
 		// t = d B (rows), then V = BT t (columns).
 		for i := 0; i < a; i++ {
 			for nu := 0; nu < a; nu++ {
-				s := float32(0)
-				for j := 0; j < a; j++ {
-					if c := w.BT[nu][j]; c != 0 {
-						s += float32(c) * d[i][j]
-					}
-				}
-				t[i][nu] = s
+				tT[nu][i] = winoDot(w.BT[nu], &d[i])
 			}
 		}
 		for xi := 0; xi < a; xi++ {
 			for nu := 0; nu < a; nu++ {
-				s := float32(0)
-				for i := 0; i < a; i++ {
-					if c := w.BT[xi][i]; c != 0 {
-						s += float32(c) * t[i][nu]
-					}
-				}
-				dst[(xi*a+nu)*ldd+lane] = s
+				dst[(xi*a+nu)*ldd+lane] = winoDot(w.BT[xi], &tT[nu])
 			}
 		}
 	}
@@ -393,31 +370,35 @@ func (w *Wino) inputGo(src []float32, lds int, dst []float32, ldd int) {
 
 func (w *Wino) outputGo(src []float32, lds int, dst []float32, ldd int, bias float32) {
 	a := w.Alpha
+	var m [6]float32 // column nu of M
 	for lane := 0; lane < WinoLanes; lane++ {
 		var s [2][6]float32 // AT M
 		for nu := 0; nu < a; nu++ {
+			for xi := 0; xi < a; xi++ {
+				m[xi] = src[(xi*a+nu)*lds+lane]
+			}
 			for r := 0; r < 2; r++ {
-				v := float32(0)
-				for xi := 0; xi < a; xi++ {
-					if c := w.AT[r][xi]; c != 0 {
-						v += float32(c) * src[(xi*a+nu)*lds+lane]
-					}
-				}
-				s[r][nu] = v
+				s[r][nu] = winoDot(w.AT[r], &m)
 			}
 		}
 		for r := 0; r < 2; r++ {
 			for b := 0; b < 2; b++ {
-				v := float32(0)
-				for nu := 0; nu < a; nu++ {
-					if c := w.AT[b][nu]; c != 0 {
-						v += float32(c) * s[r][nu]
-					}
-				}
-				dst[r*ldd+2*lane+b] = v + bias
+				dst[r*ldd+2*lane+b] = winoDot(w.AT[b], &s[r]) + bias
 			}
 		}
 	}
+}
+
+// winoDot is the sum of c[j]*x[j] over the nonzero coefficients of a
+// transform's row c, in order, in float32.
+func winoDot(c []float64, x *[6]float32) float32 {
+	s := float32(0)
+	for j, cj := range c {
+		if cj != 0 {
+			s += float32(cj) * x[j]
+		}
+	}
+	return s
 }
 
 // AllFiniteBelow reports whether every value of x is finite with

@@ -82,6 +82,14 @@ func (g *gen) constants(name string, first int, ms ...[][]float64) (data string)
 	return data
 }
 
+// zeroAndConstants zeroes Z29 (the zero register lin uses) and emits the
+// loads of the constants of m (constants), returning their DATA lines.
+func (g *gen) zeroAndConstants(name string, first int, m [][]float64) (data string) {
+	g.p("VPXORD Z29, Z29, Z29")
+	g.zero = "Z29"
+	return g.constants(name, first, m)
+}
+
 // loadConsts broadcasts every |c| other than 0 and 1 of the matrices into
 // registers from first on, from the table name<>.
 func (g *gen) loadConsts(name string, first int, ms ...[][]float64) {
@@ -121,22 +129,13 @@ func regs(from, n int) []string {
 // input emits winoIn<r>AVX512(src *float32, lds int, dst *float32, ldd int).
 func (g *gen) input(w *kernel.Wino) {
 	a := w.Alpha
-	name := fmt.Sprintf("winoIn%dAVX512", w.R)
-	fmt.Fprintf(&g.b, "// func %s(src *float32, lds int, dst *float32, ldd int)\n", name)
-	fmt.Fprintf(&g.b, "// V = BT d B for 16 tiles: rows of d deinterleaved by VPERMT2PS, BT applied\n")
-	fmt.Fprintf(&g.b, "// to the rows (t = d B stored in dst), then to the columns of t.\n")
-	fmt.Fprintf(&g.b, "TEXT ·%s(SB), NOSPLIT, $0-32\n", name)
-	g.p("MOVQ src+0(FP), SI")
-	g.p("MOVQ lds+8(FP), R8")
-	g.p("SHLQ $2, R8")
-	g.p("MOVQ dst+16(FP), DI")
-	g.p("MOVQ ldd+24(FP), R9")
-	g.p("SHLQ $2, R9")
+	g.begin(fmt.Sprintf("winoIn%dAVX512", w.R), "src *float32, lds int, dst *float32, ldd int", 32,
+		"V = BT d B for 16 tiles: rows of d deinterleaved by VPERMT2PS, BT applied",
+		"to the rows (t = d B stored in dst), then to the columns of t.")
+	g.srcDst()
 	g.p("VMOVUPS winoEven<>(SB), Z30")
 	g.p("VMOVUPS winoOdd<>(SB), Z31")
-	g.p("VPXORD Z29, Z29, Z29")
-	g.zero = "Z29"
-	data := g.constants(fmt.Sprintf("winoInC%d", w.R), 20, w.BT)
+	data := g.zeroAndConstants(fmt.Sprintf("winoInC%d", w.R), 20, w.BT)
 	d, t := regs(0, a), regs(8, a)
 	g.p("MOVQ DI, DX")
 	for i := 0; i < a; i++ {
@@ -157,58 +156,29 @@ func (g *gen) input(w *kernel.Wino) {
 	g.p("MOVQ R9, R10")
 	g.p("IMULQ $%d, R10", a)
 	for nu := 0; nu < a; nu++ {
-		g.p("MOVQ DI, DX")
-		for i := 0; i < a; i++ {
-			g.p("VMOVUPS (DX), %s", t[i])
-			if i < a-1 {
-				g.p("ADDQ R10, DX")
-			}
-		}
+		g.strided("DI", "VMOVUPS (DX), %s", t)
 		g.lin(w.BT, t, d)
-		g.p("MOVQ DI, DX")
-		for xi := 0; xi < a; xi++ {
-			g.p("VMOVUPS %s, (DX)", d[xi])
-			if xi < a-1 {
-				g.p("ADDQ R10, DX")
-			}
-		}
+		g.strided("DI", "VMOVUPS %s, (DX)", d)
 		g.p("ADDQ R9, DI")
 	}
-	g.p("VZEROUPPER")
-	g.p("RET")
-	fmt.Fprintf(&g.b, "\n%s", data)
+	g.end(data)
 }
 
 // output emits winoOut<r>AVX512(src *float32, lds int, dst *float32, ldd int, bias float32).
 func (g *gen) output(w *kernel.Wino) {
 	a := w.Alpha
-	name := fmt.Sprintf("winoOut%dAVX512", w.R)
-	fmt.Fprintf(&g.b, "// func %s(src *float32, lds int, dst *float32, ldd int, bias float32)\n", name)
-	fmt.Fprintf(&g.b, "// Y = AT M A + bias for 16 tiles, columns of M first; the two outputs of\n")
-	fmt.Fprintf(&g.b, "// a row interleaved by VPERMT2PS into 32 consecutive pixels.\n")
-	fmt.Fprintf(&g.b, "TEXT ·%s(SB), NOSPLIT, $0-36\n", name)
-	g.p("MOVQ src+0(FP), SI")
-	g.p("MOVQ lds+8(FP), R8")
-	g.p("SHLQ $2, R8")
-	g.p("MOVQ dst+16(FP), DI")
-	g.p("MOVQ ldd+24(FP), R9")
-	g.p("SHLQ $2, R9")
+	g.begin(fmt.Sprintf("winoOut%dAVX512", w.R), "src *float32, lds int, dst *float32, ldd int, bias float32", 36,
+		"Y = AT M A + bias for 16 tiles, columns of M first; the two outputs of",
+		"a row interleaved by VPERMT2PS into 32 consecutive pixels.")
+	g.srcDst()
 	g.p("VBROADCASTSS bias+32(FP), Z28")
-	g.p("VPXORD Z29, Z29, Z29")
-	g.zero = "Z29"
-	data := g.constants(fmt.Sprintf("winoOutC%d", w.R), 24, w.AT)
+	data := g.zeroAndConstants(fmt.Sprintf("winoOutC%d", w.R), 24, w.AT)
 	in := regs(0, a)
 	s := [2][]string{regs(8, a), regs(8+a, a)} // s[r][nu] = (AT M)[r][nu]
 	g.p("MOVQ R8, R10")
 	g.p("IMULQ $%d, R10", a)
 	for nu := 0; nu < a; nu++ {
-		g.p("MOVQ SI, DX")
-		for xi := 0; xi < a; xi++ {
-			g.p("VMOVUPS (DX), %s", in[xi])
-			if xi < a-1 {
-				g.p("ADDQ R10, DX")
-			}
-		}
+		g.strided("SI", "VMOVUPS (DX), %s", in)
 		g.lin(w.AT, in, []string{s[0][nu], s[1][nu]})
 		g.p("ADDQ R8, SI")
 	}
@@ -228,9 +198,7 @@ func (g *gen) output(w *kernel.Wino) {
 			g.p("ADDQ R9, DI")
 		}
 	}
-	g.p("VZEROUPPER")
-	g.p("RET")
-	fmt.Fprintf(&g.b, "\n%s", data)
+	g.end(data)
 }
 
 // filter emits winoFilter<r>AVX512(src, scratch, dst *float32, ldd, half int):
@@ -239,11 +207,9 @@ func (g *gen) output(w *kernel.Wino) {
 // of 8 lanes at dst[s*ldd:] and dst[s*ldd+half:] (two panels of MR rows).
 func (g *gen) filter(w *kernel.Wino) {
 	a, r := w.Alpha, w.R
-	name := fmt.Sprintf("winoFilter%dAVX512", r)
-	fmt.Fprintf(&g.b, "// func %s(src, scratch, dst *float32, ldd, half int)\n", name)
-	fmt.Fprintf(&g.b, "// U = G g GT for 16 filters: t = g GT row by row into scratch, then G t\n")
-	fmt.Fprintf(&g.b, "// column by column, each slot stored as two 8-lane halves.\n")
-	fmt.Fprintf(&g.b, "TEXT ·%s(SB), NOSPLIT, $0-40\n", name)
+	g.begin(fmt.Sprintf("winoFilter%dAVX512", r), "src, scratch, dst *float32, ldd, half int", 40,
+		"U = G g GT for 16 filters: t = g GT row by row into scratch, then G t",
+		"column by column, each slot stored as two 8-lane halves.")
 	g.p("MOVQ src+0(FP), SI")
 	g.p("MOVQ scratch+8(FP), BX")
 	g.p("MOVQ dst+16(FP), DI")
@@ -251,9 +217,7 @@ func (g *gen) filter(w *kernel.Wino) {
 	g.p("SHLQ $2, R9")
 	g.p("MOVQ half+32(FP), R11")
 	g.p("SHLQ $2, R11")
-	g.p("VPXORD Z29, Z29, Z29")
-	g.zero = "Z29"
-	data := g.constants(fmt.Sprintf("winoFilterC%d", r), 16, w.G)
+	data := g.zeroAndConstants(fmt.Sprintf("winoFilterC%d", r), 16, w.G)
 	in, out := regs(0, a), regs(8, a)
 	// Rows: t[ky][nu] = sum_kx g[ky][kx] G[nu][kx], into scratch slot ky*a+nu.
 	for ky := 0; ky < r; ky++ {
@@ -279,6 +243,46 @@ func (g *gen) filter(w *kernel.Wino) {
 			g.p("VEXTRACTF64X4 $1, %s, (DX)(R11*1)", out[xi])
 		}
 	}
+	g.end(data)
+}
+
+// begin emits the header of function name: its Go signature (args) and the
+// lines of doc as comments, then its TEXT line with an argument frame of
+// frame bytes.
+func (g *gen) begin(name, args string, frame int, doc ...string) {
+	fmt.Fprintf(&g.b, "// func %s(%s)\n", name, args)
+	for _, d := range doc {
+		fmt.Fprintf(&g.b, "// %s\n", d)
+	}
+	fmt.Fprintf(&g.b, "TEXT ·%s(SB), NOSPLIT, $0-%d\n", name, frame)
+}
+
+// srcDst loads the arguments src, lds, dst and ldd of the transforms of
+// tiles into SI, R8, DI and R9, the strides in bytes.
+func (g *gen) srcDst() {
+	g.p("MOVQ src+0(FP), SI")
+	g.p("MOVQ lds+8(FP), R8")
+	g.p("SHLQ $2, R8")
+	g.p("MOVQ dst+16(FP), DI")
+	g.p("MOVQ ldd+24(FP), R9")
+	g.p("SHLQ $2, R9")
+}
+
+// strided emits op (a load or a store, "%s" standing for the register)
+// for each of regs in turn, at base, base+R10, base+2*R10, ... (DX walks
+// them).
+func (g *gen) strided(base, op string, regs []string) {
+	g.p("MOVQ %s, DX", base)
+	for i, r := range regs {
+		g.p(op, r)
+		if i < len(regs)-1 {
+			g.p("ADDQ R10, DX")
+		}
+	}
+}
+
+// end emits a function's return and, after it, its constants' DATA lines.
+func (g *gen) end(data string) {
 	g.p("VZEROUPPER")
 	g.p("RET")
 	fmt.Fprintf(&g.b, "\n%s", data)

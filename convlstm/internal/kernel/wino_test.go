@@ -83,116 +83,108 @@ func TestWinoMatrices(t *testing.T) {
 // assembly with the Go code.
 func TestWinoTransforms(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	for _, l := range Levels() {
-		t.Run(l.String(), func(t *testing.T) {
-			t.Cleanup(Use(l))
-			for _, r := range []int{3, 5} {
-				w := WinoFor(r)
-				a := w.Alpha
-				const cin = 7
-				lds := 2*WinoLanes + a - 2 + 3 // a row stride other than the width
-				src := make([][]float32, cin)
-				filt := make([][]float32, cin)
-				for c := range src {
-					src[c] = make([]float32, a*lds)
-					for i := range src[c] {
-						src[c][i] = float32(rng.NormFloat64())
-					}
-					filt[c] = make([]float32, r*r)
-					for i := range filt[c] {
-						filt[c][i] = float32(rng.NormFloat64())
-					}
-				}
-				// M = sum_c U_c .* V_c, slot stride ldm.
-				const ldm = WinoLanes + 5
-				m := make([]float32, a*a*ldm)
-				v := make([]float32, a*a*ldm)
-				vGo := make([]float32, a*a*ldm)
-				u := make([]float32, a*a)
-				for c := 0; c < cin; c++ {
-					w.Filter(filt[c], u, 1)
-					w.Input(src[c], lds, v, ldm)
-					w.inputGo(src[c], lds, vGo, ldm)
-					for s := 0; s < a*a; s++ {
-						for lane := 0; lane < WinoLanes; lane++ {
-							i := s*ldm + lane
-							if d := math.Abs(float64(v[i] - vGo[i])); d > 1e-5*(1+math.Abs(float64(vGo[i]))) {
-								t.Fatalf("r=%d: Input slot %d lane %d: %g, Go code %g", r, s, lane, v[i], vGo[i])
-							}
-							m[i] += u[s] * v[i]
-						}
-					}
-				}
-				const bias = 0.25
-				ldy := 2*WinoLanes + 9
-				y := make([]float32, 2*ldy)
-				yGo := make([]float32, 2*ldy)
-				w.Output(m, ldm, y, ldy, bias)
-				w.outputGo(m, ldm, yGo, ldy, bias)
-				maxErr := 0.0
-				for lane := 0; lane < WinoLanes; lane++ {
-					for oy := 0; oy < 2; oy++ {
-						for ox := 0; ox < 2; ox++ {
-							want, mag := float64(bias), 0.0
-							for c := 0; c < cin; c++ {
-								for ky := 0; ky < r; ky++ {
-									for kx := 0; kx < r; kx++ {
-										p := float64(src[c][(oy+ky)*lds+2*lane+ox+kx]) * float64(filt[c][ky*r+kx])
-										want += p
-										mag += math.Abs(p)
-									}
-								}
-							}
-							got := float64(y[oy*ldy+2*lane+ox])
-							e := math.Abs(got - want)
-							maxErr = max(maxErr, e)
-							if !(e <= 1e-5+1e-5*mag) {
-								t.Errorf("r=%d lane %d (%d,%d): %g, direct %g", r, lane, oy, ox, got, want)
-							}
-							if g := yGo[oy*ldy+2*lane+ox]; math.Abs(float64(g)-got) > 1e-5*(1+mag) {
-								t.Errorf("r=%d lane %d (%d,%d): %g, Go code %g", r, lane, oy, ox, got, g)
-							}
-						}
-					}
-				}
-				t.Logf("F(2x2, %dx%d), %d channels: max error %.2g", r, r, cin, maxErr)
+	forEachWino(t, func(t *testing.T, w *Wino) {
+		r := w.R
+		a := w.Alpha
+		const cin = 7
+		lds := 2*WinoLanes + a - 2 + 3 // a row stride other than the width
+		src := make([][]float32, cin)
+		filt := make([][]float32, cin)
+		for c := range src {
+			src[c] = make([]float32, a*lds)
+			for i := range src[c] {
+				src[c][i] = float32(rng.NormFloat64())
 			}
-		})
-	}
+			filt[c] = make([]float32, r*r)
+			for i := range filt[c] {
+				filt[c][i] = float32(rng.NormFloat64())
+			}
+		}
+		// M = sum_c U_c .* V_c, slot stride ldm.
+		const ldm = WinoLanes + 5
+		m := make([]float32, a*a*ldm)
+		v := make([]float32, a*a*ldm)
+		vGo := make([]float32, a*a*ldm)
+		u := make([]float32, a*a)
+		for c := 0; c < cin; c++ {
+			w.Filter(filt[c], u, 1)
+			w.Input(src[c], lds, v, ldm)
+			w.inputGo(src[c], lds, vGo, ldm)
+			for s := 0; s < a*a; s++ {
+				for lane := 0; lane < WinoLanes; lane++ {
+					i := s*ldm + lane
+					if d := math.Abs(float64(v[i] - vGo[i])); d > 1e-5*(1+math.Abs(float64(vGo[i]))) {
+						t.Fatalf("r=%d: Input slot %d lane %d: %g, Go code %g", r, s, lane, v[i], vGo[i])
+					}
+					m[i] += u[s] * v[i]
+				}
+			}
+		}
+		const bias = 0.25
+		ldy := 2*WinoLanes + 9
+		y := make([]float32, 2*ldy)
+		yGo := make([]float32, 2*ldy)
+		w.Output(m, ldm, y, ldy, bias)
+		w.outputGo(m, ldm, yGo, ldy, bias)
+		maxErr := 0.0
+		for lane := 0; lane < WinoLanes; lane++ {
+			for oy := 0; oy < 2; oy++ {
+				for ox := 0; ox < 2; ox++ {
+					want, mag := float64(bias), 0.0
+					for c := 0; c < cin; c++ {
+						for ky := 0; ky < r; ky++ {
+							for kx := 0; kx < r; kx++ {
+								p := float64(src[c][(oy+ky)*lds+2*lane+ox+kx]) * float64(filt[c][ky*r+kx])
+								want += p
+								mag += math.Abs(p)
+							}
+						}
+					}
+					got := float64(y[oy*ldy+2*lane+ox])
+					e := math.Abs(got - want)
+					maxErr = max(maxErr, e)
+					if !(e <= 1e-5+1e-5*mag) {
+						t.Errorf("r=%d lane %d (%d,%d): %g, direct %g", r, lane, oy, ox, got, want)
+					}
+					if g := yGo[oy*ldy+2*lane+ox]; math.Abs(float64(g)-got) > 1e-5*(1+mag) {
+						t.Errorf("r=%d lane %d (%d,%d): %g, Go code %g", r, lane, oy, ox, got, g)
+					}
+				}
+			}
+		}
+		t.Logf("F(2x2, %dx%d), %d channels: max error %.2g", r, r, cin, maxErr)
+	})
 }
 
 // TestAllFiniteBelow checks the check at every level, with the bad value
 // in the vector part and in the tail.
 func TestAllFiniteBelow(t *testing.T) {
-	for _, l := range Levels() {
-		t.Run(l.String(), func(t *testing.T) {
-			t.Cleanup(Use(l))
-			for _, n := range []int{0, 5, 16, 37, 64} {
-				x := make([]float32, n)
-				for i := range x {
-					x[i] = float32(i%7) - 3
-				}
-				if !AllFiniteBelow(x, 3) {
-					t.Errorf("n=%d: in bounds, got false", n)
-				}
-				if n > 0 && AllFiniteBelow(x, 2.5) {
-					t.Errorf("n=%d: |x| = 3 > 2.5, got true", n)
-				}
-				for _, bad := range []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), -4} {
-					for _, at := range []int{0, n / 2, n - 1} {
-						if n == 0 {
-							continue
-						}
-						y := append([]float32(nil), x...)
-						y[at] = bad
-						if AllFiniteBelow(y, 3) {
-							t.Errorf("n=%d: %g at %d, got true", n, bad, at)
-						}
+	forEachLevel(t, func(t *testing.T) {
+		for _, n := range []int{0, 5, 16, 37, 64} {
+			x := make([]float32, n)
+			for i := range x {
+				x[i] = float32(i%7) - 3
+			}
+			if !AllFiniteBelow(x, 3) {
+				t.Errorf("n=%d: in bounds, got false", n)
+			}
+			if n > 0 && AllFiniteBelow(x, 2.5) {
+				t.Errorf("n=%d: |x| = 3 > 2.5, got true", n)
+			}
+			for _, bad := range []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), -4} {
+				for _, at := range []int{0, n / 2, n - 1} {
+					if n == 0 {
+						continue
+					}
+					y := append([]float32(nil), x...)
+					y[at] = bad
+					if AllFiniteBelow(y, 3) {
+						t.Errorf("n=%d: %g at %d, got true", n, bad, at)
 					}
 				}
 			}
-		})
-	}
+		}
+	})
 }
 
 // TestWinoPackFilter compares PackFilter at every level with Filter in
@@ -200,46 +192,52 @@ func TestAllFiniteBelow(t *testing.T) {
 // assembly and that leave a panel of 8 (and padding rows) to the Go code.
 func TestWinoPackFilter(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
-	for _, l := range Levels() {
-		t.Run(l.String(), func(t *testing.T) {
-			t.Cleanup(Use(l))
-			for _, r := range []int{3, 5} {
-				w := WinoFor(r)
-				for _, c := range []struct{ rows, k int }{{32, 3}, {20, 5}, {7, 2}} {
-					mpad := (c.rows + MR - 1) / MR * MR
-					filt := make([]float32, c.rows*c.k*r*r)
-					for i := range filt {
-						filt[i] = float32(rng.NormFloat64())
+	forEachWino(t, func(t *testing.T, w *Wino) {
+		r := w.R
+		for _, c := range []struct{ rows, k int }{{32, 3}, {20, 5}, {7, 2}} {
+			mpad := (c.rows + MR - 1) / MR * MR
+			filt := make([]float32, c.rows*c.k*r*r)
+			for i := range filt {
+				filt[i] = float32(rng.NormFloat64())
+			}
+			a2 := w.Alpha * w.Alpha
+			u := make([]float32, a2*mpad*c.k)
+			for i := range u {
+				u[i] = float32(math.NaN()) // PackFilter must set every value
+			}
+			w.PackFilter(u, c.rows, mpad, c.k, Filters{Data: filt, RowStride: c.k * r * r, ColStride: r * r})
+			want := make([]float32, a2)
+			maxErr := 0.0
+			for o := 0; o < mpad; o++ {
+				for ch := 0; ch < c.k; ch++ {
+					clear(want)
+					if o < c.rows {
+						w.Filter(filt[(o*c.k+ch)*r*r:(o*c.k+ch+1)*r*r], want, 1)
 					}
-					a2 := w.Alpha * w.Alpha
-					u := make([]float32, a2*mpad*c.k)
-					for i := range u {
-						u[i] = float32(math.NaN()) // PackFilter must set every value
-					}
-					w.PackFilter(u, c.rows, mpad, c.k, Filters{Data: filt, RowStride: c.k * r * r, ColStride: r * r})
-					want := make([]float32, a2)
-					maxErr := 0.0
-					for o := 0; o < mpad; o++ {
-						for ch := 0; ch < c.k; ch++ {
-							clear(want)
-							if o < c.rows {
-								w.Filter(filt[(o*c.k+ch)*r*r:(o*c.k+ch+1)*r*r], want, 1)
-							}
-							for s := 0; s < a2; s++ {
-								got := u[s*mpad*c.k+(o/MR)*MR*c.k+ch*MR+o%MR]
-								e := math.Abs(float64(got - want[s]))
-								maxErr = max(maxErr, e)
-								if !(e <= 1e-6*(1+math.Abs(float64(want[s])))) {
-									t.Fatalf("r=%d rows=%d: filter (%d, %d) slot %d: %g, Filter %g", r, c.rows, o, ch, s, got, want[s])
-								}
-							}
+					for s := 0; s < a2; s++ {
+						got := u[s*mpad*c.k+(o/MR)*MR*c.k+ch*MR+o%MR]
+						e := math.Abs(float64(got - want[s]))
+						maxErr = max(maxErr, e)
+						if !(e <= 1e-6*(1+math.Abs(float64(want[s])))) {
+							t.Fatalf("r=%d rows=%d: filter (%d, %d) slot %d: %g, Filter %g", r, c.rows, o, ch, s, got, want[s])
 						}
 					}
-					t.Logf("r=%d rows=%d k=%d: max error %.2g", r, c.rows, c.k, maxErr)
 				}
 			}
-		})
-	}
+			t.Logf("r=%d rows=%d k=%d: max error %.2g", r, c.rows, c.k, maxErr)
+		}
+	})
+}
+
+// forEachWino runs f at each kernel level (forEachLevel) for the 3x3 and
+// the 5x5 transforms in turn.
+func forEachWino(t *testing.T, f func(t *testing.T, w *Wino)) {
+	t.Helper()
+	forEachLevel(t, func(t *testing.T) {
+		for _, r := range []int{3, 5} {
+			f(t, WinoFor(r))
+		}
+	})
 }
 
 // TestWinoWorth: the lanes a frame fills and the channel counts decide.
