@@ -55,7 +55,7 @@ func BenchmarkTrainLadder(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			step := func() { trainStep(b, m, x) }
+			step := trainerStep(b, NewTrainer(m), x, nil, false)
 			step()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
@@ -80,18 +80,4 @@ func trainerStep(tb testing.TB, tr *Trainer, x *convlstm.Tensor, hs []convlstm.S
 			tb.Fatal(err)
 		}
 	}
-}
-
-// trainStep is the step the training benchmarks time: ForwardFast,
-// BackwardWeights with the output as its own gradient, and Release of the
-// tape, as a training loop does.
-func trainStep(b *testing.B, m *convlstm.ConvLSTM, x *convlstm.Tensor) {
-	tape, outs, _, err := ForwardFast(m, x, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := BackwardWeights(tape, []*convlstm.Tensor{outs[0]}); err != nil {
-		b.Fatal(err)
-	}
-	tape.Release()
 }

@@ -149,7 +149,7 @@ func (tape *Tape) recordFast(m *convlstm.ConvLSTM, input *convlstm.Tensor, hidde
 	if outs, states, err = ft.run.ForwardTrace(m, input, hiddenState, &ft.trace); err != nil {
 		return nil, nil, err
 	}
-	tape.model, tape.b, tape.t, tape.h, tape.w, tape.released = m, B, T, H, W, false
+	tape.model, tape.b, tape.t, tape.h, tape.w = m, B, T, H, W
 	for l, steps := range ft.trace.Layers {
 		cell := m.CellList[l]
 		hid := cell.HiddenDim

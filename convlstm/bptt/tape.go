@@ -19,20 +19,6 @@ type Tape struct {
 	naive [][]stepTape
 	// fast is the fast path's tape (ForwardFast), nil on the readable path.
 	fast *fastTape
-	// released is set by Release.
-	released bool
-}
-
-// Release lets go of the memory of a fast tape (its planes, buffers and
-// trace), for the garbage collector, while the tape itself may still be
-// referenced; the tape cannot be used after. It is optional. It does
-// nothing on a readable tape. (To reuse one tape's memory from step to
-// step, train with a Trainer.)
-func (tp *Tape) Release() {
-	if tp == nil || tp.fast == nil {
-		return
-	}
-	tp.fast, tp.released = nil, true
 }
 
 // checkTape returns an error when recording a tape of m on input, and the
@@ -211,9 +197,6 @@ func backward(tape *Tape, gradOutputs []*convlstm.Tensor, gradLast []convlstm.St
 	}()
 	if tape == nil || tape.model == nil {
 		return nil, fmt.Errorf("bptt: Backward: tape is nil; get one from Forward or ForwardFast")
-	}
-	if tape.released {
-		return nil, fmt.Errorf("bptt: Backward: the tape was released; record a new one with ForwardFast")
 	}
 	m := tape.model
 	// The weights must still have the shapes the tape was recorded with.
