@@ -277,7 +277,7 @@ func TestFastStepAllocs(t *testing.T) {
 }
 
 // TestForwardReadsCurrentWeights: a weight change between two calls (as an
-// optimiser step or LoadNPZ makes) is seen by the next call, on both
+// optimiser step or npz.Load makes) is seen by the next call, on both
 // kernels: the packed weights are never cached across calls.
 func TestForwardReadsCurrentWeights(t *testing.T) {
 	forEachMode(func(mode convMode) {
