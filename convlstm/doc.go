@@ -22,7 +22,8 @@
 // as numpy .npz files), fast (fast.Forward(m, x, hs) gives the numbers of
 // m.Forward(x, hs), much faster), bptt (backpropagation through time), optim,
 // golden (the PyTorch golden cases), movingshapes and train (a next-frame
-// model), seq2seq (the paper's encoder-forecaster) and internal/kernel.
+// model), seq2seq (the paper's encoder-forecaster), movingmnist (its data
+// with real digits), benchshape (the benchmarks' shapes) and internal/kernel.
 //
 // # Seed names and Go names
 //

@@ -2,8 +2,9 @@ package convlstm
 
 import (
 	"fmt"
-
-	"example.com/convlstm/convlstm/internal/statedict"
+	"maps"
+	"slices"
+	"strings"
 )
 
 // StateDict returns the model's parameters under their PyTorch names,
@@ -57,8 +58,8 @@ func LoadParams(params, sd map[string]*Tensor) error {
 	for k, t := range sd {
 		found[k] = shapeOf(t)
 	}
-	if err := statedict.Check(want, found); err != nil {
-		return fmt.Errorf("convlstm: %w", err)
+	if err := CheckStateDict(want, found); err != nil {
+		return err
 	}
 	for k, w := range params {
 		if err := checkTensor(fmt.Sprintf("state_dict key %q", k), sd[k], w.Shape...); err != nil {
@@ -69,4 +70,62 @@ func LoadParams(params, sd map[string]*Tensor) error {
 		copy(w.Data, sd[k].Data)
 	}
 	return nil
+}
+
+// CheckStateDict compares the names and shapes of a state_dict found (in an
+// archive, before its data is decoded, or in memory) with those a model
+// wants, strictly like PyTorch's load_state_dict(strict=True): the first
+// missing key, then the first unexpected one, then the first shape that
+// differs, in sorted order. When every missing key is found under a common
+// prefix, such as "module." from nn.DataParallel, it names the prefix.
+// LoadParams checks with it, and package npz before it decodes an archive.
+func CheckStateDict(want, found map[string][]int) error {
+	var missing, unexpected []string
+	for _, k := range slices.Sorted(maps.Keys(want)) {
+		if _, ok := found[k]; !ok {
+			missing = append(missing, k)
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(found)) {
+		if _, ok := want[k]; !ok {
+			unexpected = append(unexpected, k)
+		}
+	}
+	if len(missing) > 0 {
+		if p := keyPrefix(missing, unexpected); p != "" {
+			return fmt.Errorf("convlstm: state_dict: keys carry the prefix %q: strip it (want %q, found %q; a model wrapped in nn.DataParallel saves module.<key>: save model.module.state_dict())", p, missing[0], p+missing[0])
+		}
+		return fmt.Errorf("convlstm: state_dict: missing key %q (want shape %v)%s", missing[0], want[missing[0]], moreKeys(missing))
+	}
+	if len(unexpected) > 0 {
+		return fmt.Errorf("convlstm: state_dict: unexpected key %q (shape %v)%s", unexpected[0], found[unexpected[0]], moreKeys(unexpected))
+	}
+	for _, k := range slices.Sorted(maps.Keys(want)) {
+		if !slices.Equal(found[k], want[k]) {
+			return fmt.Errorf("convlstm: state_dict: key %q has shape %v, want %v", k, found[k], want[k])
+		}
+	}
+	return nil
+}
+
+// keyPrefix returns p if every missing key k was found as p+k, else "".
+func keyPrefix(missing, unexpected []string) string {
+	for _, u := range unexpected {
+		p, ok := strings.CutSuffix(u, missing[0])
+		for _, k := range missing {
+			ok = ok && p != "" && slices.Contains(unexpected, p+k)
+		}
+		if ok {
+			return p
+		}
+	}
+	return ""
+}
+
+// moreKeys lists the keys after the first.
+func moreKeys(keys []string) string {
+	if len(keys) < 2 {
+		return ""
+	}
+	return fmt.Sprintf(" and %d more: %s", len(keys)-1, strings.Join(keys[1:], ", "))
 }

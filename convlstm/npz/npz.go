@@ -43,7 +43,6 @@ import (
 
 	"example.com/convlstm/convlstm"
 	"example.com/convlstm/convlstm/internal/atomicfile"
-	"example.com/convlstm/convlstm/internal/statedict"
 )
 
 // MaxBytes bounds the total size of the arrays that Read, Decode, Load and
@@ -149,7 +148,7 @@ func LoadParams(params map[string]*convlstm.Tensor, path string) error {
 	for k, p := range params {
 		want[k] = p.Shape
 	}
-	err = statedict.Check(want, a.shapes())
+	err = convlstm.CheckStateDict(want, a.shapes())
 	var found map[string]*convlstm.Tensor
 	if err == nil {
 		found, err = a.readAll()
