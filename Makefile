@@ -24,7 +24,7 @@ help:
 	@echo "make train      train the next-frame model on moving shapes (about 2 minutes)"
 	@echo "make train-seq2seq  train the encoder-forecaster (10 frames in, 10 predicted; 3.4 minutes in a run on 2026-12-02);  make goldens-seq2seq: its PyTorch goldens"
 	@echo "make train-mnist  the encoder-forecaster on Moving MNIST with real digits (12 minutes of training; resumable, Ctrl-C keeps the checkpoint)"
-	@echo "make fuzz       fuzz the config validation, the .npz loader, the ops and cell step, fast vs readable forward and backward, a Trainer vs ForwardFast+BackwardStates, the idx reader (FUZZTIME=30s each)"
+	@echo "make fuzz       fuzz the config validation, the .npz loader, the ops and cell step, fast vs readable forward and backward, a Trainer vs ForwardFast+BackwardStates, the idx reader, the moving-shapes settings (FUZZTIME=30s each)"
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -56,6 +56,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzBackwardFastVsReadable$$' -fuzztime $(FUZZTIME) ./convlstm/bptt
 	$(GO) test -run '^$$' -fuzz '^FuzzTrainer$$' -fuzztime $(FUZZTIME) ./convlstm/bptt
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeIDX$$' -fuzztime $(FUZZTIME) ./convlstm/movingmnist
+	$(GO) test -run '^$$' -fuzz '^FuzzConfig$$' -fuzztime $(FUZZTIME) ./convlstm/movingshapes
 
 # Regenerate the PyTorch golden data (committed; tests need no Python).
 goldens:
