@@ -1,8 +1,8 @@
 // Package bench gives the benchmarks of convlstm/fast and convlstm/bptt
 // the shapes of make bench and make bench-torch. The table, the models, the
 // inputs and the FLOP counts are in example.com/convlstm/convlstm/benchshape,
-// which the notebooks' timings (notebooks/nbfast) share; this package only
-// names them for those benchmarks.
+// which the notebooks' timings (notebooks/nbfast) share; this package names
+// them for those benchmarks and runs a benchmark over them (Each).
 package bench
 
 import "example.com/convlstm/convlstm/benchshape"
