@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"example.com/convlstm/convlstm"
-	"example.com/convlstm/convlstm/internal/frameops"
+	"example.com/convlstm/convlstm/npz"
 )
 
 // TestLoopBudget: a time budget past time.Duration's range (1e10 s) or
@@ -154,8 +154,8 @@ func TestSaveKeepsOldFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	bad := map[string]*convlstm.Tensor{"w": {Shape: []int{4}, Data: make([]float32, 2)}}
-	if err := frameops.SaveNPZ(path, bad); err == nil {
-		t.Fatal("SaveNPZ of a broken tensor: no error")
+	if err := npz.Write(path, bad); err == nil {
+		t.Fatal("npz.Write of a broken tensor: no error")
 	}
 	m.HeadWeight.Data = nil // not whole any more
 	if err := m.SaveNPZ(path); err == nil {

@@ -45,13 +45,13 @@ func (p Params) Load(sd map[string]*convlstm.Tensor) error {
 	return convlstm.LoadParams(p.StateDict(), sd)
 }
 
-// Save writes the state_dict to path (SaveNPZ: atomically, a previous
+// Save writes the state_dict to path (npz.Write: atomically, a previous
 // file at path left whole until it succeeds).
 func (p Params) Save(path string) error {
 	if p.Err != nil {
 		return p.Err
 	}
-	return SaveNPZ(path, p.StateDict())
+	return npz.Write(path, p.StateDict())
 }
 
 // LoadFile reads the .npz file at path into the parameters, strictly

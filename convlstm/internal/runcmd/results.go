@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 
 	"example.com/convlstm/convlstm"
-	"example.com/convlstm/convlstm/internal/frameops"
+	"example.com/convlstm/convlstm/npz"
 	"example.com/convlstm/convlstm/train"
 )
 
@@ -57,7 +57,7 @@ func Finish(c *Common, s Scores, metrics any, sd map[string]*convlstm.Tensor, pn
 	}
 	err = WriteAll(c.Out, []Output{
 		Bytes(Results[0], append(js, '\n')),
-		{Name: Results[1], Write: func(w io.Writer) error { return frameops.EncodeNPZ(w, sd) }},
+		{Name: Results[1], Write: func(w io.Writer) error { return npz.Encode(w, sd) }},
 		Bytes(Results[2], png),
 	})
 	if err != nil {
